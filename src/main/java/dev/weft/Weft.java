@@ -1,0 +1,161 @@
+package dev.weft;
+
+import dev.weft.scope.Scope;
+import dev.weft.scope.ScopeOptions;
+import dev.weft.scope.ScopeTimeoutException;
+import dev.weft.scope.Task;
+import dev.weft.scope.TaskFailedException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+
+/**
+ * The facade for plain code and jshell: one-line structured operations, each running its tasks on virtual threads in
+ * a scope that has ended before the method returns.
+ *
+ * <p>Every method throws only unchecked exceptions: {@link TaskFailedException} for a failed task (its cause is what
+ * the task threw), {@link ScopeTimeoutException}, or {@link CancellationException} when the calling thread was
+ * interrupted (its interrupt status is then set again). Stateless and thread safe.
+ */
+public final class Weft {
+    private Weft() {
+    }
+
+    /** The current thread's place in the scope tree; an empty path outside any scope. */
+    public static Context context() {
+        return new Context(Scope.currentPath(), Scope.currentTaskName());
+    }
+
+    /**
+     * Runs every callable concurrently and returns their results in input order; the first failure cancels the rest.
+     *
+     * @throws TaskFailedException if any failed
+     */
+    public static <T> List<T> all(List<? extends Callable<? extends T>> tasks) {
+        Objects.requireNonNull(tasks, "tasks");
+        try (var scope = Scope.open(ScopeOptions.named("all"))) {
+            List<Task<? extends T>> forked = new ArrayList<>(tasks.size());
+            for (Callable<? extends T> task : tasks) {
+                forked.add(scope.fork(Objects.requireNonNull(task, "null task in Weft.all")));
+            }
+            join(scope);
+            List<T> results = new ArrayList<>(forked.size());
+            forked.forEach(t -> results.add(t.get()));
+            return Collections.unmodifiableList(results);
+        }
+    }
+
+    /**
+     * Runs every callable concurrently and returns the first successful result, cancelling the rest.
+     *
+     * @throws TaskFailedException if all failed (every failure attached), or {@code tasks} is empty
+     */
+    public static <T> T any(List<? extends Callable<? extends T>> tasks) {
+        Objects.requireNonNull(tasks, "tasks");
+        try (var scope = Scope.<T>race(ScopeOptions.named("any"))) {
+            for (Callable<? extends T> task : tasks) {
+                scope.fork(Objects.requireNonNull(task, "null task in Weft.any"));
+            }
+            return join(scope);
+        }
+    }
+
+    /**
+     * Applies {@code fn} to every item, at most {@code maxConcurrency} at once, and returns the results in input
+     * order; the first failure cancels the rest.
+     *
+     * @throws IllegalArgumentException if {@code maxConcurrency < 1}
+     * @throws TaskFailedException      if {@code fn} threw for some item
+     */
+    public static <A, B> List<B> map(Collection<? extends A> items, ThrowingFunction<? super A, ? extends B> fn,
+                                     int maxConcurrency) {
+        Objects.requireNonNull(items, "items");
+        Objects.requireNonNull(fn, "fn");
+        try (var scope = Scope.open(ScopeOptions.named("map").withMaxConcurrency(maxConcurrency))) {
+            List<Task<? extends B>> forked = new ArrayList<>(items.size());
+            for (A item : items) {
+                forked.add(scope.fork(() -> fn.apply(item)));
+            }
+            join(scope);
+            List<B> results = new ArrayList<>(forked.size());
+            forked.forEach(t -> results.add(t.get()));
+            return Collections.unmodifiableList(results);
+        }
+    }
+
+    /**
+     * Runs {@code task} on a virtual thread and returns its result, or cancels it when {@code timeout} passes.
+     *
+     * @throws ScopeTimeoutException    when the timeout passed first
+     * @throws TaskFailedException      when the task failed
+     * @throws IllegalArgumentException for a negative timeout
+     */
+    public static <T> T timeout(Duration timeout, Callable<? extends T> task) {
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(task, "task");
+        try (var scope = Scope.open(ScopeOptions.named("timeout").withTimeout(timeout))) {
+            Task<? extends T> t = scope.fork(task);
+            join(scope);
+            return t.get();
+        }
+    }
+
+    /**
+     * Runs {@code task} up to {@code attempts} times, each as a task in its own scope, waiting {@code backoff}
+     * between attempts, and returns the first success.
+     *
+     * @throws IllegalArgumentException if {@code attempts < 1} or {@code backoff} is negative
+     * @throws TaskFailedException      when every attempt failed: the cause is the last failure, the earlier ones
+     *                                  are suppressed
+     */
+    public static <T> T retry(int attempts, Duration backoff, Callable<? extends T> task) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("retry needs at least 1 attempt, got " + attempts);
+        }
+        Objects.requireNonNull(backoff, "backoff");
+        if (backoff.isNegative()) {
+            throw new IllegalArgumentException("retry backoff must not be negative, got " + backoff);
+        }
+        Objects.requireNonNull(task, "task");
+        List<Throwable> failures = new ArrayList<>();
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            try (var scope = Scope.open(ScopeOptions.named("retry"))) {
+                Task<? extends T> t = scope.fork("attempt-" + attempt, task);
+                join(scope);
+                return t.get();
+            } catch (TaskFailedException e) {
+                failures.add(e.getCause());
+            }
+            if (attempt < attempts && !backoff.isZero()) {
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException e) {
+                    throw interrupted(e);
+                }
+            }
+        }
+        Throwable last = failures.getLast();
+        throw new TaskFailedException(Scope.currentPath(), "attempt-" + attempts,
+                "all " + attempts + " attempt(s) failed; last: " + last, last, failures.subList(0, failures.size() - 1));
+    }
+
+    private static <R> R join(Scope<?, R> scope) {
+        try {
+            return scope.join();
+        } catch (InterruptedException e) {
+            throw interrupted(e);
+        }
+    }
+
+    private static CancellationException interrupted(InterruptedException e) {
+        Thread.currentThread().interrupt();
+        CancellationException c = new CancellationException("interrupted while waiting for Weft tasks");
+        c.initCause(e);
+        return c;
+    }
+}

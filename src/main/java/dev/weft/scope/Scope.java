@@ -1,0 +1,582 @@
+package dev.weft.scope;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.StructuredTaskScope;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A structured group of tasks, each running on its own virtual thread. A scope is opened by one thread, its
+ * <em>owner</em>, which forks tasks, joins once, and closes it, normally with try-with-resources:
+ *
+ * {@snippet :
+ * try (var scope = Scope.open(ScopeOptions.named("download").withTimeout(Duration.ofSeconds(10)))) {
+ *     Task<String> page = scope.fork("page-1", () -> fetch(1));
+ *     Task<String> other = scope.fork("page-2", () -> fetch(2));
+ *     scope.join();                       // throws TaskFailedException if a task failed
+ *     return page.get() + other.get();
+ * }
+ * }
+ *
+ * <h2>Policies</h2>
+ * Each factory fixes what {@link #join()} waits for and returns:
+ * <ul>
+ *   <li>{@link #open()}: all must succeed; the first failure cancels the others and join throws
+ *       {@link TaskFailedException} (cause: that failure; suppressed: the other failures that happened before the
+ *       cancellation took effect); join returns {@code null}.</li>
+ *   <li>{@link #race()}: the first success wins, the rest are cancelled, join returns the winner's value; if all
+ *       fail, {@link TaskFailedException} with every failure.</li>
+ *   <li>{@link #settle()}: waits for all and returns every {@link Outcome}, in fork order; never throws for a task's
+ *       failure.</li>
+ *   <li>{@link #quorum(int)}: the first {@code n} successes (completion order), then the rest are cancelled; throws
+ *       {@link TaskFailedException} as soon as {@code n} successes become impossible.</li>
+ * </ul>
+ *
+ * <h2>Structure</h2>
+ * {@link #close()} cancels tasks still running (by interrupting them) and does not return before every thread forked
+ * in the scope has ended; a task that ignores interruption delays it, and close logs which tasks it is waiting for
+ * after the {@linkplain ScopeOptions#closeGracePeriod() grace period}, so a hang is never silent. Scopes opened inside
+ * tasks, or inside another scope by the same owner, are nested: cancelling a scope interrupts its tasks, whose own
+ * scopes are then cancelled in turn. Interrupting the owner cancels its scope.
+ *
+ * <h2>Cancellation, timeouts and limits</h2>
+ * A scope is cancelled by its policy, by its timeout or deadline ({@link #join()} then throws
+ * {@link ScopeTimeoutException}), by {@link #cancel()} from any thread (join then throws
+ * {@link java.util.concurrent.CancellationException}), or by closing it before join. With
+ * {@linkplain ScopeOptions#maxConcurrency() maxConcurrency}, {@code fork} parks the owner while that many tasks run.
+ *
+ * <h2>Misuse</h2>
+ * Every misuse throws at once, naming the scope: fork, join or close from a thread other than the owner
+ * ({@link WrongThreadException}); fork after join or close, join twice, closing an outer scope while a nested one of
+ * the same owner is open, or closing after forking without joining ({@link IllegalStateException}; the nested scopes
+ * and tasks are still closed and cancelled first); a null task ({@link NullPointerException}); bad options
+ * ({@link IllegalArgumentException}, from {@link ScopeOptions}).
+ *
+ * <h2>Memory effects</h2>
+ * Actions of the owner before {@code fork} happen-before the task's actions, which happen-before join returns and
+ * before the {@link Task}'s end state is seen. A scope keeps only its running tasks (and, for settle, every task),
+ * so millions of forks with a concurrency limit run in bounded memory.
+ *
+ * <p>Implemented on the JDK's preview {@code StructuredTaskScope}, which never appears in this API.
+ *
+ * @param <T> the type tasks return ({@code Object} for {@link #open()})
+ * @param <R> the type {@link #join()} returns
+ */
+public final class Scope<T, R> implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Scope.class);
+    static final ScopedValue<TaskImpl<?>> CURRENT_TASK = ScopedValue.newInstance();
+    /** The innermost open scope owned by the current thread: the owner-side half of the tree. */
+    private static final ThreadLocal<Scope<?, ?>> INNERMOST = new ThreadLocal<>();
+    /** Live scopes with no parent, for {@link #dump()}: the one piece of global state, and only for observation. */
+    private static final Set<Scope<?, ?>> ROOTS = ConcurrentHashMap.newKeySet();
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final int OPEN = 0, JOINED = 1, CLOSED = 2;
+
+    private final long id = IDS.incrementAndGet();
+    private final ScopeOptions options;
+    private final Policy<T, R> policy;
+    private final String path;
+    private final Thread owner = Thread.currentThread();
+    private final Scope<?, ?> enclosing;
+    private final TaskImpl<?> parentTask;
+    private final long openedNanos = System.nanoTime();
+    private final Duration timeout;
+    private final StructuredTaskScope<Object, Void> jdkScope;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition slotFreed = lock.newCondition();
+    private final CountDownLatch sentinelRelease = new CountDownLatch(1);
+    private final AtomicInteger running = new AtomicInteger();
+    private final Set<TaskImpl<?>> live = ConcurrentHashMap.newKeySet();
+    private final Set<Scope<?, ?>> nested = ConcurrentHashMap.newKeySet();
+    private final ScopeEvent event = new ScopeEvent();
+    /** Up to 32 tasks that ended because of cancellation, so a timeout can name them; guarded by lock. */
+    private final List<String> endedByCancellation = new ArrayList<>();
+    private int moreEndedByCancellation; // guarded by lock
+    private volatile boolean cancelled;
+    private volatile boolean joining;
+    private volatile int phase = OPEN;
+    private long forked;
+    private int inFlight; // guarded by lock, only when maxConcurrency is bounded
+
+    private Scope(Policy<T, R> policy, ScopeOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.policy = policy;
+        this.enclosing = INNERMOST.get();
+        this.parentTask = enclosing == null && CURRENT_TASK.isBound() ? CURRENT_TASK.get() : null;
+        String base = enclosing != null ? enclosing.path : parentTask != null ? parentTask.path() : "";
+        String name = options.name();
+        this.path = name == null ? base : base.isEmpty() ? name : base + "/" + name;
+        this.timeout = options.effectiveTimeout(Instant.now());
+        event.begin();
+        this.jdkScope = StructuredTaskScope.open(new Joiner(), config -> {
+            var c = config.withName(describe());
+            return timeout == null ? c : c.withTimeout(timeout);
+        });
+        // The sentinel lets any thread cancel the scope: the JDK scope cancels only from a completing subtask.
+        jdkScope.fork(() -> {
+            sentinelRelease.await();
+            return null;
+        });
+        INNERMOST.set(this);
+        if (enclosing != null) {
+            enclosing.nested.add(this);
+        } else if (parentTask != null) {
+            parentTask.addChild(this);
+        } else {
+            ROOTS.add(this);
+        }
+    }
+
+    /** A scope where all tasks must succeed; see the class description. */
+    public static Scope<Object, Void> open() {
+        return open(ScopeOptions.defaults());
+    }
+
+    /** A scope where all tasks must succeed, with options. */
+    public static Scope<Object, Void> open(ScopeOptions options) {
+        return new Scope<>(new Policy.All(), options);
+    }
+
+    /** A scope whose first successful task wins. */
+    public static <T> Scope<T, T> race() {
+        return race(ScopeOptions.defaults());
+    }
+
+    /** A scope whose first successful task wins, with options. */
+    public static <T> Scope<T, T> race(ScopeOptions options) {
+        return new Scope<>(new Policy.Race<>(), options);
+    }
+
+    /** A scope that waits for every task and returns every outcome. */
+    public static <T> Scope<T, List<Outcome<T>>> settle() {
+        return settle(ScopeOptions.defaults());
+    }
+
+    /** A scope that waits for every task and returns every outcome, with options. */
+    public static <T> Scope<T, List<Outcome<T>>> settle(ScopeOptions options) {
+        return new Scope<>(new Policy.Settle<>(), options);
+    }
+
+    /**
+     * A scope that returns the first {@code n} successes.
+     *
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
+    public static <T> Scope<T, List<T>> quorum(int n) {
+        return quorum(n, ScopeOptions.defaults());
+    }
+
+    /** A scope that returns the first {@code n} successes, with options. */
+    public static <T> Scope<T, List<T>> quorum(int n, ScopeOptions options) {
+        if (n < 1) {
+            throw new IllegalArgumentException("quorum of " + (options.name() == null ? "(unnamed scope)"
+                    : "scope '" + options.name() + "'") + " must be at least 1, got " + n);
+        }
+        return new Scope<>(new Policy.Quorum<>(n), options);
+    }
+
+    /** Forks {@code task} as an unnamed task ({@code task-N}); see {@link #fork(String, Callable)}. */
+    public <U extends T> Task<U> fork(Callable<? extends U> task) {
+        return fork(null, task);
+    }
+
+    /**
+     * Starts {@code task} on a new virtual thread in this scope. With a concurrency limit, parks until a slot is
+     * free; if the owner is interrupted while parked, the scope is cancelled, the interrupt status is kept and the
+     * returned task is {@link Task.State#CANCELLED CANCELLED}. A task forked after the scope was cancelled never runs.
+     *
+     * @param name the task's name, a segment of its path ({@code null} for {@code task-N})
+     * @throws NullPointerException  if {@code task} is null
+     * @throws WrongThreadException  if the caller is not the owner
+     * @throws IllegalStateException after join or close
+     */
+    public <U extends T> Task<U> fork(String name, Callable<? extends U> task) {
+        Objects.requireNonNull(task, () -> "null task forked in scope '" + describe() + "'");
+        checkOwner("fork");
+        if (phase != OPEN) {
+            throw new IllegalStateException("fork in scope '" + describe() + "' after "
+                    + (phase == JOINED ? "join" : "close"));
+        }
+        if (name != null && (name.isBlank() || name.contains("/"))) {
+            throw new IllegalArgumentException("task name in scope '" + describe()
+                    + "' must be non-blank and contain no '/', got '" + name + "'");
+        }
+        TaskImpl<U> t = new TaskImpl<>(this, name, ++forked, task);
+        policy.onFork(t);
+        if (!takeSlot() || isCancelled()) {
+            t.skip();
+            return t;
+        }
+        running.incrementAndGet();
+        live.add(t);
+        jdkScope.fork(t);
+        return t;
+    }
+
+    /** Parks for a concurrency slot; false if the scope was cancelled meanwhile. */
+    private boolean takeSlot() {
+        if (options.maxConcurrency() == Integer.MAX_VALUE) {
+            return true;
+        }
+        lock.lock();
+        try {
+            while (inFlight >= options.maxConcurrency() && !isCancelled()) {
+                try {
+                    slotFreed.await(10, TimeUnit.MILLISECONDS); // wakes to notice a JDK-side timeout too
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    cancelLocked();
+                    return false;
+                }
+            }
+            if (isCancelled()) {
+                return false;
+            }
+            inFlight++;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Called by a task's own thread when its body returned or threw. */
+    void taskEnded(TaskImpl<?> task, Object value, Throwable failure) {
+        boolean cancel;
+        if (failure == null) {
+            @SuppressWarnings("unchecked") TaskImpl<Object> t = (TaskImpl<Object>) task;
+            t.succeed(value);
+            cancel = policy.onSuccess(this, task);
+        } else {
+            lock.lock();
+            try {
+                // Under the lock, so a failure is either recorded before cancellation or classified as cancelled.
+                boolean already = isCancelled();
+                task.fail(failure, already);
+                if (already) {
+                    if (endedByCancellation.size() < 32) {
+                        endedByCancellation.add(task.name());
+                    } else {
+                        moreEndedByCancellation++;
+                    }
+                }
+                cancel = !already && policy.onFailure(this, task);
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (cancel) {
+            cancel();
+        }
+        live.remove(task);
+        if (options.maxConcurrency() != Integer.MAX_VALUE) {
+            lock.lock();
+            try {
+                inFlight--;
+                slotFreed.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (running.decrementAndGet() == 0 && joining) {
+            sentinelRelease.countDown();
+        }
+    }
+
+    /**
+     * Waits for the policy's result; see the class description.
+     *
+     * @throws TaskFailedException      when the policy failed
+     * @throws ScopeTimeoutException    when the timeout or deadline passed first
+     * @throws java.util.concurrent.CancellationException when {@link #cancel()} was called first
+     * @throws InterruptedException     when the owner was interrupted; the scope is then cancelled, and failures
+     *                                  recorded until then are attached as suppressed
+     * @throws WrongThreadException     if the caller is not the owner
+     * @throws IllegalStateException    if already joined or closed
+     */
+    public R join() throws InterruptedException {
+        checkOwner("join");
+        if (phase != OPEN) {
+            throw new IllegalStateException("scope '" + describe() + "' was already "
+                    + (phase == JOINED ? "joined" : "closed"));
+        }
+        phase = JOINED;
+        if (locked(() -> policy.onJoin(this))) {
+            cancel();
+        }
+        joining = true;
+        if (running.get() == 0) {
+            sentinelRelease.countDown();
+        }
+        try {
+            jdkScope.join();
+        } catch (StructuredTaskScope.TimeoutException e) {
+            throw timedOut();
+        } catch (InterruptedException e) {
+            cancel();
+            locked(policy::failureExceptions).forEach(e::addSuppressed);
+            throw e;
+        }
+        return policy.result(this);
+    }
+
+    private ScopeTimeoutException timedOut() {
+        return locked(() -> {
+            cancelled = true; // from here on, tasks that end are classified as cancelled
+            List<String> names = new ArrayList<>(endedByCancellation);
+            int more = moreEndedByCancellation;
+            for (TaskImpl<?> t : live) {
+                if (names.size() < 32) {
+                    names.add(t.name());
+                } else {
+                    more++;
+                }
+            }
+            names.sort(null);
+            return new ScopeTimeoutException(describe(), timeout, names, more, policy.failureExceptions());
+        });
+    }
+
+    /**
+     * Cancels the scope from any thread: tasks not yet ended are interrupted, later forks never run, and a pending
+     * or later {@link #join()} throws {@link java.util.concurrent.CancellationException} unless the policy already
+     * has its result. Idempotent.
+     */
+    public void cancel() {
+        lock.lock();
+        try {
+            cancelLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void cancelLocked() {
+        cancelled = true;
+        slotFreed.signalAll();
+        sentinelRelease.countDown();
+    }
+
+    /** Whether the scope was cancelled (by its policy, timeout, {@link #cancel()}, interruption or close). */
+    public boolean isCancelled() {
+        return cancelled || jdkScope.isCancelled();
+    }
+
+    /**
+     * Cancels what still runs and waits until every thread forked in this scope has ended; idempotent. Closing
+     * nested scopes of the same owner first is the caller's duty: an outer scope closed while a nested one is open
+     * closes the nested ones, then itself, then throws.
+     *
+     * @throws WrongThreadException  if the caller is not the owner
+     * @throws IllegalStateException if nested scopes were still open, or tasks were forked but join never called
+     *                               (in try-with-resources, suppressed under the exception that skipped join)
+     */
+    @Override
+    public void close() {
+        checkOwner("close");
+        if (phase == CLOSED) {
+            return;
+        }
+        List<String> unclosed = new ArrayList<>();
+        for (Scope<?, ?> inner = INNERMOST.get(); inner != null && inner != this; inner = INNERMOST.get()) {
+            unclosed.add(inner.describe());
+            inner.close0();
+        }
+        boolean joined = phase == JOINED;
+        close0();
+        if (!unclosed.isEmpty()) {
+            throw new IllegalStateException("scope '" + describe() + "' closed while nested scope(s) " + unclosed
+                    + " were open; they were closed first");
+        }
+        if (!joined && forked > 0) {
+            throw new IllegalStateException("scope '" + describe() + "' closed without join after forking "
+                    + forked + " task(s); unfinished tasks were cancelled");
+        }
+    }
+
+    private void close0() {
+        boolean joined = phase == JOINED;
+        phase = CLOSED;
+        if (!joined) {
+            cancel();
+        }
+        Thread watchdog = live.isEmpty() ? null : Thread.ofVirtual().name("weft-close-watch-" + id).start(this::watch);
+        try {
+            jdkScope.close();
+        } catch (IllegalStateException notJoined) {
+            // the JDK scope insists on a join; Weft reports that misuse itself, naming the scope
+        } finally {
+            if (watchdog != null) {
+                watchdog.interrupt();
+            }
+            for (TaskImpl<?> t : live) {
+                if (t.skip()) { // forked just as the scope was cancelled: it never ran
+                    live.remove(t);
+                }
+            }
+            INNERMOST.set(enclosing);
+            if (enclosing != null) {
+                enclosing.nested.remove(this);
+            } else if (parentTask != null) {
+                parentTask.removeChild(this);
+            } else {
+                ROOTS.remove(this);
+            }
+            if (event.shouldCommit()) {
+                event.path = describe();
+                event.policy = policy.name();
+                event.forked = forked;
+                event.cancelled = isCancelled();
+                event.commit();
+            }
+        }
+    }
+
+    /** Logs, by name, the tasks close still waits for, each time the grace period doubles. */
+    private void watch() {
+        long wait = options.closeGracePeriod().toNanos();
+        long waited = 0;
+        try {
+            while (true) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+                waited += wait;
+                List<String> names = live.stream().map(Task::name).sorted().limit(32).toList();
+                if (names.isEmpty()) {
+                    return;
+                }
+                LOG.warn("scope '{}' is closing but still waits after {} for {} task(s) that ignore interruption: {}",
+                        describe(), Duration.ofNanos(waited), live.size(), names);
+                wait *= 2;
+            }
+        } catch (InterruptedException done) {
+            // close finished
+        }
+    }
+
+    private void checkOwner(String what) {
+        if (Thread.currentThread() != owner) {
+            throw new WrongThreadException(what + " on scope '" + describe() + "' from thread " + Thread.currentThread()
+                    + ", but only its owner " + owner + " may do that");
+        }
+    }
+
+    <V> V locked(Supplier<V> action) {
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The scope's name, or {@code null} if unnamed. */
+    public String name() {
+        return options.name();
+    }
+
+    /**
+     * The scope's path: the names of the enclosing scopes and tasks, then its own, joined by {@code /}, for example
+     * {@code demo/download}. Unnamed scopes add no segment; the path of an unnamed root scope is empty.
+     */
+    public String path() {
+        return path;
+    }
+
+    /** The path, or {@code #id} for an unnamed root scope, as used in messages. */
+    String describe() {
+        return path.isEmpty() ? "#" + id : name() == null ? path + "/#" + id : path;
+    }
+
+    /** The path of the innermost scope or task the current thread runs in; empty outside any. */
+    public static String currentPath() {
+        Scope<?, ?> inner = INNERMOST.get();
+        if (inner != null) {
+            return inner.path;
+        }
+        return CURRENT_TASK.isBound() ? CURRENT_TASK.get().path() : "";
+    }
+
+    /** The name of the task the current thread runs, or {@code null} outside any task. */
+    public static String currentTaskName() {
+        return CURRENT_TASK.isBound() ? CURRENT_TASK.get().name() : null;
+    }
+
+    /**
+     * A snapshot of every live Weft scope and its running tasks, with state and age, as an indented tree; callable
+     * from any thread while tasks run. At most 20 tasks are listed per scope.
+     */
+    public static String dump() {
+        StringBuilder out = new StringBuilder();
+        List<Scope<?, ?>> roots = new ArrayList<>(ROOTS);
+        roots.sort((a, b) -> Long.compare(a.id, b.id));
+        if (roots.isEmpty()) {
+            out.append("(no live Weft scopes)\n");
+        }
+        for (Scope<?, ?> s : roots) {
+            s.dumpInto(out, 0);
+        }
+        return out.toString();
+    }
+
+    private void dumpInto(StringBuilder out, int depth) {
+        String indent = "  ".repeat(depth);
+        long now = System.nanoTime();
+        List<TaskImpl<?>> tasks = new ArrayList<>(live);
+        out.append(indent).append("scope ").append(describe()).append(" [").append(policy.name())
+                .append(isCancelled() ? ", cancelled" : "").append(phase == JOINED ? ", joining" : "")
+                .append("] age ").append(age(now - openedNanos)).append(", ").append(tasks.size())
+                .append(" running of ").append(forked).append(" forked, owner ").append(owner.getName().isEmpty()
+                        ? "#" + owner.threadId() : owner.getName()).append('\n');
+        tasks.sort((a, b) -> a.name().compareTo(b.name()));
+        int shown = 0;
+        for (TaskImpl<?> t : tasks) {
+            if (shown++ == 20) {
+                out.append(indent).append("  … ").append(tasks.size() - 20).append(" more task(s)\n");
+                break;
+            }
+            out.append(indent).append("  task ").append(t.name()).append(' ').append(t.state()).append(' ')
+                    .append(age(t.elapsed().toNanos())).append('\n');
+            for (Scope<?, ?> child : t.children()) {
+                child.dumpInto(out, depth + 2);
+            }
+        }
+        for (Scope<?, ?> child : nested) {
+            child.dumpInto(out, depth + 1);
+        }
+    }
+
+    private static String age(long nanos) {
+        return String.format("%.3fs", nanos / 1e9);
+    }
+
+    @Override
+    public String toString() {
+        return "Scope[" + describe() + ", " + policy.name() + "]";
+    }
+
+    /** Adapts the JDK's joiner protocol: Weft decides cancellation itself and only tells the JDK scope. */
+    private final class Joiner implements StructuredTaskScope.Joiner<Object, Void> {
+        @Override
+        public boolean onComplete(StructuredTaskScope.Subtask<?> subtask) {
+            return cancelled;
+        }
+
+        @Override
+        public Void result() {
+            return null;
+        }
+    }
+}

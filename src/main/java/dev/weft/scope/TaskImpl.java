@@ -1,0 +1,178 @@
+package dev.weft.scope;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The machinery behind {@link Task}: the body that runs on the task's virtual thread, and its end state.
+ * The state is written once, by the task's own thread (or by the scope for a task that never ran), and published by
+ * a volatile write, which gives {@link Task}'s happens-before guarantee.
+ */
+final class TaskImpl<T> implements Task<T>, Callable<Object> {
+    private static final int PENDING = 0, STARTED = 1, SKIPPED = 2;
+    private static final VarHandle RUN, CHILDREN;
+
+    static {
+        try {
+            RUN = MethodHandles.lookup().findVarHandle(TaskImpl.class, "run", int.class);
+            CHILDREN = MethodHandles.lookup().findVarHandle(TaskImpl.class, "children", Set.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final Scope<?, ?> scope;
+    private final String givenName;
+    private final long index;
+    private final Callable<? extends T> body;
+    @SuppressWarnings("unused") // through RUN
+    private volatile int run = PENDING;
+    private volatile State state = State.RUNNING;
+    private volatile Thread thread;
+    private T value;
+    private Throwable exception;
+    private final long forkedNanos = System.nanoTime();
+    private volatile long endNanos;
+    /** Scopes opened by this task's thread, for {@link Scope#dump()}; created on first use. */
+    private volatile Set<Scope<?, ?>> children;
+
+    TaskImpl(Scope<?, ?> scope, String name, long index, Callable<? extends T> body) {
+        this.scope = scope;
+        this.givenName = name;
+        this.index = index;
+        this.body = body;
+    }
+
+    @Override
+    public Object call() {
+        if (!RUN.compareAndSet(this, PENDING, STARTED)) {
+            return null; // the scope was cancelled and already marked this task as never run
+        }
+        thread = Thread.currentThread();
+        TaskEvent event = new TaskEvent();
+        event.begin();
+        T result = null;
+        Throwable failure = null;
+        try {
+            result = ScopedValue.where(Scope.CURRENT_TASK, this).call(body::call);
+        } catch (Throwable e) {
+            failure = e;
+        }
+        thread = null;
+        scope.taskEnded(this, result, failure);
+        if (event.shouldCommit()) {
+            event.scope = scope.path();
+            event.task = name();
+            event.state = state.name();
+            event.commit();
+        }
+        return null; // outcomes are Weft's business; the JDK scope only sees successes
+    }
+
+    /** Marks a task that never started as cancelled; false if it had already started. */
+    boolean skip() {
+        if (RUN.compareAndSet(this, PENDING, SKIPPED)) {
+            endNanos = forkedNanos;
+            state = State.CANCELLED;
+            return true;
+        }
+        return false;
+    }
+
+    void succeed(T v) {
+        value = v;
+        endNanos = System.nanoTime();
+        state = State.SUCCEEDED;
+    }
+
+    void fail(Throwable e, boolean cancelled) {
+        exception = e;
+        endNanos = System.nanoTime();
+        state = cancelled ? State.CANCELLED : State.FAILED;
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    void addChild(Scope<?, ?> child) {
+        Set<Scope<?, ?>> set = children;
+        if (set == null) {
+            CHILDREN.compareAndSet(this, null, ConcurrentHashMap.newKeySet());
+            set = children;
+        }
+        set.add(child);
+    }
+
+    void removeChild(Scope<?, ?> child) {
+        Set<Scope<?, ?>> set = children;
+        if (set != null) {
+            set.remove(child);
+        }
+    }
+
+    Set<Scope<?, ?>> children() {
+        Set<Scope<?, ?>> set = children;
+        return set == null ? Set.of() : set;
+    }
+
+    @Override
+    public String name() {
+        return givenName != null ? givenName : "task-" + index;
+    }
+
+    @Override
+    public String path() {
+        String base = scope.path();
+        return base.isEmpty() ? name() : base + "/" + name();
+    }
+
+    @Override
+    public State state() {
+        return state;
+    }
+
+    @Override
+    public T get() {
+        State s = state;
+        if (s != State.SUCCEEDED) {
+            throw new IllegalStateException(
+                    "task '" + path() + "' has no value: it is " + s, s == State.RUNNING ? null : exception);
+        }
+        return value;
+    }
+
+    @Override
+    public Throwable exception() {
+        State s = state;
+        if (s == State.FAILED || (s == State.CANCELLED && exception != null)) {
+            return exception;
+        }
+        throw new IllegalStateException("task '" + path() + "' threw nothing: it is " + s);
+    }
+
+    @Override
+    public Outcome<T> outcome() {
+        return switch (state) {
+            case RUNNING -> throw new IllegalStateException("task '" + path() + "' is still running");
+            case SUCCEEDED -> new Outcome.Success<>(name(), value);
+            case FAILED -> new Outcome.Failure<>(name(), exception);
+            case CANCELLED -> new Outcome.Cancelled<>(name(), exception);
+        };
+    }
+
+    @Override
+    public Duration elapsed() {
+        long end = state == State.RUNNING ? System.nanoTime() : endNanos;
+        return Duration.ofNanos(end - forkedNanos);
+    }
+
+    @Override
+    public String toString() {
+        return "Task[" + path() + ", " + state + "]";
+    }
+}

@@ -1,0 +1,15 @@
+/**
+ * Weft: structured concurrency on virtual threads.
+ *
+ * <p>{@link dev.weft.scope} holds task scopes; {@link dev.weft} holds the small facade for plain code and jshell.
+ */
+module dev.weft {
+    requires org.slf4j;
+    requires jdk.jfr;
+    // The demo's embedded HTTP server only; the library itself never needs it.
+    requires static jdk.httpserver;
+    requires static java.management;
+
+    exports dev.weft;
+    exports dev.weft.scope;
+}
