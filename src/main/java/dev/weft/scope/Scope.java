@@ -336,16 +336,17 @@ public final class Scope<T, R> implements AutoCloseable {
     private ScopeTimeoutException timedOut() {
         return locked(() -> {
             cancelled = true; // from here on, tasks that end are classified as cancelled
-            List<String> names = new ArrayList<>(endedByCancellation);
+            // A task may be in both: it ended as cancelled but has not yet left the live set.
+            java.util.TreeSet<String> unique = new java.util.TreeSet<>(endedByCancellation);
             int more = moreEndedByCancellation;
             for (TaskImpl<?> t : live) {
-                if (names.size() < 32) {
-                    names.add(t.name());
+                if (unique.size() < 32) {
+                    unique.add(t.name());
                 } else {
                     more++;
                 }
             }
-            names.sort(null);
+            List<String> names = List.copyOf(unique);
             return new ScopeTimeoutException(describe(), timeout, names, more, policy.failureExceptions());
         });
     }
