@@ -203,8 +203,11 @@ public final class Demo {
         server.setExecutor(serverThreads);
         server.start();
         MemorySampler sampler = new MemorySampler();
+        // The client's own async work runs on virtual threads too, so its default cached pool of platform threads
+        // does not grow with the number of requests in flight and blur the thread counts of the table.
+        ExecutorService clientThreads = Executors.newVirtualThreadPerTaskExecutor();
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(30)).build()) {
+                .executor(clientThreads).connectTimeout(Duration.ofSeconds(30)).build()) {
             URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/page/");
             Fetcher fetcher = new Fetcher(client, base);
             out.printf("demo: %d pages of %d bytes, server delay %d ms, on http://127.0.0.1:%d%n",
@@ -226,6 +229,7 @@ public final class Demo {
             sampler.stop();
             server.stop(0);
             serverThreads.close();
+            clientThreads.close();
         }
     }
 
@@ -417,7 +421,9 @@ public final class Demo {
             t.append("stacks: n/a (run via ./weft demo); peak total is heap only\n");
         }
         t.append("memory = heap used + committed thread stacks (Native Memory Tracking), sampled every 20 ms; "
-                + "virtual thread stacks live in the heap. The server shares the JVM.\n");
+                + "virtual thread stacks live in the heap.\n"
+                + "heap used counts garbage not yet collected; the server and the HTTP client's buffers share the JVM "
+                + "and are counted in every row.\n");
         return t.toString();
     }
 
