@@ -9,6 +9,9 @@ module dev.weft {
     // The demo's embedded HTTP server only; the library itself never needs it.
     requires static jdk.httpserver;
     requires static java.management;
+    // The demo's HTTP client and its java.util.logging formatter (dev.weft.demo, not exported; run on the class path).
+    requires static java.net.http;
+    requires static java.logging;
 
     exports dev.weft;
     exports dev.weft.scope;
