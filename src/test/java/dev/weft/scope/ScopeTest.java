@@ -309,4 +309,51 @@ class ScopeTest {
             assertThat(bad.elapsed()).isPositive();
         }
     }
+
+    @Test
+    void closeLogsTasksThatIgnoreInterruptionByName() throws Exception {
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger(Scope.class.getName());
+        CountDownLatch warned = new CountDownLatch(1);
+        List<String> messages = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                messages.add(r.getMessage());
+                warned.countDown();
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(handler);
+        CountDownLatch started = new CountDownLatch(1);
+        try {
+            var scope = Scope.open(ScopeOptions.named("stubborn").withCloseGracePeriod(Duration.ofMillis(20)));
+            scope.fork("deaf", () -> {
+                started.countDown();
+                // Ignores interruption: only the warning being logged lets it end.
+                while (true) {
+                    try {
+                        if (warned.await(10, TimeUnit.SECONDS)) {
+                            return null;
+                        }
+                    } catch (InterruptedException ignored) {
+                        // deliberately ignored
+                    }
+                }
+            });
+            started.await();
+            scope.cancel();
+            assertThatThrownBy(scope::join).isInstanceOf(CancellationException.class);
+            scope.close();
+        } finally {
+            jul.removeHandler(handler);
+        }
+        assertThat(messages).anySatisfy(m -> assertThat(m).contains("still waits"));
+    }
 }
