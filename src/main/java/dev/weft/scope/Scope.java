@@ -100,7 +100,7 @@ public final class Scope<T, R> implements AutoCloseable {
     private final Condition slotFreed = lock.newCondition();
     private final CountDownLatch sentinelRelease = new CountDownLatch(1);
     private final AtomicInteger running = new AtomicInteger();
-    private final Set<TaskImpl<?>> live = ConcurrentHashMap.newKeySet();
+    private final LiveTasks live = new LiveTasks();
     private final Set<Scope<?, ?>> nested = ConcurrentHashMap.newKeySet();
     private final ScopeEvent event = new ScopeEvent();
     /** Up to 32 tasks that ended because of cancellation, so a timeout can name them; guarded by lock. */
@@ -281,7 +281,6 @@ public final class Scope<T, R> implements AutoCloseable {
         if (cancel) {
             cancel();
         }
-        live.remove(task);
         if (options.maxConcurrency() != Integer.MAX_VALUE) {
             lock.lock();
             try {
@@ -339,7 +338,7 @@ public final class Scope<T, R> implements AutoCloseable {
             // A task may be in both: it ended as cancelled but has not yet left the live set.
             java.util.TreeSet<String> unique = new java.util.TreeSet<>(endedByCancellation);
             int more = moreEndedByCancellation;
-            for (TaskImpl<?> t : live) {
+            for (TaskImpl<?> t : live.running()) {
                 if (unique.size() < 32) {
                     unique.add(t.name());
                 } else {
@@ -414,7 +413,7 @@ public final class Scope<T, R> implements AutoCloseable {
         if (!joined) {
             cancel();
         }
-        Thread watchdog = live.isEmpty() ? null : Thread.ofVirtual().name("weft-close-watch-" + id).start(this::watch);
+        Thread watchdog = live.noneRunning() ? null : Thread.ofVirtual().name("weft-close-watch-" + id).start(this::watch);
         try {
             jdkScope.close();
         } catch (IllegalStateException notJoined) {
@@ -423,10 +422,8 @@ public final class Scope<T, R> implements AutoCloseable {
             if (watchdog != null) {
                 watchdog.interrupt();
             }
-            for (TaskImpl<?> t : live) {
-                if (t.skip()) { // forked just as the scope was cancelled: it never ran
-                    live.remove(t);
-                }
+            for (TaskImpl<?> t : live.running()) {
+                t.skip(); // forked just as the scope was cancelled, it never ran: mark it cancelled
             }
             INNERMOST.set(enclosing);
             if (enclosing != null) {
@@ -454,12 +451,13 @@ public final class Scope<T, R> implements AutoCloseable {
             while (true) {
                 TimeUnit.NANOSECONDS.sleep(wait);
                 waited += wait;
-                List<String> names = live.stream().map(Task::name).sorted().limit(32).toList();
-                if (names.isEmpty()) {
+                List<TaskImpl<?>> stuck = live.running();
+                if (stuck.isEmpty()) {
                     return;
                 }
+                List<String> names = stuck.stream().map(Task::name).sorted().limit(32).toList();
                 LOG.warn("scope '{}' is closing but still waits after {} for {} task(s) that ignore interruption: {}",
-                        describe(), Duration.ofNanos(waited), live.size(), names);
+                        describe(), Duration.ofNanos(waited), stuck.size(), names);
                 wait *= 2;
             }
         } catch (InterruptedException done) {
@@ -535,7 +533,7 @@ public final class Scope<T, R> implements AutoCloseable {
     private void dumpInto(StringBuilder out, int depth) {
         String indent = "  ".repeat(depth);
         long now = System.nanoTime();
-        List<TaskImpl<?>> tasks = new ArrayList<>(live);
+        List<TaskImpl<?>> tasks = live.running();
         out.append(indent).append("scope ").append(describe()).append(" [").append(policy.name())
                 .append(isCancelled() ? ", cancelled" : "").append(phase == JOINED ? ", joining" : "")
                 .append("] age ").append(age(now - openedNanos)).append(", ").append(tasks.size())

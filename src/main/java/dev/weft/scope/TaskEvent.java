@@ -5,7 +5,10 @@ import jdk.jfr.Description;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 
-/** JFR event for one task, from start to end; costs nothing when no recording asks for it. */
+/**
+ * JFR event for one task, committed when it ends, with its run time from fork to end; costs no allocation when no
+ * recording asks for it.
+ */
 @Name("dev.weft.Task")
 @Label("Weft Task")
 @Category("Weft")
@@ -17,4 +20,7 @@ final class TaskEvent extends jdk.jfr.Event {
     String task;
     @Label("End state")
     String state;
+    @Label("Run time")
+    @jdk.jfr.Timespan
+    long runTime;
 }

@@ -53,8 +53,6 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
             return null; // the scope was cancelled and already marked this task as never run
         }
         thread = Thread.currentThread();
-        TaskEvent event = new TaskEvent();
-        event.begin();
         T result = null;
         Throwable failure = null;
         try {
@@ -64,10 +62,13 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
         }
         thread = null;
         scope.taskEnded(this, result, failure);
+        // Created at the end, so that with no recording asking for it the JIT can drop the allocation.
+        TaskEvent event = new TaskEvent();
         if (event.shouldCommit()) {
             event.scope = scope.path();
             event.task = name();
             event.state = state.name();
+            event.runTime = endNanos - forkedNanos;
             event.commit();
         }
         return null; // outcomes are Weft's business; the JDK scope only sees successes
