@@ -32,11 +32,10 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
     @SuppressWarnings("unused") // through RUN
     private volatile int run = PENDING;
     private volatile State state = State.RUNNING;
-    private volatile Thread thread;
     private T value;
     private Throwable exception;
     private final long forkedNanos = System.nanoTime();
-    private volatile long endNanos;
+    private long endNanos; // published by the volatile write of state that follows it
     /** Scopes opened by this task's thread, for {@link Scope#dump()}; created on first use. */
     private volatile Set<Scope<?, ?>> children;
 
@@ -52,7 +51,6 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
         if (!RUN.compareAndSet(this, PENDING, STARTED)) {
             return null; // the scope was cancelled and already marked this task as never run
         }
-        thread = Thread.currentThread();
         T result = null;
         Throwable failure = null;
         try {
@@ -60,7 +58,6 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
         } catch (Throwable e) {
             failure = e;
         }
-        thread = null;
         scope.taskEnded(this, result, failure);
         // Created at the end, so that with no recording asking for it the JIT can drop the allocation.
         TaskEvent event = new TaskEvent();
@@ -94,10 +91,6 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
         exception = e;
         endNanos = System.nanoTime();
         state = cancelled ? State.CANCELLED : State.FAILED;
-    }
-
-    Thread thread() {
-        return thread;
     }
 
     void addChild(Scope<?, ?> child) {
