@@ -15,4 +15,5 @@ module dev.weft {
 
     exports dev.weft;
     exports dev.weft.scope;
+    exports dev.weft.lock;
 }

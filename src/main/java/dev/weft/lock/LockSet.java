@@ -1,0 +1,274 @@
+package dev.weft.lock;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An immutable set of {@link OrderedLock}s taken together, in the global lock order, with a deadline:
+ *
+ * {@snippet :
+ * var accounts = LockSet.of(to, from);              // any order; sorted by rank, duplicates folded
+ * try (var held = accounts.acquire(Duration.ofSeconds(1))) {
+ *     from.debit(amount);
+ *     to.credit(amount);
+ * }                                                 // released in reverse order
+ * }
+ *
+ * <h2>Acquisition</h2>
+ * {@link #acquire(Duration)} takes the locks in ascending (rank, creation id) order, each with
+ * {@code tryLock(remaining time)}. If the deadline passes first, it releases every lock it took and throws
+ * {@link LockTimeoutException}; if the thread is interrupted while waiting (as when its Weft scope is cancelled), it
+ * releases what it took and throws {@link InterruptedException}. {@link #acquire()} uses the set's
+ * {@linkplain #withDefaultTimeout(Duration) default timeout}, 30 seconds unless set: never infinite.
+ *
+ * <h2>Order rule</h2>
+ * A thread that holds locks taken through LockSets may acquire another set only if every lock in it that the thread
+ * does not already hold comes after the highest lock it holds (in rank, then creation-id order); re-acquiring a lock
+ * it holds is reentrancy and is allowed. Otherwise acquire throws {@link LockOrderException} at once, taking nothing:
+ * with every thread following this rule no cycle of waits, hence no deadlock, can form. A set made with
+ * {@link #allowingOutOfOrder()} skips the check and relies on its timeout alone.
+ *
+ * <h2>Memory effects and threads</h2>
+ * Those of {@link java.util.concurrent.locks.ReentrantLock}: actions before a {@link Held#close()} happen before
+ * actions after a later acquisition of the same locks. A {@link Held} must be closed by the thread that acquired it;
+ * closing it from another thread throws {@link IllegalStateException}. LockSet instances are immutable and thread safe.
+ * No path blocks inside {@code synchronized}, so virtual threads never pin.
+ */
+public final class LockSet {
+    /** The default timeout of {@link #acquire()} unless changed with {@link #withDefaultTimeout(Duration)}. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final OrderedLock[] locks;
+    private final boolean outOfOrder;
+    private final Duration defaultTimeout;
+
+    private LockSet(OrderedLock[] locks, boolean outOfOrder, Duration defaultTimeout) {
+        this.locks = locks;
+        this.outOfOrder = outOfOrder;
+        this.defaultTimeout = defaultTimeout;
+    }
+
+    /**
+     * A set of the given locks, in any order; duplicates are folded.
+     *
+     * @throws IllegalArgumentException if no lock is given
+     * @throws NullPointerException     if a lock is null
+     */
+    public static LockSet of(OrderedLock... locks) {
+        Objects.requireNonNull(locks, "locks");
+        if (locks.length == 0) {
+            throw new IllegalArgumentException("a LockSet needs at least one lock");
+        }
+        TreeSet<OrderedLock> sorted = new TreeSet<>();
+        for (OrderedLock l : locks) {
+            sorted.add(Objects.requireNonNull(l, "lock"));
+        }
+        return new LockSet(sorted.toArray(new OrderedLock[0]), false, DEFAULT_TIMEOUT);
+    }
+
+    /** A set of the given locks: see {@link #of(OrderedLock...)}. */
+    public static LockSet of(List<? extends OrderedLock> locks) {
+        return of(locks.toArray(new OrderedLock[0]));
+    }
+
+    /** This set without the order check: acquisitions rely on their timeout alone to end a would-be deadlock. */
+    public LockSet allowingOutOfOrder() {
+        return new LockSet(locks, true, defaultTimeout);
+    }
+
+    /**
+     * This set with another default timeout for {@link #acquire()}.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public LockSet withDefaultTimeout(Duration timeout) {
+        return new LockSet(locks, outOfOrder, checkTimeout(timeout));
+    }
+
+    /** The locks, in acquisition order. */
+    public List<OrderedLock> locks() {
+        return Collections.unmodifiableList(Arrays.asList(locks));
+    }
+
+    /** Whether the order check is skipped. */
+    public boolean isOutOfOrderAllowed() {
+        return outOfOrder;
+    }
+
+    /** The timeout of {@link #acquire()}. */
+    public Duration defaultTimeout() {
+        return defaultTimeout;
+    }
+
+    private static Duration checkTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("negative timeout: " + timeout);
+        }
+        return timeout;
+    }
+
+    /** {@link #acquire(Duration)} with the {@linkplain #defaultTimeout() default timeout}. */
+    public Held acquire() throws InterruptedException {
+        return acquire(defaultTimeout);
+    }
+
+    /**
+     * Takes every lock of the set, in order, within {@code timeout} (zero: try each once).
+     *
+     * @return the holder, to close (on this thread) to release them
+     * @throws LockTimeoutException if the deadline passed; nothing is then held by this call
+     * @throws LockOrderException   if the order rule forbids it; nothing is taken
+     * @throws InterruptedException if interrupted while waiting; nothing is then held by this call
+     */
+    public Held acquire(Duration timeout) throws InterruptedException {
+        checkTimeout(timeout);
+        if (!outOfOrder) {
+            checkOrder();
+        }
+        long start = System.nanoTime();
+        long timeoutNanos = saturatedNanos(timeout);
+        String path = Registry.currentPath();
+        Thread me = Thread.currentThread();
+        int taken = 0;
+        try {
+            for (OrderedLock lock : locks) {
+                if (!lock.tryLock()) {
+                    long remaining = timeoutNanos - (System.nanoTime() - start);
+                    Registry.WAITERS.put(me, new Registry.Entry(lock, me, path, System.nanoTime()));
+                    boolean got;
+                    try {
+                        got = remaining > 0 && lock.tryLock(remaining, TimeUnit.NANOSECONDS);
+                    } finally {
+                        Registry.WAITERS.remove(me);
+                    }
+                    if (!got) {
+                        Thread holder = lock.holder();
+                        Registry.Entry entry = Registry.HOLDERS.get(lock);
+                        String holderPath = entry != null && entry.thread() == holder ? entry.path() : null;
+                        releaseFirst(taken);
+                        taken = 0;
+                        throw new LockTimeoutException(lock, holder == null ? null : holder.getName(), holderPath,
+                                Duration.ofNanos(System.nanoTime() - start));
+                    }
+                }
+                Registry.acquired(lock, path);
+                taken++;
+            }
+        } catch (InterruptedException e) {
+            releaseFirst(taken);
+            throw e;
+        } catch (RuntimeException | Error e) {
+            releaseFirst(taken);
+            throw e;
+        }
+        return new Held(this, me);
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private void checkOrder() {
+        OrderedLock highest = Registry.highestHeld();
+        if (highest == null) {
+            return;
+        }
+        for (OrderedLock lock : locks) {
+            if (!lock.isHeldByCurrentThread() && lock.compareTo(highest) <= 0) {
+                throw new LockOrderException(highest, lock);
+            }
+        }
+    }
+
+    private void releaseFirst(int n) {
+        for (int i = n - 1; i >= 0; i--) {
+            Registry.released(locks[i]);
+        }
+    }
+
+    /**
+     * Runs {@code action} holding every lock of the set, acquired within {@code timeout}.
+     *
+     * @throws LockTimeoutException if the locks could not be taken in time (the action did not run)
+     * @throws InterruptedException if interrupted while waiting (the action did not run)
+     */
+    public void run(Duration timeout, Runnable action) throws InterruptedException {
+        Objects.requireNonNull(action, "action");
+        try (Held ignored = acquire(timeout)) {
+            action.run();
+        }
+    }
+
+    /**
+     * Computes {@code action} holding every lock of the set, acquired within {@code timeout}. Whatever the action
+     * throws, checked or not, is rethrown unchanged (as its declared type {@code X}) after the locks are released.
+     *
+     * @throws LockTimeoutException if the locks could not be taken in time (the action did not run)
+     * @throws InterruptedException if interrupted while waiting (the action did not run)
+     */
+    public <T, X extends Exception> T call(Duration timeout, ThrowingSupplier<? extends T, ? extends X> action)
+            throws X, InterruptedException {
+        Objects.requireNonNull(action, "action");
+        try (Held ignored = acquire(timeout)) {
+            return action.get();
+        }
+    }
+
+    @Override
+    public String toString() {
+        List<String> names = new ArrayList<>();
+        for (OrderedLock l : locks) {
+            names.add(l.toString());
+        }
+        return "LockSet" + names + (outOfOrder ? " (out of order allowed)" : "");
+    }
+
+    /**
+     * The locks of one successful acquisition. {@link #close()} releases them in reverse order; it is idempotent and
+     * must be called by the acquiring thread.
+     */
+    public static final class Held implements AutoCloseable {
+        private final LockSet set;
+        private final Thread owner;
+        private boolean closed; // only read and written by the owner thread
+
+        private Held(LockSet set, Thread owner) {
+            this.set = set;
+            this.owner = owner;
+        }
+
+        /** The set whose locks are held. */
+        public LockSet lockSet() {
+            return set;
+        }
+
+        /**
+         * Releases the locks in reverse order; does nothing the second time.
+         *
+         * @throws IllegalStateException if called by a thread other than the one that acquired them
+         */
+        @Override
+        public void close() {
+            if (Thread.currentThread() != owner) {
+                throw new IllegalStateException("locks " + set + " were acquired by thread '" + owner.getName()
+                        + "' and can only be released by it, not by '" + Thread.currentThread().getName() + "'");
+            }
+            if (closed) {
+                return;
+            }
+            closed = true;
+            set.releaseFirst(set.locks.length);
+        }
+    }
+}
