@@ -1,7 +1,7 @@
 /**
  * Weft: structured concurrency on virtual threads.
  *
- * <p>{@link dev.weft.scope} holds task scopes; {@link dev.weft} holds the small facade for plain code and jshell.
+ * <p>{@link dev.weft.scope} holds task scopes; {@link dev.weft.event} device events; {@link dev.weft.lock} ordered locks; {@link dev.weft} holds the small facade for plain code and jshell.
  */
 module dev.weft {
     requires org.slf4j;
@@ -16,4 +16,8 @@ module dev.weft {
     exports dev.weft;
     exports dev.weft.scope;
     exports dev.weft.lock;
+    exports dev.weft.event;
+
+    // Device event backends (CUDA, test devices) are found by ServiceLoader; see dev.weft.event.EventRegistry.
+    uses dev.weft.event.EventBackend;
 }
