@@ -1,4 +1,6 @@
 import dev.weft.*;
 import dev.weft.scope.*;
+import dev.weft.event.*;
+import dev.weft.lock.*;
 import java.time.Duration;
 import java.util.concurrent.Callable;
