@@ -1,0 +1,90 @@
+package dev.weft.cuda;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.SymbolLookup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds the CUDA runtime library before anything touches the bindings (whose static initialiser would otherwise
+ * throw): first by its soname on the system library path ({@code dlopen}), then {@code $CUDA_HOME/lib64}, then
+ * {@code /usr/local/cuda/lib64}. A library found by path is loaded with {@link System#load}; the dynamic linker then
+ * resolves the bindings' {@code SymbolLookup.libraryLookup("libcudart.so.13", ...)} to that already loaded object
+ * (glibc matches a loaded library's soname).
+ *
+ * <p>Stateless and thread safe; {@link Cuda} calls it once per process.
+ */
+final class CudaLibrary {
+    /** The soname the bindings open (jextract.properties: {@code library=:libcudart.so.13}). */
+    static final String SONAME = "libcudart.so.13";
+    static final Path FALLBACK_DIR = Path.of("/usr/local/cuda/lib64");
+
+    private CudaLibrary() {
+    }
+
+    /**
+     * Where the library was found ({@code "system library path"} or the file), or why not.
+     *
+     * @param foundAt null when not found
+     * @param looked  every place looked, each with what was there
+     */
+    record Located(String foundAt, List<String> looked) {
+        boolean found() {
+            return foundAt != null;
+        }
+
+        String notFoundMessage(String soname) {
+            return "CUDA runtime library " + soname + " not found; looked in: " + String.join("; ", looked);
+        }
+    }
+
+    /** Looks for {@link #SONAME} with this process's {@code CUDA_HOME}, and loads it if found by path. */
+    static Located locateAndLoad() {
+        return locate(SONAME, System.getenv("CUDA_HOME"), FALLBACK_DIR, true);
+    }
+
+    /**
+     * Looks for {@code soname}: the system library path, then {@code cudaHome/lib64} (skipped when
+     * {@code cudaHome} is null or blank), then {@code fallbackDir}.
+     *
+     * @param load whether to {@link System#load} a library found by path (a test of the search passes false)
+     */
+    static Located locate(String soname, String cudaHome, Path fallbackDir, boolean load) {
+        List<String> looked = new ArrayList<>();
+        try (Arena probe = Arena.ofConfined()) {
+            SymbolLookup.libraryLookup(soname, probe); // dlopen; closing the arena drops only this reference
+            looked.add("system library path (found)");
+            return new Located("system library path", looked);
+        } catch (IllegalArgumentException notThere) {
+            looked.add("system library path (dlopen " + soname + ": " + notThere.getMessage() + ")");
+        }
+        List<Path> dirs = new ArrayList<>();
+        if (cudaHome == null || cudaHome.isBlank()) {
+            looked.add("CUDA_HOME/lib64 (CUDA_HOME is not set)");
+        } else {
+            dirs.add(Path.of(cudaHome, "lib64"));
+        }
+        dirs.add(fallbackDir);
+        for (Path dir : dirs) {
+            Path file = dir.resolve(soname);
+            if (!Files.isRegularFile(file)) {
+                looked.add(file + " (no such file)");
+                continue;
+            }
+            if (!load) {
+                looked.add(file + " (found)");
+                return new Located(file.toString(), looked);
+            }
+            try {
+                System.load(file.toAbsolutePath().toString());
+                looked.add(file + " (loaded)");
+                return new Located(file.toString(), looked);
+            } catch (UnsatisfiedLinkError bad) {
+                looked.add(file + " (cannot load: " + bad.getMessage() + ")");
+            }
+        }
+        return new Located(null, looked);
+    }
+}
