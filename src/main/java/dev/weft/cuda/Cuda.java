@@ -49,7 +49,7 @@ public final class Cuda {
     /** Probes the library {@code located} describes; package-private so tests can probe a missing library. */
     static Probe probe(CudaLibrary.Located located) {
         if (!located.found()) {
-            return new Probe(null, 0, located.notFoundMessage(CudaLibrary.SONAME), null);
+            return new Probe(null, 0, located.notFoundMessage(), null);
         }
         NativeCudaRuntime rt;
         try {

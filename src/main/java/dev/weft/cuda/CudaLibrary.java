@@ -27,15 +27,16 @@ final class CudaLibrary {
     /**
      * Where the library was found ({@code "system library path"} or the file), or why not.
      *
+     * @param soname  the library looked for
      * @param foundAt null when not found
      * @param looked  every place looked, each with what was there
      */
-    record Located(String foundAt, List<String> looked) {
+    record Located(String soname, String foundAt, List<String> looked) {
         boolean found() {
             return foundAt != null;
         }
 
-        String notFoundMessage(String soname) {
+        String notFoundMessage() {
             return "CUDA runtime library " + soname + " not found; looked in: " + String.join("; ", looked);
         }
     }
@@ -53,10 +54,12 @@ final class CudaLibrary {
      */
     static Located locate(String soname, String cudaHome, Path fallbackDir, boolean load) {
         List<String> looked = new ArrayList<>();
-        try (Arena probe = Arena.ofConfined()) {
-            SymbolLookup.libraryLookup(soname, probe); // dlopen; closing the arena drops only this reference
+        try {
+            // dlopen by soname. The global arena keeps this handle for good: unloading libcudart again after its
+            // constructors ran is not worth the risk, and the bindings open it anyway.
+            SymbolLookup.libraryLookup(soname, Arena.global());
             looked.add("system library path (found)");
-            return new Located("system library path", looked);
+            return new Located(soname, "system library path", looked);
         } catch (IllegalArgumentException notThere) {
             looked.add("system library path (dlopen " + soname + ": " + notThere.getMessage() + ")");
         }
@@ -75,16 +78,16 @@ final class CudaLibrary {
             }
             if (!load) {
                 looked.add(file + " (found)");
-                return new Located(file.toString(), looked);
+                return new Located(soname, file.toString(), looked);
             }
             try {
                 System.load(file.toAbsolutePath().toString());
                 looked.add(file + " (loaded)");
-                return new Located(file.toString(), looked);
+                return new Located(soname, file.toString(), looked);
             } catch (UnsatisfiedLinkError bad) {
                 looked.add(file + " (cannot load: " + bad.getMessage() + ")");
             }
         }
-        return new Located(null, looked);
+        return new Located(soname, null, looked);
     }
 }

@@ -122,7 +122,7 @@ final class NativeCudaRuntime implements CudaRuntime {
     }
 
     /** The one upcall stub for every host function; the global arena never frees it. */
-    private static final class Stub {
+    static final class Stub {
         static final MemorySegment HOST_FN =
                 cudaHostFn_t.allocate(userData -> HostFunctions.run(userData.address()), Arena.global());
     }
