@@ -13,6 +13,8 @@ import java.util.Locale;
  * the wake-up follows the GPU's completion directly instead of a polling interval, and an idle wait costs no CPU.
  * Polling costs nothing on the stream (no host function occupying CUDA's callback thread) and its latency is bounded
  * by the backoff cap. Both latencies are measured by {@code CudaCompletionLatencyBenchmark}, which needs a GPU.
+ *
+ * <p>Immutable and thread safe.
  */
 public enum CudaCompletion {
     /**

@@ -45,7 +45,15 @@ import java.util.function.Supplier;
  *       A wait on an INITIALIZED event first waits for its record, as in caffe2.</li>
  * </ul>
  *
- * <p>Thread safety: every method may be called from any thread for the same state; see {@link Event}.
+ * <h2>Memory effects</h2>
+ * As for every {@link Event}: actions of a thread before the call that made the event terminal happen-before actions
+ * after {@code query()} returns that status, after {@code await()}/{@code finish()} return, and in callbacks. For GPU
+ * work, an event that reads SUCCESS means CUDA finished everything enqueued on its stream before the record, so host
+ * memory written by earlier {@code cudaMemcpyAsync} calls on that stream may be read after {@code await()} returns.
+ *
+ * <p>Thread safety: every method may be called from any thread for the same state; see {@link Event}. Per event, one
+ * {@link java.util.concurrent.locks.ReentrantLock} guards transitions and every native call on its handle; it is
+ * never held while waiting for the GPU or while callbacks run.
  */
 public final class CudaEventBackend implements EventBackend<CudaEventState> {
     /** What {@link CudaEvents#create} passes to {@link #create}, which gets only the options from the registry. */
