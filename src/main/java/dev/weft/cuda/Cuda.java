@@ -51,6 +51,11 @@ public final class Cuda {
         if (!located.found()) {
             return new Probe(null, 0, located.notFoundMessage(), null);
         }
+        if (!located.soname().equals(CudaLibrary.SONAME)) {
+            return new Probe(null, 0, located.soname() + " was found at " + located.foundAt() + " but Weft's "
+                    + "bindings open " + CudaLibrary.SONAME + " (-D" + CudaLibrary.LIBRARY_PROPERTY + " is for tests)",
+                    null);
+        }
         NativeCudaRuntime rt;
         try {
             rt = new NativeCudaRuntime();

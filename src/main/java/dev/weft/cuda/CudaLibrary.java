@@ -41,9 +41,22 @@ final class CudaLibrary {
         }
     }
 
-    /** Looks for {@link #SONAME} with this process's {@code CUDA_HOME}, and loads it if found by path. */
+    /**
+     * Names another library to look for instead of {@link #SONAME}, so that a machine that has the CUDA runtime can
+     * run the test suite as one without it ({@code -Dweft.cuda.library=libcudart.so.99}). The bindings always open
+     * {@code libcudart.so.13}, so any other name that is found is reported as unusable.
+     */
+    static final String LIBRARY_PROPERTY = "weft.cuda.library";
+
+    /** The soname looked for: {@link #LIBRARY_PROPERTY} if set, else {@link #SONAME}. */
+    static String soname() {
+        String v = System.getProperty(LIBRARY_PROPERTY);
+        return v == null || v.isBlank() ? SONAME : v.trim();
+    }
+
+    /** Looks for {@link #soname()} with this process's {@code CUDA_HOME}, and loads it if found by path. */
     static Located locateAndLoad() {
-        return locate(SONAME, System.getenv("CUDA_HOME"), FALLBACK_DIR, true);
+        return locate(soname(), System.getenv("CUDA_HOME"), FALLBACK_DIR, true);
     }
 
     /**
