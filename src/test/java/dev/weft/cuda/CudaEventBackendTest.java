@@ -61,6 +61,28 @@ class CudaEventBackendTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is on device 1");
     }
 
+    @Test
+    void theProcessDefaultCompletionComesFromASystemProperty() {
+        String old = System.getProperty(CudaCompletion.PROPERTY);
+        try {
+            System.setProperty(CudaCompletion.PROPERTY, "polling");
+            assertThat(CudaCompletion.processDefault()).isEqualTo(CudaCompletion.POLLING);
+            assertThat(CudaEvents.completion(registry.create(DeviceType.CUDA, EventOptions.defaults())))
+                    .isEqualTo(CudaCompletion.POLLING);
+            System.setProperty(CudaCompletion.PROPERTY, "sometimes");
+            assertThatThrownBy(() -> registry.create(DeviceType.CUDA, EventOptions.defaults()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("-Dweft.cuda.completion=sometimes is neither host_function nor polling");
+        } finally {
+            if (old == null) {
+                System.clearProperty(CudaCompletion.PROPERTY);
+            } else {
+                System.setProperty(CudaCompletion.PROPERTY, old);
+            }
+        }
+        assertThat(CudaCompletion.processDefault()).isEqualTo(CudaCompletion.HOST_FUNCTION);
+    }
+
     @ParameterizedTest
     @EnumSource(CudaCompletion.class)
     void recordQueryMapsCudaCodes(CudaCompletion c) throws Exception {
