@@ -32,7 +32,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *       {@code thenAccept} is the future's cheapest way to register a callback; it also allocates the dependent
  *       future it returns, which the event's {@code onComplete} does not need.</li>
  *   <li>{@code eventFinishThenCallback} vs {@code cfCompleteThenCallback}: the same, but the callback is registered
- *       after completion and runs at once on the registering thread.</li>
+ *       after completion and runs at once on the registering thread. {@code eventFinishThenCallbackUnrecorded}
+ *       leaves out {@code record()}, to show what that step costs.</li>
  * </ul>
  *
  * <p><b>Wake-ups</b>: two virtual threads play {@value #ROUNDS} rounds of ping-pong. In round {@code i} thread A
@@ -100,6 +101,15 @@ public class EventBenchmark {
     public Event eventFinishThenCallback() {
         Event e = Event.cpu();
         e.record();
+        e.setFinished();
+        e.onComplete(onEvent);
+        return e;
+    }
+
+    /** Attribution only: {@code eventFinishThenCallback} without {@code record()} (setFinished from INITIALIZED). */
+    @Benchmark
+    public Event eventFinishThenCallbackUnrecorded() {
+        Event e = Event.cpu();
         e.setFinished();
         e.onComplete(onEvent);
         return e;
