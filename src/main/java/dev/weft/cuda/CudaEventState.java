@@ -242,8 +242,8 @@ final class CudaEventState {
                     run = takeCallbacks();
                     changed.signalAll();
                 }
-                // cudaErrorNotReady: still running. (caffe2 also cleared it with cudaGetLastError; since CUDA 10 a
-                // not-ready query no longer sets the sticky last error.)
+                // cudaErrorNotReady: still running. caffe2 then called cudaGetLastError to clear it; Weft never
+                // reads the last-error state (every call's own return code is checked), so it does not bind that.
             }
             s = status;
         } finally {
