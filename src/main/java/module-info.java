@@ -17,6 +17,7 @@ module dev.weft {
     exports dev.weft.scope;
     exports dev.weft.lock;
     exports dev.weft.event;
+    exports dev.weft.flow;
     exports dev.weft.cuda;
     // dev.weft.cuda.bindings (the FFM bindings under bindings/) is in this module but not exported: only
     // dev.weft.cuda calls it. Its downcalls are restricted methods: run with --enable-native-access=dev.weft
