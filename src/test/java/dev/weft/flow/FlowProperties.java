@@ -48,7 +48,7 @@ import org.quicktheories.impl.Constraint;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FlowProperties {
-    static final int EXAMPLES = 300;
+    static final int EXAMPLES = 1000;
     static final Duration FINISH_WITHIN = Duration.ofSeconds(20);
     static final int MAX_SETS_PER_OP = 40;
     static final int MAX_SETS_PER_CONTEXT = 200;
