@@ -264,6 +264,36 @@ class OpsTest {
     }
 
     // ------------------------------------------------------------------------------------------------------------
+    // Stage and the OperationContext parameter
+
+    static final class Summary {
+        @Op
+        static String shout(@Op.Def("word") String word) {
+            return word.toUpperCase(java.util.Locale.ROOT);
+        }
+
+        @Op(stage = Stage.OUTPUT, outputs = @Op.Out(key = "all", primitive = "array"))
+        static Map<String, Object> collect(OperationContext ctx) {
+            List<String> all = new ArrayList<>();
+            for (Input i : ctx.inputs("shout.outputs.result")) {
+                all.add((String) i.value());
+            }
+            all.sort(null);
+            return Map.of("all", all);
+        }
+    }
+
+    @Test
+    void anOutputStageOperationSummarisesTheContextThroughItsOperationContext() {
+        DataFlow flow = Ops.addAll(DataFlow.builder(), Summary.class).build();
+        assertThat(flow.operations().get("collect").stage()).isEqualTo(Stage.OUTPUT);
+        assertThat(flow.operations().get("collect").inputs()).isEmpty();
+        var r = ORCHESTRATOR.run(flow, Map.of("c", List.of(Input.of("b", def(flow, "word")),
+                Input.of("a", def(flow, "word"))))).get(0);
+        assertThat(r.results()).isEqualTo(Map.of("all", List.of("A", "B"))); // one output instance: unwrapped
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
     // Exceptions
 
     static final class Failing {
