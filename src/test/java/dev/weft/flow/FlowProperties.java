@@ -285,6 +285,8 @@ class FlowProperties {
         final AtomicInteger inside = new AtomicInteger();
         final AtomicInteger maxInside = new AtomicInteger();
         List<ContextResult> results = List.of();
+        /** What a strict run threw, or null. */
+        Throwable thrown;
 
         Map<String, Integer> runCounts() {
             Map<String, Integer> m = new TreeMap<>();
@@ -305,9 +307,19 @@ class FlowProperties {
 
     static final Orchestrator LENIENT = Orchestrator.of(Orchestrator.Options.defaults().withStrict(false)
             .withLockTimeout(Duration.ofSeconds(10)));
+    static final Orchestrator STRICT = Orchestrator.of(Orchestrator.Options.defaults()
+            .withLockTimeout(Duration.ofSeconds(10)));
 
-    /** Runs {@code f} on the real orchestrator in a virtual thread, failing loudly if it does not finish in time. */
+    /** Runs {@code f} non-strict on the real orchestrator (see {@link #runReal(FlowSpec, boolean)}). */
     static Observed runReal(FlowSpec f) {
+        return runReal(f, false);
+    }
+
+    /**
+     * Runs {@code f} on the real orchestrator in a virtual thread, failing loudly if it does not finish in time.
+     * Non-strict, the run must not throw; strict, what it throws is recorded, with the contexts delivered before.
+     */
+    static Observed runReal(FlowSpec f, boolean strict) {
         Observed o = new Observed();
         List<Definition<Object>> defs = new ArrayList<>();
         for (int i = 0; i < f.seeds() + f.ops().size(); i++) {
@@ -341,9 +353,11 @@ class FlowProperties {
             contexts.put("ctx" + c, inputs);
         }
         AtomicReference<Object> outcome = new AtomicReference<>();
+        List<ContextResult> delivered = Collections.synchronizedList(new ArrayList<>());
         Thread runner = Thread.ofVirtual().name("flow-property-run").start(() -> {
             try {
-                outcome.set(LENIENT.run(flow, contexts));
+                (strict ? STRICT : LENIENT).run(flow, contexts, delivered::add);
+                outcome.set(List.copyOf(delivered));
             } catch (Throwable t) {
                 outcome.set(t);
             }
@@ -359,7 +373,12 @@ class FlowProperties {
             throw new AssertionError("interrupted", e);
         }
         if (outcome.get() instanceof Throwable t) {
-            throw new AssertionError("the non-strict run of " + f + " threw " + t, t);
+            if (!strict) {
+                throw new AssertionError("the non-strict run of " + f + " threw " + t, t);
+            }
+            o.thrown = t;
+            o.results = List.copyOf(delivered);
+            return o;
         }
         @SuppressWarnings("unchecked") List<ContextResult> results = (List<ContextResult>) outcome.get();
         o.results = results;
@@ -457,6 +476,42 @@ class FlowProperties {
                 expected.add("ctx" + c);
             }
             assertThat(names).as("contexts delivered for %s", f).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(o.inside.get()).as("operations still inside after the run of %s", f).isZero();
+        });
+    }
+
+    /**
+     * Strict mode: a context is delivered exactly when the reference has no failure in it (a failing parameter set is
+     * always reached unless an earlier failure ends the context first), and the run throws an
+     * {@link OperationException} for each failed context, the first as the exception, the others suppressed.
+     */
+    @Test
+    void strictRunsDeliverExactlyTheContextsWithoutFailures() {
+        qt().withExamples(EXAMPLES / 2).withShrinkCycles(200).forAll(FLOWS).checkAssert(f -> {
+            Set<String> failing = new java.util.TreeSet<>();
+            reference(f).failures().keySet().forEach(k -> failing.add(k.substring(0, k.indexOf('|'))));
+            Observed o = runReal(f, true);
+            Set<String> delivered = new java.util.TreeSet<>();
+            o.results.forEach(r -> delivered.add(r.context()));
+            Set<String> expected = new java.util.TreeSet<>();
+            for (int c = 0; c < f.seedCounts().size(); c++) {
+                expected.add("ctx" + c);
+            }
+            expected.removeAll(failing);
+            assertThat(delivered).as("contexts delivered by the strict run of %s", f).isEqualTo(expected);
+            if (failing.isEmpty()) {
+                assertThat(o.thrown).as("what the strict run of %s threw", f).isNull();
+                return;
+            }
+            assertThat(o.thrown).as("what the strict run of %s threw", f).isInstanceOf(OperationException.class);
+            Set<String> reported = new java.util.TreeSet<>();
+            reported.add(((OperationException) o.thrown).context());
+            for (Throwable s : o.thrown.getSuppressed()) {
+                assertThat(s).isInstanceOf(OperationException.class);
+                reported.add(((OperationException) s).context());
+            }
+            assertThat(reported).as("failed contexts reported by the strict run of %s", f).isEqualTo(failing);
+            assertThat(o.thrown.getCause()).isInstanceOf(IllegalStateException.class);
             assertThat(o.inside.get()).as("operations still inside after the run of %s", f).isZero();
         });
     }
