@@ -35,7 +35,8 @@ import org.quicktheories.impl.Constraint;
  * {@code j} has 1-2 inputs, each of a seed definition or of the output definition of an earlier operation (so inputs
  * fan in, and several operations may consume one definition: fan-out); its single output {@code out} has its own
  * definition {@code o<j>}; some operations {@code expand} it into 1-2 elements; some definitions are locked; some
- * operations fail (deterministically, for about a quarter of their parameter sets), and the run is non-strict. Each
+ * operations fail (deterministically, for about a quarter of their parameter sets), and the run is non-strict (strict
+ * in the last property). Each
  * of 1-2 contexts gets 1-2 seed inputs per seed definition. Every value is a string that encodes where it came from
  * ({@code c0.s1.v0}, {@code o2(c0.s1.v0,o0(...)#1)}), so values are unique within a run, and a run is identified by
  * (context, instance, parameter values). The generator keeps the cartesian products small (at most 40 parameter
