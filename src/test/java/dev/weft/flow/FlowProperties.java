@@ -70,8 +70,9 @@ class FlowProperties {
     }
 
     /**
-     * A flow: {@code seeds} seed definitions, which definitions are locked (by index), the operations, and per
-     * context, per seed definition, the number of seed inputs.
+     * A flow: {@code seeds} seed definitions, which definitions are locked (by index: seeds, then one per operation
+     * drawn, present or not), the operations present, and per context, per seed definition, the number of seed
+     * inputs.
      */
     record FlowSpec(int seeds, List<Boolean> locked, List<OpSpec> ops, List<List<Integer>> seedCounts) {
         String defName(int index) {
@@ -122,6 +123,9 @@ class FlowProperties {
         List<OpSpec> ops = new ArrayList<>();
         long total = 0;
         for (int j = 0; j < nOps; j++) {
+            // drawn first and shrinking towards "absent", so that shrinking removes the operations that play no part
+            // (an absent operation's definition stays, produced by nobody: its consumers never run, in either run)
+            boolean present = in.next(Constraint.between(0, 4)) != 0;
             int available = seeds + j;
             int arity = (int) in.next(Constraint.between(1, 2));
             List<Integer> inputs = new ArrayList<>();
@@ -138,11 +142,16 @@ class FlowProperties {
                 inputs = List.of(0); // a seed definition: at most 2 sets
                 sets = valuesOf.get(0);
             }
+            if (!present) {
+                sets = 0;
+            }
             total += sets;
             boolean expand = in.next(Constraint.between(0, 3)) == 3;
             int width = expand ? (int) in.next(Constraint.between(1, 2)) : 1;
             boolean fails = in.next(Constraint.between(0, 3)) == 3;
-            ops.add(new OpSpec(j, List.copyOf(inputs), expand, width, fails));
+            if (present) {
+                ops.add(new OpSpec(j, List.copyOf(inputs), expand, width, fails));
+            }
             locked.add(in.next(Constraint.between(0, 3)) == 3);
             valuesOf.add(sets * width);
         }
@@ -323,7 +332,7 @@ class FlowProperties {
     static Observed runReal(FlowSpec f, boolean strict) {
         Observed o = new Observed();
         List<Definition<Object>> defs = new ArrayList<>();
-        for (int i = 0; i < f.seeds() + f.ops().size(); i++) {
+        for (int i = 0; i < f.locked().size(); i++) {
             Definition<Object> d = Definition.of(f.defName(i), "str");
             defs.add(f.locked().get(i) ? d.locked() : d);
         }
