@@ -136,8 +136,9 @@ public final class FlowCli {
             err.println("weft flow: cannot read: " + e);
             return 1;
         } catch (OperationException e) {
-            err.println("weft flow: " + e.getMessage()
-                    + (e.getCause() != null ? "\n  caused by: " + e.getCause() : ""));
+            Throwable cause = e.getCause();
+            boolean said = cause == null || String.valueOf(e.getMessage()).contains(String.valueOf(cause));
+            err.println("weft flow: " + e.getMessage() + (said ? "" : "\n  caused by: " + cause));
             return 1;
         } catch (FlowException e) {
             err.println("weft flow: " + e.getMessage());
