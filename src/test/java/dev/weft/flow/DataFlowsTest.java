@@ -136,6 +136,9 @@ class DataFlowsTest {
                         "tag", List.of(InputFlow.Source.output("produce", "b"))),
                         List.of(InputFlow.Source.origin("user"))))
                 .config("produce", Map.of("k", new ArrayList<>(java.util.Arrays.asList(1, "two", null, true, 2.5))))
+                // strings YAML would read as other types, or as syntax, unless quoted
+                .config("consume_it", List.of("42", "true", "null", "yes", "1.5", "", "- x", "a: b", "#c", "~",
+                        "0x1F", "2024-01-01", " padded ", "multi\nline"))
                 .build();
     }
 
@@ -193,8 +196,8 @@ class DataFlowsTest {
         assertThat(((Map<String, Object>) consume.get("inputs")).get("item")).isEqualTo(nullDefault);
         assertThat(((List<Object>) exported.get("seed")).get(2)).isEqualTo(Map.of("value", 7,
                 "definition", Map.of("name", "alt_a", "primitive", "int"), "origin", List.of("produce", "items")));
-        assertThat(exported.get("configs")).isEqualTo(Map.of("produce",
-                Map.of("k", java.util.Arrays.asList(1, "two", null, true, 2.5))));
+        assertThat(((Map<String, Object>) exported.get("configs")).get("produce")).isEqualTo(
+                Map.of("k", java.util.Arrays.asList(1, "two", null, true, 2.5)));
     }
 
     @Test
