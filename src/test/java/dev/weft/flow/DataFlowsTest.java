@@ -301,6 +301,30 @@ class DataFlowsTest {
                 .hasMessageContaining("registered without its declaration");
     }
 
+    @Test
+    void linkedDffmlExportWithoutRetryOrOriginLoadsAndDrawsWithDffmlIds() throws IOException {
+        // the shape of DFFML's shouldi example export: linked, no "retry", a seed with no "origin", a cleanup stage
+        OperationRegistry registry = OperationRegistry.withBuiltins();
+        for (String name : List.of("cleanup_pypi_package", "pypi_package_contents", "pypi_package_json", "run_bandit",
+                "safety_check")) {
+            registry.register(name, null, (ctx, in) -> null);
+        }
+        DataFlow flow = DataFlows.read(FLOWS.resolve("shouldi_linked.json"), registry);
+        assertThat(flow.operations().get("cleanup_pypi_package").stage()).isEqualTo(Stage.CLEANUP);
+        assertThat(flow.seed().get(0).origin()).isEqualTo(Origin.SEED);
+        assertThat(flow.flow().get("safety_check").inputs().get("version"))
+                .containsExactly(InputFlow.Source.output("pypi_package_json", "version"));
+        // the node ids DFFML's documentation prints for "dffml dataflow diagram -simple" of that flow
+        assertThat(DataFlows.mermaid(flow, true).lines().toList()).contains(
+                "d273c0a72c6acc57e33c2f7162fa7363[pypi_package_contents]",
+                "83503ba9fe6c0f5649644d26e59c5590[pypi_package_json]",
+                "9220cb5f5732d9e6dcc130a4908ddf92[run_bandit]",
+                "88517e4cd0cae33deff50d987f2683fe[safety_check]",
+                "subgraph a4827add25f5c7d5895c5728b74e2beb[Cleanup Stage]",
+                "7ec0058800fd4bed6fb63633330588c7[cleanup_pypi_package]",
+                "83503ba9fe6c0f5649644d26e59c5590 --> d273c0a72c6acc57e33c2f7162fa7363");
+    }
+
     private static String md5(String s) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(s.getBytes(StandardCharsets.UTF_8)));
     }
