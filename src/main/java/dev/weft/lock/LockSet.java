@@ -205,7 +205,7 @@ public final class LockSet {
      */
     public void run(Duration timeout, Runnable action) throws InterruptedException {
         Objects.requireNonNull(action, "action");
-        try (Held ignored = acquire(timeout)) {
+        try (Held _ = acquire(timeout)) {
             action.run();
         }
     }
@@ -220,7 +220,7 @@ public final class LockSet {
     public <T, X extends Exception> T call(Duration timeout, ThrowingSupplier<? extends T, ? extends X> action)
             throws X, InterruptedException {
         Objects.requireNonNull(action, "action");
-        try (Held ignored = acquire(timeout)) {
+        try (Held _ = acquire(timeout)) {
             return action.get();
         }
     }
