@@ -1,5 +1,6 @@
 package dev.weft.lock;
 
+import dev.weft.scope.Scope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -126,49 +127,61 @@ public final class LockSet {
      * @throws LockTimeoutException if the deadline passed; nothing is then held by this call
      * @throws LockOrderException   if the order rule forbids it; nothing is taken
      * @throws InterruptedException if interrupted while waiting; nothing is then held by this call
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public Held acquire(Duration timeout) throws InterruptedException {
         checkTimeout(timeout);
-        if (!outOfOrder) {
-            checkOrder();
+        Registry.Held mine = Registry.held();
+        if (!outOfOrder && mine.size() > 0) {
+            checkOrder(mine);
         }
+        // The fast path (every tryLock() succeeds) costs one ThreadLocal read, one clock read, the scope path and,
+        // per lock, a tryLock plus three writes to the lock's own fields: no shared map, no allocation but Held.
+        String path = Scope.currentPath();
         long start = System.nanoTime();
-        long timeoutNanos = saturatedNanos(timeout);
-        String path = Registry.currentPath();
-        Thread me = Thread.currentThread();
+        OrderedLock[] ls = locks;
         int taken = 0;
         try {
-            for (OrderedLock lock : locks) {
+            for (; taken < ls.length; taken++) {
+                OrderedLock lock = ls[taken];
                 if (!lock.tryLock()) {
-                    long remaining = timeoutNanos - (System.nanoTime() - start);
-                    Registry.WAITERS.put(me, new Registry.Entry(lock, me, path, System.nanoTime()));
-                    boolean got;
-                    try {
-                        got = remaining > 0 && lock.tryLock(remaining, TimeUnit.NANOSECONDS);
-                    } finally {
-                        Registry.WAITERS.remove(me);
-                    }
-                    if (!got) {
-                        Thread holder = lock.holder();
-                        Registry.Entry entry = Registry.HOLDERS.get(lock);
-                        String holderPath = entry != null && entry.thread() == holder ? entry.path() : null;
-                        releaseFirst(taken);
-                        taken = 0;
-                        throw new LockTimeoutException(lock, holder == null ? null : holder.getName(), holderPath,
-                                Duration.ofNanos(System.nanoTime() - start));
-                    }
+                    waitFor(lock, path, start, timeout);
                 }
-                Registry.acquired(lock, path);
-                taken++;
+                mine.push(lock);
+                if (lock.getHoldCount() == 1) {
+                    lock.recordHolder(path, start);
+                }
             }
-        } catch (InterruptedException e) {
-            releaseFirst(taken);
-            throw e;
-        } catch (RuntimeException | Error e) {
-            releaseFirst(taken);
+        } catch (Throwable e) {
+            release(mine, taken);
             throw e;
         }
-        return new Held(this, me);
+        return new Held(this, Thread.currentThread(), mine);
+    }
+
+    /**
+     * The slow path: waits for {@code lock} until the deadline, recorded as a waiter; returns holding it, or throws
+     * (the caller then releases the locks it took before this one).
+     */
+    private static void waitFor(OrderedLock lock, String path, long start, Duration timeout)
+            throws InterruptedException {
+        Thread me = Thread.currentThread();
+        long remaining = saturatedNanos(timeout) - (System.nanoTime() - start);
+        Registry.WAITERS.put(me, new Registry.Waiter(lock, me, path, System.nanoTime()));
+        boolean got;
+        try {
+            got = remaining > 0 && lock.tryLock(remaining, TimeUnit.NANOSECONDS);
+        } finally {
+            Registry.WAITERS.remove(me);
+        }
+        if (!got) {
+            Thread holder = lock.holder();
+            OrderedLock.Recorded rec = lock.recorded();
+            String holderPath = rec != null && rec.thread() == holder ? rec.path() : null;
+            throw new LockTimeoutException(lock, holder == null ? null : holder.getName(), holderPath,
+                    Duration.ofNanos(System.nanoTime() - start));
+        }
     }
 
     private static long saturatedNanos(Duration d) {
@@ -179,11 +192,8 @@ public final class LockSet {
         }
     }
 
-    private void checkOrder() {
-        OrderedLock highest = Registry.highestHeld();
-        if (highest == null) {
-            return;
-        }
+    private void checkOrder(Registry.Held mine) {
+        OrderedLock highest = mine.highest();
         for (OrderedLock lock : locks) {
             if (!lock.isHeldByCurrentThread() && lock.compareTo(highest) <= 0) {
                 throw new LockOrderException(highest, lock);
@@ -191,9 +201,15 @@ public final class LockSet {
         }
     }
 
-    private void releaseFirst(int n) {
+    /** Releases the first {@code n} locks of the set, in reverse order. */
+    private void release(Registry.Held mine, int n) {
         for (int i = n - 1; i >= 0; i--) {
-            Registry.released(locks[i]);
+            OrderedLock lock = locks[i];
+            mine.remove(lock);
+            if (lock.getHoldCount() == 1) {
+                lock.clearHolder();
+            }
+            lock.unlock();
         }
     }
 
@@ -241,11 +257,13 @@ public final class LockSet {
     public static final class Held implements AutoCloseable {
         private final LockSet set;
         private final Thread owner;
+        private final Registry.Held ownerHolds;
         private boolean closed; // only read and written by the owner thread
 
-        private Held(LockSet set, Thread owner) {
+        private Held(LockSet set, Thread owner, Registry.Held ownerHolds) {
             this.set = set;
             this.owner = owner;
+            this.ownerHolds = ownerHolds;
         }
 
         /** The set whose locks are held. */
@@ -268,7 +286,7 @@ public final class LockSet {
                 return;
             }
             closed = true;
-            set.releaseFirst(set.locks.length);
+            set.release(ownerHolds, set.locks.length);
         }
     }
 }

@@ -194,7 +194,7 @@ class LockSetTest {
             Thread.onSpinWait();
         }
         String printed = Locks.snapshot().toString();
-        assertThat(printed).contains("'waiter' waits for 'b' (rank 2) held by 'holder'");
+        assertThat(printed).contains("'waiter' waits for lock 'b' (rank 2) held by 'holder'");
         assertThat(printed).contains("'a' (rank 1) held by 'waiter'");
         waiter.interrupt();
         waiter.join(10_000);
