@@ -132,26 +132,29 @@ public final class LockSet {
      */
     public Held acquire(Duration timeout) throws InterruptedException {
         checkTimeout(timeout);
-        Registry.Held mine = Registry.held();
+        Registry.Holds mine = Registry.holds();
         if (!outOfOrder && mine.size() > 0) {
             checkOrder(mine);
         }
-        // The fast path (every tryLock() succeeds) costs one ThreadLocal read, one clock read, the scope path and,
-        // per lock, a tryLock plus three writes to the lock's own fields: no shared map, no allocation but Held.
+        // The fast path (every tryLock() succeeds) costs one thread-local read, the scope path and, per lock, a
+        // tryLock plus two stores into this thread's own arrays: no clock read, no shared write, no allocation but
+        // Held. The deadline clock starts at the first lock that is not free at once.
         String path = Scope.currentPath();
-        long start = System.nanoTime();
         OrderedLock[] ls = locks;
+        long start = 0;
+        boolean waited = false;
         int taken = 0;
         try {
             for (; taken < ls.length; taken++) {
                 OrderedLock lock = ls[taken];
                 if (!lock.tryLock()) {
-                    waitFor(lock, path, start, timeout);
+                    if (!waited) {
+                        start = System.nanoTime();
+                        waited = true;
+                    }
+                    waitFor(mine, lock, path, start, timeout);
                 }
-                mine.push(lock);
-                if (lock.getHoldCount() == 1) {
-                    lock.recordHolder(path, start);
-                }
+                mine.push(lock, path);
             }
         } catch (Throwable e) {
             release(mine, taken);
@@ -164,23 +167,21 @@ public final class LockSet {
      * The slow path: waits for {@code lock} until the deadline, recorded as a waiter; returns holding it, or throws
      * (the caller then releases the locks it took before this one).
      */
-    private static void waitFor(OrderedLock lock, String path, long start, Duration timeout)
+    private static void waitFor(Registry.Holds mine, OrderedLock lock, String path, long start, Duration timeout)
             throws InterruptedException {
-        Thread me = Thread.currentThread();
-        long remaining = saturatedNanos(timeout) - (System.nanoTime() - start);
-        Registry.WAITERS.put(me, new Registry.Waiter(lock, me, path, System.nanoTime()));
+        long now = System.nanoTime();
+        long remaining = saturatedNanos(timeout) - (now - start);
+        mine.beginWait(lock, path, now);
         boolean got;
         try {
             got = remaining > 0 && lock.tryLock(remaining, TimeUnit.NANOSECONDS);
         } finally {
-            Registry.WAITERS.remove(me);
+            mine.endWait();
         }
         if (!got) {
             Thread holder = lock.holder();
-            OrderedLock.Recorded rec = lock.recorded();
-            String holderPath = rec != null && rec.thread() == holder ? rec.path() : null;
-            throw new LockTimeoutException(lock, holder == null ? null : holder.getName(), holderPath,
-                    Duration.ofNanos(System.nanoTime() - start));
+            throw new LockTimeoutException(lock, holder == null ? null : holder.getName(),
+                    Registry.pathOf(holder, lock), Duration.ofNanos(System.nanoTime() - start));
         }
     }
 
@@ -192,7 +193,7 @@ public final class LockSet {
         }
     }
 
-    private void checkOrder(Registry.Held mine) {
+    private void checkOrder(Registry.Holds mine) {
         OrderedLock highest = mine.highest();
         for (OrderedLock lock : locks) {
             if (!lock.isHeldByCurrentThread() && lock.compareTo(highest) <= 0) {
@@ -202,13 +203,10 @@ public final class LockSet {
     }
 
     /** Releases the first {@code n} locks of the set, in reverse order. */
-    private void release(Registry.Held mine, int n) {
+    private void release(Registry.Holds mine, int n) {
         for (int i = n - 1; i >= 0; i--) {
             OrderedLock lock = locks[i];
             mine.remove(lock);
-            if (lock.getHoldCount() == 1) {
-                lock.clearHolder();
-            }
             lock.unlock();
         }
     }
@@ -257,10 +255,10 @@ public final class LockSet {
     public static final class Held implements AutoCloseable {
         private final LockSet set;
         private final Thread owner;
-        private final Registry.Held ownerHolds;
+        private final Registry.Holds ownerHolds;
         private boolean closed; // only read and written by the owner thread
 
-        private Held(LockSet set, Thread owner, Registry.Held ownerHolds) {
+        private Held(LockSet set, Thread owner, Registry.Holds ownerHolds) {
             this.set = set;
             this.owner = owner;
             this.ownerHolds = ownerHolds;

@@ -3,7 +3,9 @@ package dev.weft.lock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,14 +17,14 @@ public final class Locks {
     }
 
     /**
-     * One held lock.
+     * One held lock. (No hold duration: acquiring does not read the clock, which keeps an uncontended acquisition
+     * close to the cost of plain {@code lock()} calls; waits, which are slow anyway, are timed.)
      *
      * @param lock   the lock
      * @param thread the holder's thread name
-     * @param path   the holder's Weft scope path at acquisition (empty outside scopes)
-     * @param held   how long it has been held
+     * @param path   the holder's Weft scope path when it took the lock (empty outside scopes)
      */
-    public record Hold(OrderedLock lock, String thread, String path, Duration held) {
+    public record Hold(OrderedLock lock, String thread, String path) {
     }
 
     /**
@@ -70,8 +72,7 @@ public final class Locks {
                     .append(waits.size()).append(" waiting\n");
             for (Hold h : holds) {
                 sb.append("  ").append(h.lock()).append(" held by '").append(h.thread()).append('\'')
-                        .append(h.path().isEmpty() ? "" : " [" + h.path() + "]")
-                        .append(" for ").append(h.held().toMillis()).append(" ms\n");
+                        .append(h.path().isEmpty() ? "" : " [" + h.path() + "]").append('\n');
             }
             for (Wait w : waits) {
                 sb.append("  '").append(w.thread()).append('\'')
@@ -88,42 +89,47 @@ public final class Locks {
      */
     public static Snapshot snapshot() {
         long now = System.nanoTime();
+        List<Registry.Seen> threads = Registry.threads();
         List<Hold> holds = new ArrayList<>();
-        for (OrderedLock lock : Registry.locks()) {
-            OrderedLock.Recorded rec = lock.recorded();
-            if (rec != null) {
-                holds.add(new Hold(lock, rec.thread().getName(), rec.path(),
-                        Duration.ofNanos(Math.max(0, now - rec.sinceNanos()))));
+        Map<OrderedLock, String> held = new HashMap<>();
+        for (Registry.Seen seen : threads) {
+            held.clear();
+            seen.holds().holdsInto(held);
+            for (Map.Entry<OrderedLock, String> e : held.entrySet()) {
+                // re-checked: the racy read of another thread's holds may be stale
+                if (e.getKey().holder() == seen.thread()) {
+                    holds.add(new Hold(e.getKey(), seen.thread().getName(), e.getValue()));
+                }
             }
         }
         holds.sort(Comparator.comparing(Hold::lock));
-        return new Snapshot(holds, waits(null, now));
+        return new Snapshot(holds, waits(threads, null, now));
     }
 
     /**
      * The waits of the threads whose Weft scope path, when they began to wait, was exactly {@code path}: for a task
      * its {@link dev.weft.scope.Task#path() path}, for a scope's owner the scope's path. Used by
-     * {@link dev.weft.scope.Scope#dump()} to show what a task waits for; cheaper than a full {@link #snapshot()}.
-     * Best-effort and racy like the snapshot; thread safe.
+     * {@link dev.weft.scope.Scope#dump()} to show what a task waits for. Best-effort and racy like
+     * {@link #snapshot()}; thread safe.
      *
      * @throws NullPointerException if {@code path} is null
      */
     public static List<Wait> waitsOf(String path) {
         Objects.requireNonNull(path, "path");
-        return waits(path, System.nanoTime());
+        return waits(Registry.threads(), path, System.nanoTime());
     }
 
-    private static List<Wait> waits(String path, long now) {
+    private static List<Wait> waits(List<Registry.Seen> threads, String path, long now) {
         List<Wait> waits = new ArrayList<>();
-        for (Registry.Waiter w : Registry.WAITERS.values()) {
-            if (path != null && !path.equals(w.path())) {
+        for (Registry.Seen seen : threads) {
+            Registry.Waiting w = Registry.waiting(seen.holds());
+            if (w == null || path != null && !path.equals(w.path())) {
                 continue;
             }
             Thread holder = w.lock().holder();
-            OrderedLock.Recorded rec = w.lock().recorded();
-            waits.add(new Wait(w.lock(), w.thread().getName(), w.path(), Duration.ofNanos(Math.max(0, now - w.sinceNanos())),
-                    holder == null ? null : holder.getName(),
-                    rec != null && rec.thread() == holder ? rec.path() : null));
+            waits.add(new Wait(w.lock(), seen.thread().getName(), w.path(),
+                    Duration.ofNanos(Math.max(0, now - w.sinceNanos())), holder == null ? null : holder.getName(),
+                    Registry.pathOf(holder, w.lock())));
         }
         waits.sort(Comparator.comparing(Wait::thread));
         return waits;

@@ -6,54 +6,68 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Package-private bookkeeping. Kept off the fast path on purpose: an uncontended acquisition touches only the calling
- * thread's {@link Held} list and fields of the locks it takes (which it owns at that moment); the shared maps are
- * written only when a lock is created or a thread has to wait.
+ * Package-private bookkeeping, designed so that acquiring and releasing touch no shared memory beyond the locks
+ * themselves: each thread keeps its own {@link Holds} (what it holds through LockSets, with scope paths, and what it
+ * waits for), found through a thread-local; the only shared structure is {@link #THREADS}, written once per thread
+ * (at its first LockSet acquisition) and read by observers ({@link Locks}, timeout messages).
  *
- * <ul>
- *   <li>{@link #held()}: per thread, the locks it holds through LockSets (for the order check and release).</li>
- *   <li>{@link #WAITERS}: the threads waiting in an acquisition, with what they wait for (observation only).</li>
- *   <li>{@link #locks()}: every live OrderedLock, weakly (observation only: {@link Locks#snapshot()} reads the
- *       holder fields of each).</li>
- * </ul>
+ * <p>Observers read other threads' {@code Holds} without synchronisation: their view is best-effort (possibly stale,
+ * never unsafe, since every field read is a reference or a primitive and arrays are only ever replaced by larger
+ * copies), and every hold they report is re-checked against {@link OrderedLock#holder()}.
  */
 final class Registry {
     private Registry() {
     }
 
-    /** One waiting thread as recorded. */
-    record Waiter(OrderedLock lock, Thread thread, String path, long sinceNanos) {
-    }
-
-    /**
-     * The locks one thread holds through LockSets, one element per hold (reentrant holds repeat), in acquisition
-     * order. Only its thread reads or writes it.
-     */
-    static final class Held {
-        private OrderedLock[] locks = new OrderedLock[8];
+    /** What one thread holds through LockSets and what it waits for. Written only by that thread. */
+    static final class Holds {
+        // One element per hold (reentrant holds repeat), in acquisition order; paths[i] is the thread's scope path
+        // when it took locks[i].
+        private OrderedLock[] locks = new OrderedLock[4];
+        private String[] paths = new String[4];
         private int size;
+
+        // The wait in progress: waitingFor is written last when a wait begins and cleared when it ends (volatile, so
+        // an observer that sees it also sees the path and start time written before it).
+        private String waitPath;
+        private long waitSinceNanos;
+        private volatile OrderedLock waitingFor;
 
         int size() {
             return size;
         }
 
-        void push(OrderedLock lock) {
+        void push(OrderedLock lock, String path) {
             if (size == locks.length) {
+                // paths first: a racing observer reading locks[i] for i < size then finds paths long enough
+                paths = Arrays.copyOf(paths, size * 2);
                 locks = Arrays.copyOf(locks, size * 2);
             }
-            locks[size++] = lock;
+            paths[size] = path;
+            locks[size] = lock;
+            size++;
         }
 
-        /** Removes the last hold of {@code lock}; releases happen in reverse order, so it is nearly always the top. */
+        /** Removes the last hold of {@code lock}; releases come in reverse order, so it is nearly always the top. */
         void remove(OrderedLock lock) {
-            for (int i = size - 1; i >= 0; i--) {
+            int last = size - 1;
+            if (last >= 0 && locks[last] == lock) {
+                locks[last] = null;
+                paths[last] = null;
+                size = last;
+                return;
+            }
+            for (int i = last - 1; i >= 0; i--) {
                 if (locks[i] == lock) {
-                    System.arraycopy(locks, i + 1, locks, i, size - i - 1);
-                    locks[--size] = null;
+                    System.arraycopy(locks, i + 1, locks, i, last - i);
+                    System.arraycopy(paths, i + 1, paths, i, last - i);
+                    locks[last] = null;
+                    paths[last] = null;
+                    size = last;
                     return;
                 }
             }
@@ -69,38 +83,130 @@ final class Registry {
             }
             return max;
         }
-    }
 
-    private static final ThreadLocal<Held> HELD = ThreadLocal.withInitial(Held::new);
-
-    /** Threads waiting inside an acquisition; written only on the slow path (a {@code tryLock()} failed). */
-    static final ConcurrentHashMap<Thread, Waiter> WAITERS = new ConcurrentHashMap<>();
-
-    // Every live OrderedLock, weakly, so that a snapshot can find the held ones without the fast path writing to any
-    // shared structure. Cleared references are purged whenever a lock is created.
-    private static final Set<Reference<OrderedLock>> LOCKS = ConcurrentHashMap.newKeySet();
-    private static final ReferenceQueue<OrderedLock> COLLECTED = new ReferenceQueue<>();
-
-    static Held held() {
-        return HELD.get();
-    }
-
-    static void register(OrderedLock lock) {
-        for (Reference<? extends OrderedLock> gone; (gone = COLLECTED.poll()) != null; ) {
-            LOCKS.remove(gone);
+        void beginWait(OrderedLock lock, String path, long sinceNanos) {
+            waitPath = path;
+            waitSinceNanos = sinceNanos;
+            waitingFor = lock;
         }
-        LOCKS.add(new WeakReference<>(lock, COLLECTED));
-    }
 
-    /** The live OrderedLocks, in no particular order. */
-    static List<OrderedLock> locks() {
-        List<OrderedLock> all = new ArrayList<>(LOCKS.size());
-        for (Reference<OrderedLock> ref : LOCKS) {
-            OrderedLock lock = ref.get();
-            if (lock != null) {
-                all.add(lock);
+        void endWait() {
+            waitingFor = null;
+        }
+
+        // --- observer side (any thread) ---
+
+        /** The scope path at which the owner took {@code lock} (its first hold), or null if not seen holding it. */
+        String pathOf(OrderedLock lock) {
+            OrderedLock[] ls = locks;
+            String[] ps = paths;
+            int n = Math.min(size, Math.min(ls.length, ps.length));
+            for (int i = 0; i < n; i++) {
+                if (ls[i] == lock) {
+                    return ps[i];
+                }
+            }
+            return null;
+        }
+
+        /** Adds each distinct lock held, with its path, to {@code out}. */
+        void holdsInto(Map<OrderedLock, String> out) {
+            OrderedLock[] ls = locks;
+            String[] ps = paths;
+            int n = Math.min(size, Math.min(ls.length, ps.length));
+            for (int i = 0; i < n; i++) {
+                OrderedLock l = ls[i];
+                String p = ps[i];
+                if (l != null && p != null) {
+                    out.putIfAbsent(l, p);
+                }
             }
         }
-        return all;
+    }
+
+    /** A thread as a weak map key, by identity, so that the registry never keeps a finished thread alive. */
+    static final class ThreadKey extends WeakReference<Thread> {
+        private final int hash;
+
+        ThreadKey(Thread thread, ReferenceQueue<Thread> queue) {
+            super(thread, queue);
+            this.hash = System.identityHashCode(thread);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (o == this) {
+                return true;
+            }
+            if (!(o instanceof ThreadKey k)) {
+                return false;
+            }
+            Thread t = get();
+            return t != null && t == k.get();
+        }
+    }
+
+    /** One registered thread with its holds, as seen by an observer. */
+    record Seen(Thread thread, Holds holds) {
+    }
+
+    private static final ThreadLocal<Holds> HOLDS = ThreadLocal.withInitial(Registry::register);
+
+    // Every thread that has acquired through a LockSet and may still be alive, weakly: an observation registry,
+    // written once per thread; entries of finished threads are purged whenever a thread registers.
+    private static final ConcurrentHashMap<ThreadKey, Holds> THREADS = new ConcurrentHashMap<>();
+    private static final ReferenceQueue<Thread> FINISHED = new ReferenceQueue<>();
+
+    /** The current thread's holds. */
+    static Holds holds() {
+        return HOLDS.get();
+    }
+
+    private static Holds register() {
+        for (Reference<? extends Thread> gone; (gone = FINISHED.poll()) != null; ) {
+            THREADS.remove((ThreadKey) gone);
+        }
+        Holds holds = new Holds();
+        THREADS.put(new ThreadKey(Thread.currentThread(), FINISHED), holds);
+        return holds;
+    }
+
+    /** The scope path at which {@code thread} took {@code lock} through a LockSet, or null if unknown. */
+    static String pathOf(Thread thread, OrderedLock lock) {
+        if (thread == null) {
+            return null;
+        }
+        Holds holds = THREADS.get(new ThreadKey(thread, null));
+        return holds == null ? null : holds.pathOf(lock);
+    }
+
+    /** The registered threads still alive, with their holds. */
+    static List<Seen> threads() {
+        List<Seen> seen = new ArrayList<>();
+        for (Map.Entry<ThreadKey, Holds> e : THREADS.entrySet()) {
+            Thread t = e.getKey().get();
+            if (t != null && t.isAlive()) {
+                seen.add(new Seen(t, e.getValue()));
+            }
+        }
+        return seen;
+    }
+
+    /** The lock {@code holds}' thread waits for, with path and start, or null: a consistent-enough read. */
+    static Waiting waiting(Holds holds) {
+        OrderedLock lock = holds.waitingFor;
+        if (lock == null) {
+            return null;
+        }
+        return new Waiting(lock, holds.waitPath, holds.waitSinceNanos);
+    }
+
+    /** A wait in progress as read by an observer. */
+    record Waiting(OrderedLock lock, String path, long sinceNanos) {
     }
 }
