@@ -55,7 +55,7 @@ class LockSetProperties {
     static final int NAIVE_EXAMPLES = 40;
     static final int MAX_LOCKS = 16;
     static final int MAX_THREADS = 256;
-    static final int BOUND_SECONDS = 10;
+    static final int BOUND_SECONDS = 3; // honest runs take at most ~40 ms here: a margin of ~75x
     /** The naive contrast's bound: honest runs take milliseconds; a deadlocked one is judged stuck after this. */
     static final Duration NAIVE_BOUND = Duration.ofMillis(200);
     /** The timeout a step gets unless it draws a short one: far longer than {@link #BOUND_SECONDS}. */
@@ -183,28 +183,19 @@ class LockSetProperties {
         final Map<Integer, String> naiveHolder = new ConcurrentHashMap<>();
         /** The stuck threads as seen when the bound expired, before they were interrupted. */
         List<String> stuckDescribed = List.of();
-        /** For the naive runner: a cycle in the wait-for graph when the bound expired, or "" if none was seen. */
+        /** A cycle in the wait-for graph when the bound expired, or "" if none was seen. */
         String deadlockCycle = "";
 
-        /** A cycle thread -[lock]-> holder -[lock]-> ... back to the first thread, or "". */
-        String findCycle() {
-            for (String start : naiveWaitingFor.keySet()) {
-                List<String> path = new ArrayList<>();
-                String t = start;
-                while (t != null && !path.contains(t)) {
-                    path.add(t);
-                    Integer lock = naiveWaitingFor.get(t);
-                    t = lock == null ? null : naiveHolder.get(lock);
+        /** The naive runner's wait-for edges: waiting thread to {lock, holder thread}. */
+        Map<String, String[]> naiveEdges() {
+            Map<String, String[]> edges = new java.util.HashMap<>();
+            naiveWaitingFor.forEach((t, lock) -> {
+                String holder = naiveHolder.get(lock);
+                if (holder != null) {
+                    edges.put(t, new String[] {"L" + lock, holder});
                 }
-                if (t != null) { // t closes a cycle
-                    StringBuilder sb = new StringBuilder();
-                    for (String u : path.subList(path.indexOf(t), path.size())) {
-                        sb.append(u).append(" waits for L").append(naiveWaitingFor.get(u)).append(" held by ");
-                    }
-                    return sb.append(t).toString();
-                }
-            }
-            return "";
+            });
+            return edges;
         }
         String stuckSnapshot = "";
         long elapsedMillis;
@@ -331,10 +322,17 @@ class LockSetProperties {
         run.elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         run.stuck = run.threads.stream().filter(Thread::isAlive).toList();
         if (!run.stuck.isEmpty()) {
-            run.stuckSnapshot = Locks.snapshot().toString();
+            Locks.Snapshot snapshot = Locks.snapshot();
+            run.stuckSnapshot = firstLines(snapshot.toString(), 12);
             run.stuckDescribed = run.stuck.stream()
                     .map(t -> t.getName() + " " + t.getState()).toList();
-            run.deadlockCycle = run.findCycle();
+            Map<String, String[]> edges = run.naiveEdges();
+            for (Locks.Wait w : snapshot.waits()) {
+                if (w.holder() != null) {
+                    edges.put(w.thread(), new String[] {w.lock().name(), w.holder()});
+                }
+            }
+            run.deadlockCycle = findCycle(edges);
             // free them, so that one failing example does not poison the next
             run.stuck.forEach(Thread::interrupt);
             for (Thread t : run.stuck) {
@@ -342,6 +340,33 @@ class LockSetProperties {
             }
         }
         return run;
+    }
+
+    /** A cycle "t1 waits for L held by t2 waits for ... held by t1" in the wait-for edges, or "". */
+    static String findCycle(Map<String, String[]> edges) {
+        for (String start : new java.util.TreeSet<>(edges.keySet())) {
+            List<String> path = new ArrayList<>();
+            String t = start;
+            while (t != null && !path.contains(t)) {
+                path.add(t);
+                String[] edge = edges.get(t);
+                t = edge == null ? null : edge[1];
+            }
+            if (t != null) { // t closes a cycle
+                StringBuilder sb = new StringBuilder();
+                for (String u : path.subList(path.indexOf(t), path.size())) {
+                    sb.append(u).append(" waits for ").append(edges.get(u)[0]).append(" held by ");
+                }
+                return sb.append(t).toString();
+            }
+        }
+        return "";
+    }
+
+    private static String firstLines(String text, int n) {
+        String[] lines = text.split("\n");
+        return lines.length <= n ? text
+                : String.join("\n", java.util.Arrays.copyOf(lines, n)) + "\n  ... " + (lines.length - n) + " more lines";
     }
 
     interface ThreadBody {
@@ -373,8 +398,9 @@ class LockSetProperties {
         OrderedLock[] locks = locks(schedule.locks(), schedule.ranks());
         Run run = runLockSets(schedule, locks);
         // (1) no deadlock: the run ends within the bound although steps may wait up to 60 s
-        assertThat(run.stuckDescribed).as("threads still running after %d s (deadlock?); snapshot then:%n%s",
-                BOUND_SECONDS, run.stuckSnapshot).isEmpty();
+        assertThat(run.stuckDescribed).as("threads still running after %d s, deadlocked: %s; snapshot then:%n%s",
+                BOUND_SECONDS, run.deadlockCycle.isEmpty() ? "no cycle seen" : run.deadlockCycle, run.stuckSnapshot)
+                .isEmpty();
         // (2) mutual exclusion
         assertThat(run.exclusionViolations).as("mutual exclusion violated").isEmpty();
         // (3) success or LockTimeoutException, nothing else
@@ -399,9 +425,9 @@ class LockSetProperties {
 
     @Test
     void randomSchedulesEndInTimeExcludeMutuallyOnlyTimeOutAndLeaveEveryLockFree() {
-        int[] stats = new int[6]; // examples, threads, max threads, max locks, acquisitions, timeouts
+        int[] stats = new int[7]; // examples, threads, max threads, max locks, acquisitions, timeouts, max ms
         long t0 = System.nanoTime();
-        qt().withExamples(EXAMPLES).withShrinkCycles(100).forAll(SCHEDULES).checkAssert(schedule -> {
+        qt().withExamples(EXAMPLES).withShrinkCycles(20).forAll(SCHEDULES).checkAssert(schedule -> {
             try {
                 Run run = checkAll(schedule);
                 stats[0]++;
@@ -410,13 +436,14 @@ class LockSetProperties {
                 stats[3] = Math.max(stats[3], schedule.locks());
                 stats[4] += run.acquisitions.get();
                 stats[5] += run.timeouts.get();
+                stats[6] = Math.max(stats[6], (int) run.elapsedMillis);
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
             }
         });
         System.out.printf("LockSet property: %d schedules, %d threads in all (max %d), up to %d locks, "
-                        + "%d acquisitions, %d timed out, in %d ms%n", stats[0], stats[1], stats[2], stats[3],
-                stats[4], stats[5], TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                        + "%d acquisitions, %d timed out; longest run %d ms, all in %d ms%n", stats[0], stats[1],
+                stats[2], stats[3], stats[4], stats[5], stats[6], TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         // QuickTheories was seen to run 99 of 100 examples now and then; this only guards against the property
         // silently running (almost) nothing
         assertThat(stats[0]).isGreaterThanOrEqualTo(EXAMPLES * 9 / 10);
