@@ -1,13 +1,12 @@
 package dev.weft.lock;
 
-import java.lang.ref.Reference;
-import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Package-private bookkeeping, designed so that acquiring and releasing touch no shared memory beyond the locks
@@ -128,8 +127,8 @@ final class Registry {
     static final class ThreadKey extends WeakReference<Thread> {
         private final int hash;
 
-        ThreadKey(Thread thread, ReferenceQueue<Thread> queue) {
-            super(thread, queue);
+        ThreadKey(Thread thread) {
+            super(thread);
             this.hash = System.identityHashCode(thread);
         }
 
@@ -158,9 +157,12 @@ final class Registry {
     private static final ThreadLocal<Holds> HOLDS = ThreadLocal.withInitial(Registry::register);
 
     // Every thread that has acquired through a LockSet and may still be alive, weakly: an observation registry,
-    // written once per thread; entries of finished threads are purged whenever a thread registers.
+    // written once per thread. Entries of finished threads are swept out whenever the map has doubled since the last
+    // sweep (amortised O(1) per registration). No ReferenceQueue on purpose: it would be written by the JDK's
+    // reference-handler thread at any moment, which confuses model checkers (Lincheck) that snapshot static state.
     private static final ConcurrentHashMap<ThreadKey, Holds> THREADS = new ConcurrentHashMap<>();
-    private static final ReferenceQueue<Thread> FINISHED = new ReferenceQueue<>();
+    private static final int FIRST_SWEEP = 64;
+    private static final AtomicInteger SWEEP_AT = new AtomicInteger(FIRST_SWEEP);
 
     /** The current thread's holds. */
     static Holds holds() {
@@ -168,11 +170,16 @@ final class Registry {
     }
 
     private static Holds register() {
-        for (Reference<? extends Thread> gone; (gone = FINISHED.poll()) != null; ) {
-            THREADS.remove((ThreadKey) gone);
-        }
         Holds holds = new Holds();
-        THREADS.put(new ThreadKey(Thread.currentThread(), FINISHED), holds);
+        THREADS.put(new ThreadKey(Thread.currentThread()), holds);
+        int at = SWEEP_AT.get();
+        if (THREADS.size() >= at && SWEEP_AT.compareAndSet(at, Integer.MAX_VALUE)) { // one sweeper at a time
+            THREADS.keySet().removeIf(k -> {
+                Thread t = k.get();
+                return t == null || !t.isAlive();
+            });
+            SWEEP_AT.set(Math.max(FIRST_SWEEP, 2 * THREADS.size()));
+        }
         return holds;
     }
 
@@ -181,7 +188,7 @@ final class Registry {
         if (thread == null) {
             return null;
         }
-        Holds holds = THREADS.get(new ThreadKey(thread, null));
+        Holds holds = THREADS.get(new ThreadKey(thread));
         return holds == null ? null : holds.pathOf(lock);
     }
 

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
+import static org.jetbrains.lincheck.datastructures.ManagedStrategyGuaranteeKt.forClasses;
+
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
@@ -68,7 +70,15 @@ public class LockSetLincheckTest {
                 .threads(3)
                 .actorsPerThread(2)
                 .actorsBefore(0)
-                .actorsAfter(1);
+                .actorsAfter(1)
+                // LockSet's bookkeeping is confined to each thread (Registry.Holds) except the observation registry
+                // of threads, which holds every thread that ever acquired, the JUnit main thread included when an
+                // earlier test acquired on it; Lincheck 3.7 snapshots static state reachable from what the test
+                // touches and, restoring it, then rewrites objects of live threads, its own included, and fails with
+                // a ConcurrentModificationException (seen here; like JetBrains/lincheck#615). So the bookkeeping
+                // (thread-confined, no switch points worth exploring) and the scope-path read are not analysed.
+                .addGuarantee(forClasses(Registry.class.getName(), Registry.Holds.class.getName(),
+                        dev.weft.scope.Scope.class.getName()).allMethods().ignore());
     }
 
     @Test
