@@ -136,41 +136,59 @@ public final class LockSet {
         if (!outOfOrder && mine.size() > 0) {
             checkOrder(mine);
         }
-        // The fast path (every tryLock() succeeds) costs one thread-local read, the scope path and, per lock, a
-        // tryLock plus two stores into this thread's own arrays: no clock read, no shared write, no allocation but
-        // Held. The deadline clock starts at the first lock that is not free at once.
+        // The fast path (every tryLock() succeeds) costs a thread-local read, the scope path, one tryLock per lock
+        // and one record (the Held, which the caller needs anyway) pushed on this thread's own stack: no clock read,
+        // no write to shared memory but the locks themselves, and as little as possible while the locks are held.
         String path = Scope.currentPath();
         OrderedLock[] ls = locks;
-        long start = 0;
-        boolean waited = false;
+        int n = ls.length;
         int taken = 0;
+        Held held;
         try {
-            for (; taken < ls.length; taken++) {
-                OrderedLock lock = ls[taken];
-                if (!lock.tryLock()) {
-                    if (!waited) {
-                        start = System.nanoTime();
-                        waited = true;
-                    }
-                    waitFor(mine, lock, path, start, timeout);
-                }
-                mine.push(lock, path);
+            while (taken < n && ls[taken].tryLock()) {
+                taken++;
             }
-        } catch (Throwable e) {
-            release(mine, taken);
+            held = new Held(this, Thread.currentThread(), path, mine);
+            held.count = taken;
+            mine.push(held);
+        } catch (Throwable e) { // an Error (out of memory) before the record exists: let go of what was taken
+            unlockFirst(taken);
             throw e;
         }
-        return new Held(this, Thread.currentThread(), mine);
+        if (taken < n) {
+            acquireRest(held, taken, timeout); // the slow path
+        }
+        return held;
     }
 
     /**
-     * The slow path: waits for {@code lock} until the deadline, recorded as a waiter; returns holding it, or throws
-     * (the caller then releases the locks it took before this one).
+     * The slow path: takes the rest of the locks, from {@code taken} on, waiting up to {@code timeout} in all (the
+     * clock starts here, at the first lock that was not free at once), recorded as a waiter while it waits. On any
+     * failure it releases every lock of this acquisition and forgets it before throwing.
      */
-    private static void waitFor(Registry.Holds mine, OrderedLock lock, String path, long start, Duration timeout)
+    private void acquireRest(Held held, int taken, Duration timeout) throws InterruptedException {
+        long start = System.nanoTime();
+        long timeoutNanos = saturatedNanos(timeout);
+        try {
+            for (; taken < locks.length; taken++) {
+                OrderedLock lock = locks[taken];
+                if (!lock.tryLock()) {
+                    waitFor(held.ownerHolds, lock, held.path, start, timeoutNanos);
+                }
+                held.count = taken + 1;
+            }
+        } catch (Throwable e) {
+            held.ownerHolds.remove(held);
+            unlockFirst(taken);
+            throw e;
+        }
+    }
+
+    /** Waits for {@code lock} until the deadline, recorded as a waiter; returns holding it, or throws. */
+    private static void waitFor(Registry.Holds mine, OrderedLock lock, String path, long start, long timeoutNanos)
             throws InterruptedException {
         long now = System.nanoTime();
-        long remaining = saturatedNanos(timeout) - (now - start);
+        long remaining = timeoutNanos - (now - start);
         mine.beginWait(lock, path, now);
         boolean got;
         try {
@@ -202,13 +220,16 @@ public final class LockSet {
         }
     }
 
-    /** Releases the first {@code n} locks of the set, in reverse order. */
-    private void release(Registry.Holds mine, int n) {
+    /** Unlocks the first {@code n} locks of the set, in reverse order. */
+    private void unlockFirst(int n) {
         for (int i = n - 1; i >= 0; i--) {
-            OrderedLock lock = locks[i];
-            mine.remove(lock);
-            lock.unlock();
+            locks[i].unlock();
         }
+    }
+
+    /** The locks, for {@link Registry}: not copied, never to be modified. */
+    OrderedLock[] lockArray() {
+        return locks;
     }
 
     /**
@@ -255,12 +276,17 @@ public final class LockSet {
     public static final class Held implements AutoCloseable {
         private final LockSet set;
         private final Thread owner;
-        private final Registry.Holds ownerHolds;
+        final String path; // the owner's scope path when it acquired
+        final Registry.Holds ownerHolds;
+        // How many of the set's locks (a prefix) this acquisition holds: all of them once acquire returns, fewer while
+        // it waits. Written by the owner only; read racily by observers (Locks.snapshot, timeout messages).
+        int count;
         private boolean closed; // only read and written by the owner thread
 
-        private Held(LockSet set, Thread owner, Registry.Holds ownerHolds) {
+        private Held(LockSet set, Thread owner, String path, Registry.Holds ownerHolds) {
             this.set = set;
             this.owner = owner;
+            this.path = path;
             this.ownerHolds = ownerHolds;
         }
 
@@ -284,7 +310,8 @@ public final class LockSet {
                 return;
             }
             closed = true;
-            set.release(ownerHolds, set.locks.length);
+            ownerHolds.remove(this);
+            set.unlockFirst(set.locks.length);
         }
     }
 }

@@ -22,12 +22,14 @@ final class Registry {
     private Registry() {
     }
 
-    /** What one thread holds through LockSets and what it waits for. Written only by that thread. */
+    /**
+     * What one thread holds through LockSets and what it waits for. Written only by that thread.
+     *
+     * <p>One record per acquisition (its {@link LockSet.Held}, which holds the set, the scope path and how many of
+     * the set's locks it has taken), not per lock: an acquisition pushes one reference and its release pops it.
+     */
     static final class Holds {
-        // One element per hold (reentrant holds repeat), in acquisition order; paths[i] is the thread's scope path
-        // when it took locks[i].
-        private OrderedLock[] locks = new OrderedLock[4];
-        private String[] paths = new String[4];
+        private LockSet.Held[] held = new LockSet.Held[4];
         private int size;
 
         // The wait in progress: waitingFor is written last when a wait begins and cleared when it ends (volatile, so
@@ -40,44 +42,41 @@ final class Registry {
             return size;
         }
 
-        void push(OrderedLock lock, String path) {
-            if (size == locks.length) {
-                // paths first: a racing observer reading locks[i] for i < size then finds paths long enough
-                paths = Arrays.copyOf(paths, size * 2);
-                locks = Arrays.copyOf(locks, size * 2);
+        void push(LockSet.Held h) {
+            if (size == held.length) {
+                held = Arrays.copyOf(held, size * 2);
             }
-            paths[size] = path;
-            locks[size] = lock;
-            size++;
+            held[size++] = h;
         }
 
-        /** Removes the last hold of {@code lock}; releases come in reverse order, so it is nearly always the top. */
-        void remove(OrderedLock lock) {
+        /** Forgets {@code h}; releases come in reverse order, so it is nearly always the top. */
+        void remove(LockSet.Held h) {
             int last = size - 1;
-            if (last >= 0 && locks[last] == lock) {
-                locks[last] = null;
-                paths[last] = null;
+            if (last >= 0 && held[last] == h) {
+                held[last] = null;
                 size = last;
                 return;
             }
             for (int i = last - 1; i >= 0; i--) {
-                if (locks[i] == lock) {
-                    System.arraycopy(locks, i + 1, locks, i, last - i);
-                    System.arraycopy(paths, i + 1, paths, i, last - i);
-                    locks[last] = null;
-                    paths[last] = null;
+                if (held[i] == h) {
+                    System.arraycopy(held, i + 1, held, i, last - i);
+                    held[last] = null;
                     size = last;
                     return;
                 }
             }
         }
 
-        /** The highest held lock in the global order, or null. */
+        /** The highest held lock in the global order, or null. Sets are sorted, so each one's last lock is its top. */
         OrderedLock highest() {
             OrderedLock max = null;
             for (int i = 0; i < size; i++) {
-                if (max == null || locks[i].compareTo(max) > 0) {
-                    max = locks[i];
+                LockSet.Held h = held[i];
+                if (h.count > 0) {
+                    OrderedLock top = h.lockSet().lockArray()[h.count - 1];
+                    if (max == null || top.compareTo(max) > 0) {
+                        max = top;
+                    }
                 }
             }
             return max;
@@ -93,31 +92,41 @@ final class Registry {
             waitingFor = null;
         }
 
-        // --- observer side (any thread) ---
+        // --- observer side (any thread): racy reads, bounds-checked ---
 
         /** The scope path at which the owner took {@code lock} (its first hold), or null if not seen holding it. */
         String pathOf(OrderedLock lock) {
-            OrderedLock[] ls = locks;
-            String[] ps = paths;
-            int n = Math.min(size, Math.min(ls.length, ps.length));
+            LockSet.Held[] hs = held;
+            int n = Math.min(size, hs.length);
             for (int i = 0; i < n; i++) {
-                if (ls[i] == lock) {
-                    return ps[i];
+                LockSet.Held h = hs[i];
+                if (h == null) {
+                    continue;
+                }
+                OrderedLock[] ls = h.lockSet().lockArray();
+                int c = Math.min(h.count, ls.length);
+                for (int j = 0; j < c; j++) {
+                    if (ls[j] == lock) {
+                        return h.path;
+                    }
                 }
             }
             return null;
         }
 
-        /** Adds each distinct lock held, with its path, to {@code out}. */
+        /** Adds each distinct lock held, with the path of its first hold, to {@code out}. */
         void holdsInto(Map<OrderedLock, String> out) {
-            OrderedLock[] ls = locks;
-            String[] ps = paths;
-            int n = Math.min(size, Math.min(ls.length, ps.length));
+            LockSet.Held[] hs = held;
+            int n = Math.min(size, hs.length);
             for (int i = 0; i < n; i++) {
-                OrderedLock l = ls[i];
-                String p = ps[i];
-                if (l != null && p != null) {
-                    out.putIfAbsent(l, p);
+                LockSet.Held h = hs[i];
+                if (h == null) {
+                    continue;
+                }
+                OrderedLock[] ls = h.lockSet().lockArray();
+                int c = Math.min(h.count, ls.length);
+                for (int j = 0; j < c; j++) {
+                    out.putIfAbsent(ls[j], h.path);
                 }
             }
         }
