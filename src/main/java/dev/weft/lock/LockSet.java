@@ -213,6 +213,9 @@ public final class LockSet {
 
     private void checkOrder(Registry.Holds mine) {
         OrderedLock highest = mine.highest();
+        if (highest == null) { // only records of acquisitions that hold nothing yet: nothing to order against
+            return;
+        }
         for (OrderedLock lock : locks) {
             if (!lock.isHeldByCurrentThread() && lock.compareTo(highest) <= 0) {
                 throw new LockOrderException(highest, lock);
