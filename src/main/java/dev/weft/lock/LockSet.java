@@ -121,7 +121,10 @@ public final class LockSet {
     }
 
     /**
-     * Takes every lock of the set, in order, within {@code timeout} (zero: try each once).
+     * Takes every lock of the set, in order, within {@code timeout} (zero: try each once). The clock starts at the
+     * first lock that is not free at once; taking free locks does not wait. A thread that is already interrupted
+     * still gets locks that are free, as with {@link java.util.concurrent.locks.ReentrantLock#tryLock()}; the
+     * interrupt ends only a wait.
      *
      * @return the holder, to close (on this thread) to release them
      * @throws LockTimeoutException if the deadline passed; nothing is then held by this call
@@ -274,7 +277,8 @@ public final class LockSet {
 
     /**
      * The locks of one successful acquisition. {@link #close()} releases them in reverse order; it is idempotent and
-     * must be called by the acquiring thread.
+     * must be called by the acquiring thread. Not thread safe: it belongs to that thread (only {@link #lockSet()} may
+     * be called from others). Its release happens-before a later acquisition of the same locks by any thread.
      */
     public static final class Held implements AutoCloseable {
         private final LockSet set;

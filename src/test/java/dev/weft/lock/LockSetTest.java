@@ -409,6 +409,30 @@ class LockSetTest {
     }
 
     @Test
+    void anInterruptedThreadTakesFreeLocksButDoesNotWait() throws Exception {
+        var a = new OrderedLock("a", 1);
+        var b = new OrderedLock("b", 2);
+        var holding = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        Thread h = holdIn(LockSet.of(b), holding, release);
+        assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+        try {
+            Thread.currentThread().interrupt();
+            try (var _ = LockSet.of(a).acquire(LONG)) { // free: taken, like ReentrantLock.tryLock()
+                assertThat(a.isHeldByCurrentThread()).isTrue();
+            }
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+            assertThatThrownBy(() -> LockSet.of(a, b).acquire(LONG)).isInstanceOf(InterruptedException.class);
+            assertThat(Thread.interrupted()).as("the interrupt was consumed by the refused wait").isFalse();
+            assertThat(a.isLocked()).isFalse();
+        } finally {
+            Thread.interrupted();
+            release.countDown();
+        }
+        h.join();
+    }
+
+    @Test
     void misuse() {
         assertThatThrownBy(() -> LockSet.of()).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new OrderedLock(" ")).isInstanceOf(IllegalArgumentException.class);
