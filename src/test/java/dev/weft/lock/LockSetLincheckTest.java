@@ -2,13 +2,12 @@ package dev.weft.lock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.jetbrains.lincheck.datastructures.ManagedStrategyGuaranteeKt.forClasses;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
-import static org.jetbrains.lincheck.datastructures.ManagedStrategyGuaranteeKt.forClasses;
-
+import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
 import org.jetbrains.lincheck.datastructures.Operation;
 import org.jetbrains.lincheck.datastructures.Param;
@@ -28,10 +27,15 @@ import org.junit.jupiter.api.Timeout;
  */
 @Param(name = "account", gen = IntGen.class, conf = "0:2")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@SuppressWarnings("exports") // public only because Lincheck instantiates it; it is a test, never part of the module
 public class LockSetLincheckTest {
     static final Duration NEVER = Duration.ofSeconds(60);
 
     private final OrderedLock[] locks = {new OrderedLock("a0", 0), new OrderedLock("a1", 1), new OrderedLock("a2", 2)};
+
+    /** Lincheck creates one instance per scenario. */
+    public LockSetLincheckTest() {
+    }
     private final int[] balances = {10, 10, 10}; // balances[i] guarded by locks[i]
 
     /** Moves one unit from {@code from} to {@code to} if {@code from} has one; false if not (or if from == to). */
@@ -91,6 +95,10 @@ public class LockSetLincheckTest {
     public static class Naive {
         private final ReentrantLock[] locks = {new ReentrantLock(), new ReentrantLock(), new ReentrantLock()};
         private final int[] balances = {10, 10, 10};
+
+        /** Lincheck creates one instance per scenario. */
+        public Naive() {
+        }
 
         @Operation
         public boolean transfer(@Param(name = "account") int from, @Param(name = "account") int to) {
