@@ -152,6 +152,19 @@ final class ContextRun {
         });
     }
 
+    /** Runs the implementation with retries, and records the run's time and outcome in the run's statistics. */
+    private Object timed(ParameterSet set, OperationImplementation impl) throws Exception {
+        long start = System.nanoTime();
+        boolean failed = true;
+        try {
+            Object result = attempt(set, impl);
+            failed = false;
+            return result;
+        } finally {
+            shared.recordRun(set.op().instance(), System.nanoTime() - start, failed);
+        }
+    }
+
     /** Runs one parameter set holding the locks of its locked inputs and their locked ancestors. */
     private List<Input> runLocked(ParameterSet set, OperationImplementation impl) throws Exception {
         List<OrderedLock> locks = new ArrayList<>();
@@ -161,13 +174,13 @@ final class ContextRun {
         }
         Object returned;
         if (toLock.isEmpty()) {
-            returned = attempt(set, impl);
+            returned = timed(set, impl);
         } else {
             for (Input i : toLock) {
                 locks.add(shared.lockOf(i));
             }
             try (var held = LockSet.of(locks).acquire(shared.options.lockTimeout())) {
-                returned = attempt(set, impl);
+                returned = timed(set, impl);
             }
         }
         return outputsOf(set, returned);
@@ -367,7 +380,7 @@ final class ContextRun {
             for (ParameterSet set : sets) {
                 Object returned;
                 try {
-                    returned = attempt(set, impl);
+                    returned = timed(set, impl);
                 } catch (InterruptedException e) {
                     throw e;
                 } catch (Exception e) {

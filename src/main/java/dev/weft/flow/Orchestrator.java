@@ -12,7 +12,10 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import dev.weft.event.EventSource;
 
 /**
  * Runs {@link DataFlow}s, as DFFML's memory orchestrator does, on Weft's scopes and ordered locks.
@@ -154,26 +157,58 @@ public final class Orchestrator {
     public void run(DataFlow flow, Map<String, List<Input>> inputsByContext, Consumer<ContextResult> onResult) {
         Objects.requireNonNull(flow, "flow");
         Objects.requireNonNull(onResult, "onResult");
-        Map<String, List<Input>> contexts = new LinkedHashMap<>(inputsByContext);
         checkImplementations(flow);
+        Map<String, List<Input>> contexts = new LinkedHashMap<>(inputsByContext);
+        run(new Shared(flow, options, contextEvents(contexts.keySet())), contexts, onResult);
+    }
+
+    /**
+     * Starts {@code flow} once per context on a virtual thread of its own and returns at once: the run's results
+     * arrive through the returned {@link FlowRun} (as an iterator, a future, or events). Close the run to cancel
+     * what is left and wait for it.
+     *
+     * @throws FlowException if the flow cannot run (before anything starts)
+     */
+    public FlowRun start(DataFlow flow, Map<String, List<Input>> inputsByContext) {
+        Objects.requireNonNull(flow, "flow");
+        checkImplementations(flow);
+        Map<String, List<Input>> contexts = new LinkedHashMap<>(inputsByContext);
+        Shared shared = new Shared(flow, options, contextEvents(contexts.keySet()));
+        return new FlowRun(this, shared, contexts);
+    }
+
+    private static Map<String, EventSource> contextEvents(java.util.Set<String> names) {
+        Map<String, EventSource> events = new LinkedHashMap<>();
+        for (String name : names) {
+            events.put(name, new EventSource("context " + name));
+        }
+        return java.util.Collections.unmodifiableMap(events);
+    }
+
+    /** The run itself, on the calling thread, which owns the contexts' scope. */
+    void run(Shared shared, Map<String, List<Input>> contexts, Consumer<ContextResult> onResult) {
+        DataFlow flow = shared.flow;
         if (contexts.isEmpty()) {
             return; // DFFML waits forever here
         }
-        Shared shared = new Shared(flow, options);
         LinkedBlockingQueue<Object> finished = new LinkedBlockingQueue<>();
         Semaphore slots = new Semaphore(Math.min(options.maxContexts(), contexts.size()));
         List<RuntimeException> failures = new ArrayList<>();
         try (Scope<Object, Void> scope = Scope.open(ScopeOptions.named("flow"))) {
             contexts.forEach((name, inputs) -> scope.fork(taskName(name), () -> {
                 // every context reports exactly once, whatever happens, so the loop below never waits in vain
+                EventSource event = shared.contextEvents.get(name);
                 try {
                     slots.acquire();
                     try {
-                        finished.add(new ContextRun(shared, name, inputs).run());
+                        ContextResult result = new ContextRun(shared, name, inputs).run();
+                        event.succeed();
+                        finished.add(result);
                     } finally {
                         slots.release();
                     }
                 } catch (Throwable t) {
+                    event.fail(t);
                     finished.add(t);
                 }
                 return null;
@@ -199,6 +234,9 @@ public final class Orchestrator {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            for (EventSource event : shared.contextEvents.values()) {
+                event.fail("run interrupted");
+            }
             throw new FlowException("interrupted while running " + flow, e);
         }
         if (!failures.isEmpty()) {
@@ -226,15 +264,50 @@ public final class Orchestrator {
         }
     }
 
-    /** What the contexts of one run share: the flow, the options, and one lock per locked input (by uid). */
+    /**
+     * What the contexts of one run share: the flow, the options, one lock per locked input (by uid), the
+     * per-instance statistics, and each context's completion event.
+     */
     static final class Shared {
         final DataFlow flow;
         final Options options;
         private final ConcurrentHashMap<String, OrderedLock> locks = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<String, Counters> stats = new ConcurrentHashMap<>();
+        final Map<String, EventSource> contextEvents;
 
-        Shared(DataFlow flow, Options options) {
+        Shared(DataFlow flow, Options options, Map<String, EventSource> contextEvents) {
             this.flow = flow;
             this.options = options;
+            this.contextEvents = contextEvents;
+        }
+
+        /** Records one finished run of {@code instance}. */
+        void recordRun(String instance, long nanos, boolean failed) {
+            Counters c = stats.computeIfAbsent(instance, k -> new Counters());
+            c.runs.increment();
+            if (failed) {
+                c.failures.increment();
+            }
+            c.nanos.add(nanos);
+            c.max.accumulate(nanos);
+        }
+
+        Map<String, OperationStats> stats() {
+            Map<String, OperationStats> out = new LinkedHashMap<>();
+            for (String instance : flow.operations().keySet()) {
+                Counters c = stats.get(instance);
+                out.put(instance, c == null ? new OperationStats(instance, 0, 0, Duration.ZERO, Duration.ZERO)
+                        : new OperationStats(instance, c.runs.sum(), c.failures.sum(), Duration.ofNanos(c.nanos.sum()),
+                        Duration.ofNanos(c.max.get())));
+            }
+            return out;
+        }
+
+        private static final class Counters {
+            final LongAdder runs = new LongAdder();
+            final LongAdder failures = new LongAdder();
+            final LongAdder nanos = new LongAdder();
+            final LongAccumulator max = new LongAccumulator(Math::max, 0);
         }
 
         OrderedLock lockOf(Input input) {
