@@ -90,7 +90,8 @@ final class ContextRun {
                 runStage(Stage.CLEANUP);
                 Map<String, Object> results = runStage(Stage.OUTPUT);
                 scope.join();
-                return new ContextResult(name, results, failures);
+                return new ContextResult(name, results, failures,
+                        shared.options.keepInputs() ? byDefinition : Map.of(), shared.options.keepInputs());
             } catch (RuntimeException | InterruptedException e) {
                 scope.cancel();
                 try {

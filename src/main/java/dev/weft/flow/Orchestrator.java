@@ -89,9 +89,11 @@ public final class Orchestrator {
      * @param cancelAllOnFailure        with strict: whether the first failure cancels every context
      * @param lockTimeout               how long an operation waits for the locks of its inputs before failing
      * @param dffmlCompatibleConditions whether conditions use DFFML's first-true-wins check
+     * @param keepInputs                whether each {@link ContextResult} keeps the context's inputs, for lineage
+     *                                  queries (off by default: a long run holds every input until it ends)
      */
     public record Options(int maxContexts, boolean strict, boolean cancelAllOnFailure, Duration lockTimeout,
-                          boolean dffmlCompatibleConditions) {
+                          boolean dffmlCompatibleConditions, boolean keepInputs) {
         /** Checks the values. */
         public Options {
             if (maxContexts < 1) {
@@ -105,32 +107,37 @@ public final class Orchestrator {
 
         /** Unbounded contexts, strict, 30 s lock timeout, Weft's conditions. */
         public static Options defaults() {
-            return new Options(Integer.MAX_VALUE, true, false, Duration.ofSeconds(30), false);
+            return new Options(Integer.MAX_VALUE, true, false, Duration.ofSeconds(30), false, false);
         }
 
         /** These options with another context limit. */
         public Options withMaxContexts(int n) {
-            return new Options(n, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions);
+            return new Options(n, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions, keepInputs);
         }
 
         /** These options, strict or not. */
         public Options withStrict(boolean s) {
-            return new Options(maxContexts, s, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions);
+            return new Options(maxContexts, s, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions, keepInputs);
         }
 
         /** These options, cancelling every context on the first failure or not. */
         public Options withCancelAllOnFailure(boolean c) {
-            return new Options(maxContexts, strict, c, lockTimeout, dffmlCompatibleConditions);
+            return new Options(maxContexts, strict, c, lockTimeout, dffmlCompatibleConditions, keepInputs);
         }
 
         /** These options with another lock timeout. */
         public Options withLockTimeout(Duration t) {
-            return new Options(maxContexts, strict, cancelAllOnFailure, t, dffmlCompatibleConditions);
+            return new Options(maxContexts, strict, cancelAllOnFailure, t, dffmlCompatibleConditions, keepInputs);
+        }
+
+        /** These options, keeping each context's inputs in its result (for lineage queries) or not. */
+        public Options withKeepInputs(boolean keep) {
+            return new Options(maxContexts, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions, keep);
         }
 
         /** These options with DFFML's condition check, or Weft's. */
         public Options withDffmlCompatibleConditions(boolean c) {
-            return new Options(maxContexts, strict, cancelAllOnFailure, lockTimeout, c);
+            return new Options(maxContexts, strict, cancelAllOnFailure, lockTimeout, c, keepInputs);
         }
     }
 
