@@ -82,6 +82,23 @@ class FlowRunTest {
     }
 
     @Test
+    void aSubflowRunsAsAnOperation() {
+        Operation calc = Operation.builder("calc").input("line", Calc.CALC_STRING).output("result", Calc.RESULT).build();
+        Definition<Integer> doubled = Definition.of("doubled", "int");
+        DataFlow parent = DataFlow.builder()
+                .operation(calc, Subflows.implementation(Calc.flow()))
+                .operation(Operation.builder("double").input("n", Calc.RESULT).output("d", doubled).build(),
+                        (ctx, in) -> Map.of("d", 2 * (Integer) in.get("n")))
+                .operation(Outputs.getSingle(), Outputs.GET_SINGLE)
+                .seed(Input.of(List.of("doubled"), Outputs.GET_SINGLE_SPEC))
+                .build();
+        assertThat(Weft.run(parent, Input.of("multiply 6 and 7", Calc.CALC_STRING))).isEqualTo(Map.of("doubled", 84));
+        assertThatThrownBy(() -> Weft.run(parent, Input.of(null, Calc.CALC_STRING)))
+                .isInstanceOf(OperationException.class).hasMessageContaining("operation calc(")
+                .cause().isInstanceOf(OperationException.class).hasMessageContaining("operation parse_line(");
+    }
+
+    @Test
     void weftFacadeRunsAFlow() {
         assertThat(Weft.run(Calc.flow(), Input.of("add 1 and 2", Calc.CALC_STRING))).isEqualTo(Map.of("result", 3));
         assertThat(Weft.run(Calc.flow(), calcInputs()))
