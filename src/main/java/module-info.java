@@ -1,7 +1,7 @@
 /**
  * Weft: structured concurrency on virtual threads.
  *
- * <p>{@link dev.weft.scope} holds task scopes; {@link dev.weft} holds the small facade for plain code and jshell.
+ * <p>{@link dev.weft.scope} holds task scopes; {@link dev.weft.event} device events; {@link dev.weft.lock} ordered locks; {@link dev.weft.cuda} CUDA streams and events; {@link dev.weft} holds the small facade for plain code and jshell.
  */
 module dev.weft {
     requires org.slf4j;
@@ -16,4 +16,14 @@ module dev.weft {
     exports dev.weft;
     exports dev.weft.scope;
     exports dev.weft.lock;
+    exports dev.weft.event;
+    exports dev.weft.flow;
+    exports dev.weft.cuda;
+    // dev.weft.cuda.bindings (the FFM bindings under bindings/) is in this module but not exported: only
+    // dev.weft.cuda calls it. Its downcalls are restricted methods: run with --enable-native-access=dev.weft
+    // on the module path (ALL-UNNAMED on the class path) to avoid the JDK's warning.
+
+    // Device event backends (CUDA, test devices) are found by ServiceLoader; see dev.weft.event.EventRegistry.
+    uses dev.weft.event.EventBackend;
+    provides dev.weft.event.EventBackend with dev.weft.cuda.CudaEventBackend;
 }

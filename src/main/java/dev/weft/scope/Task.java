@@ -1,5 +1,6 @@
 package dev.weft.scope;
 
+import dev.weft.event.Event;
 import java.time.Duration;
 
 /**
@@ -64,4 +65,12 @@ public interface Task<T> {
 
     /** Time from fork to the end of the task, or to now while it runs; zero for a task that never ran. */
     Duration elapsed();
+
+    /**
+     * The task's completion as a read-only CPU {@link Event}, made on first call: SCHEDULED while the task runs,
+     * then SUCCESS when it {@link State#SUCCEEDED succeeded}, or FAILED when it failed (keeping what it threw) or was
+     * cancelled (message {@code task '<path>' was cancelled}). Lets events of any device wait on tasks, and tasks be
+     * combined with {@link dev.weft.event.Events}. Every call returns the same event.
+     */
+    Event event();
 }

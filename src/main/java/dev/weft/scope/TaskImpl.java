@@ -1,5 +1,7 @@
 package dev.weft.scope;
 
+import dev.weft.event.Event;
+import dev.weft.event.EventSource;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -14,12 +16,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class TaskImpl<T> implements Task<T>, Callable<Object> {
     private static final int PENDING = 0, STARTED = 1, SKIPPED = 2;
-    private static final VarHandle RUN, CHILDREN;
+    private static final VarHandle RUN, CHILDREN, COMPLETION;
 
     static {
         try {
             RUN = MethodHandles.lookup().findVarHandle(TaskImpl.class, "run", int.class);
             CHILDREN = MethodHandles.lookup().findVarHandle(TaskImpl.class, "children", Set.class);
+            COMPLETION = MethodHandles.lookup().findVarHandle(TaskImpl.class, "completion", EventSource.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -38,6 +41,8 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
     private long endNanos; // published by the volatile write of state that follows it
     /** Scopes opened by this task's thread, for {@link Scope#dump()}; created on first use. */
     private volatile Set<Scope<?, ?>> children;
+    /** The source of {@link #event()}, made on first call so that tasks nobody asks about pay nothing. */
+    private volatile EventSource completion;
 
     TaskImpl(Scope<?, ?> scope, String name, long index, Callable<? extends T> body) {
         this.scope = scope;
@@ -76,6 +81,7 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
         if (RUN.compareAndSet(this, PENDING, SKIPPED)) {
             endNanos = forkedNanos;
             state = State.CANCELLED;
+            publishEnd();
             return true;
         }
         return false;
@@ -85,12 +91,48 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
         value = v;
         endNanos = System.nanoTime();
         state = State.SUCCEEDED;
+        publishEnd();
     }
 
     void fail(Throwable e, boolean cancelled) {
         exception = e;
         endNanos = System.nanoTime();
         state = cancelled ? State.CANCELLED : State.FAILED;
+        publishEnd();
+    }
+
+    /**
+     * Finishes the completion event if one was asked for. The end state is written before {@code completion} is
+     * read here, and {@link #event()} writes {@code completion} before reading the state: with both volatile, at
+     * least one side sees the other, and the source lets only the first finish count.
+     */
+    private void publishEnd() {
+        EventSource s = completion;
+        if (s != null) {
+            finishEvent(s);
+        }
+    }
+
+    private void finishEvent(EventSource s) {
+        switch (state) {
+            case SUCCEEDED -> s.succeed();
+            case FAILED -> s.fail(exception);
+            case CANCELLED -> s.fail("task '" + path() + "' was cancelled", exception);
+            case RUNNING -> { }
+        }
+    }
+
+    @Override
+    public Event event() {
+        EventSource s = completion;
+        if (s == null) {
+            EventSource made = new EventSource("task " + path());
+            s = COMPLETION.compareAndSet(this, null, made) ? made : completion;
+            if (state != State.RUNNING) {
+                finishEvent(s);
+            }
+        }
+        return s.event();
     }
 
     void addChild(Scope<?, ?> child) {

@@ -1,0 +1,134 @@
+package dev.weft.flow;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * The type of a piece of data in a data flow, as DFFML's {@code Definition}: a name that operations' inputs and
+ * outputs refer to, a free-text primitive ({@code "int"}, {@code "string"}, {@code "map"}, …, never checked by the
+ * engine), and optionally a default value, a lock flag and a validate function.
+ *
+ * <ul>
+ *   <li>{@linkplain #lock() lock}: an input of this definition, or any input that has one among its ancestors, is
+ *       used by at most one operation at a time (Weft takes such inputs through ordered lock sets, so this cannot
+ *       deadlock).</li>
+ *   <li>{@linkplain #validate() validate}: applied to every value when an {@link Input} is made; its result becomes
+ *       the value, and what it throws propagates to whoever makes the input.</li>
+ *   <li>{@linkplain #defaultValue() default}: used for an operation input with no matching input in the context.</li>
+ * </ul>
+ *
+ * <p>Equality is DFFML's: two definitions are equal when their {@link #export() exported} forms are (name, primitive,
+ * default, lock); the validate function is not part of it. Instances are immutable and thread safe if the default
+ * value and the validate function are.
+ *
+ * @param <T> the Java type of values ({@code Object} where a flow is untyped, as one loaded from a file)
+ */
+public final class Definition<T> {
+    private final String name;
+    private final String primitive;
+    private final boolean hasDefault;
+    private final T defaultValue;
+    private final boolean lock;
+    private final UnaryOperator<T> validate;
+
+    private Definition(String name, String primitive, boolean hasDefault, T defaultValue, boolean lock,
+                       UnaryOperator<T> validate) {
+        this.name = Objects.requireNonNull(name, "definition name");
+        this.primitive = Objects.requireNonNull(primitive, () -> "primitive of definition '" + name + "'");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("definition name must be non-blank");
+        }
+        this.hasDefault = hasDefault;
+        this.defaultValue = defaultValue;
+        this.lock = lock;
+        this.validate = validate;
+    }
+
+    /** A definition without default, lock or validation. */
+    public static <T> Definition<T> of(String name, String primitive) {
+        return new Definition<>(name, primitive, false, null, false, null);
+    }
+
+    /** This definition with a default value (which may be null). */
+    public Definition<T> withDefault(T value) {
+        return new Definition<>(name, primitive, true, value, lock, validate);
+    }
+
+    /** This definition with the lock flag set. */
+    public Definition<T> locked() {
+        return new Definition<>(name, primitive, hasDefault, defaultValue, true, validate);
+    }
+
+    /** This definition with a validate function applied to every value of an {@link Input} made of it. */
+    public Definition<T> withValidate(UnaryOperator<T> validate) {
+        return new Definition<>(name, primitive, hasDefault, defaultValue, lock, Objects.requireNonNull(validate));
+    }
+
+    /** The name operations refer to. */
+    public String name() {
+        return name;
+    }
+
+    /** The free-text primitive. */
+    public String primitive() {
+        return primitive;
+    }
+
+    /** The default value, if one was given ({@code Optional.empty()} also for a null default: see {@link #hasDefault()}). */
+    public Optional<T> defaultValue() {
+        return Optional.ofNullable(defaultValue);
+    }
+
+    /** Whether a default was given. */
+    public boolean hasDefault() {
+        return hasDefault;
+    }
+
+    T rawDefault() {
+        return defaultValue;
+    }
+
+    /** Whether inputs of this definition are used by one operation at a time. */
+    public boolean lock() {
+        return lock;
+    }
+
+    /** The validate function, if any. */
+    public Optional<UnaryOperator<T>> validate() {
+        return Optional.ofNullable(validate);
+    }
+
+    /** DFFML's exported form: {@code name}, {@code primitive}, and {@code default} / {@code lock} when set. */
+    public Map<String, Object> export() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("primitive", primitive);
+        if (hasDefault) {
+            m.put("default", defaultValue);
+        }
+        if (lock) {
+            m.put("lock", true);
+        }
+        return m;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Definition<?> d && name.equals(d.name) && primitive.equals(d.primitive)
+                && hasDefault == d.hasDefault && Objects.equals(defaultValue, d.defaultValue) && lock == d.lock;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, primitive, hasDefault, defaultValue, lock);
+    }
+
+    /** The name, as DFFML's repr. */
+    @Override
+    public String toString() {
+        return name;
+    }
+}

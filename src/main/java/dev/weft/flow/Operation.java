@@ -1,0 +1,138 @@
+package dev.weft.flow;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What an operation consumes and produces, as DFFML's {@code Operation}: named inputs and outputs, each of a
+ * {@link Definition}; the {@link Stage} it runs in; conditions (boolean definitions that must hold in the context);
+ * the output keys to {@code expand} (an iterable value becomes one input per element); the instance name it has in a
+ * {@link DataFlow}; whether it is a validator; and how many attempts it gets ({@code retry}, in total, as DFFML counts).
+ *
+ * <p>Build one with {@link #builder(String)}. Instances are immutable and thread safe.
+ *
+ * @param name         the operation's name, which selects its implementation
+ * @param inputs       parameter name to definition, in parameter order
+ * @param outputs      output key to definition
+ * @param stage        when it runs
+ * @param conditions   definitions whose inputs must be {@code true} for it to run
+ * @param expand       output keys whose (iterable) values become one input per element
+ * @param instanceName its key in a data flow, or {@code null} before it is placed in one
+ * @param validator    whether it validates inputs of definitions naming it
+ * @param retry        attempts in total when it throws; 0 and 1 both mean one attempt
+ */
+public record Operation(String name, Map<String, Definition<?>> inputs, Map<String, Definition<?>> outputs,
+                        Stage stage, List<Definition<?>> conditions, List<String> expand, String instanceName,
+                        boolean validator, int retry) {
+
+    /**
+     * Copies the collections and checks the fields.
+     *
+     * @throws IllegalArgumentException if an expand key is not an output, or retry is negative
+     */
+    public Operation {
+        Objects.requireNonNull(name, "operation name");
+        inputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+        outputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+        Objects.requireNonNull(stage, "stage");
+        conditions = List.copyOf(conditions);
+        expand = List.copyOf(expand);
+        for (String key : expand) {
+            if (!outputs.containsKey(key)) {
+                throw new IllegalArgumentException("operation '" + name + "' expands output '" + key
+                        + "', which is not one of its outputs " + outputs.keySet());
+            }
+        }
+        if (retry < 0) {
+            throw new IllegalArgumentException("operation '" + name + "' retry must be >= 0, got " + retry);
+        }
+    }
+
+    /** A builder for an operation named {@code name}. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** The instance name, or the operation name when it has none. */
+    public String instance() {
+        return instanceName != null ? instanceName : name;
+    }
+
+    /** This operation under another instance name. */
+    public Operation withInstanceName(String instance) {
+        return new Operation(name, inputs, outputs, stage, conditions, expand, instance, validator, retry);
+    }
+
+    /** Builds an {@link Operation}; not thread safe. */
+    public static final class Builder {
+        private final String name;
+        private final Map<String, Definition<?>> inputs = new LinkedHashMap<>();
+        private final Map<String, Definition<?>> outputs = new LinkedHashMap<>();
+        private Stage stage = Stage.PROCESSING;
+        private final List<Definition<?>> conditions = new ArrayList<>();
+        private final List<String> expand = new ArrayList<>();
+        private String instanceName;
+        private boolean validator;
+        private int retry;
+
+        private Builder(String name) {
+            this.name = Objects.requireNonNull(name, "operation name");
+        }
+
+        /** Adds input {@code param} of definition {@code d}. */
+        public Builder input(String param, Definition<?> d) {
+            inputs.put(Objects.requireNonNull(param, "input name"), Objects.requireNonNull(d, "definition"));
+            return this;
+        }
+
+        /** Adds output {@code key} of definition {@code d}. */
+        public Builder output(String key, Definition<?> d) {
+            outputs.put(Objects.requireNonNull(key, "output key"), Objects.requireNonNull(d, "definition"));
+            return this;
+        }
+
+        /** Sets the stage (PROCESSING unless set). */
+        public Builder stage(Stage s) {
+            stage = s;
+            return this;
+        }
+
+        /** Adds a condition. */
+        public Builder condition(Definition<?> d) {
+            conditions.add(Objects.requireNonNull(d, "condition"));
+            return this;
+        }
+
+        /** Expands output {@code key}. */
+        public Builder expand(String key) {
+            expand.add(key);
+            return this;
+        }
+
+        /** Sets the instance name. */
+        public Builder instanceName(String instance) {
+            instanceName = instance;
+            return this;
+        }
+
+        /** Marks it a validator. */
+        public Builder validator() {
+            validator = true;
+            return this;
+        }
+
+        /** Sets the attempts in total. */
+        public Builder retry(int attempts) {
+            retry = attempts;
+            return this;
+        }
+
+        /** The operation. */
+        public Operation build() {
+            return new Operation(name, inputs, outputs, stage, conditions, expand, instanceName, validator, retry);
+        }
+    }
+}

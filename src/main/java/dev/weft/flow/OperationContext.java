@@ -1,0 +1,29 @@
+package dev.weft.flow;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a running {@link OperationImplementation} can see: which instance and context it runs in, its configuration
+ * from {@link DataFlow#configs()}, and, for output and cleanup operations that summarise a context, the inputs the
+ * context holds. Valid only during the call it was passed to; safe to use from that call's thread.
+ */
+public interface OperationContext {
+    /** The operation being run. */
+    Operation operation();
+
+    /** The instance name in the data flow. */
+    String instanceName();
+
+    /** The name of the context this run belongs to. */
+    String contextName();
+
+    /** The instance's configuration from the data flow's {@code configs}, if any. */
+    Optional<Object> config();
+
+    /** Every input of definition {@code name} in the context, in the order they were added. */
+    List<Input> inputs(String definitionName);
+
+    /** Whether the context holds any input of definition {@code name}. */
+    boolean hasInputs(String definitionName);
+}

@@ -1,0 +1,324 @@
+package dev.weft.flow;
+
+import dev.weft.lock.OrderedLock;
+import dev.weft.scope.Scope;
+import dev.weft.scope.ScopeOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import dev.weft.event.EventSource;
+
+/**
+ * Runs {@link DataFlow}s, as DFFML's memory orchestrator does, on Weft's scopes and ordered locks.
+ *
+ * {@snippet :
+ * var results = Orchestrator.withDefaults().run(flow, Map.of(
+ *         "add 40 and 2", List.of(Input.of("add 40 and 2", calc.line)),
+ *         "multiply 42 and 10", List.of(Input.of("multiply 42 and 10", calc.line))));
+ * // each ContextResult in completion order: context name, and the output operations' results
+ * }
+ *
+ * <h2>Execution</h2>
+ * Each context runs as a task of one scope (at most {@link Options#maxContexts()} at a time), and each operation
+ * run as a task of its context's scope, so everything a run starts has ended when it returns. Contexts are
+ * isolated: inputs of different contexts are never combined; the data flow's seed is added to every context. In a
+ * context:
+ * <ol>
+ *   <li>operations with no inputs (auto-start) run once, if their conditions hold;</li>
+ *   <li>each new set of inputs wakes the PROCESSING operations listening to their origins; for each, the parameter
+ *       sets are the cartesian product, over the whole context, of the inputs matching each of its flow inputs (an
+ *       input with no match takes its definition's default, else the operation waits); a set already run (same
+ *       instance, same source inputs by uid) is skipped; each new set runs on its own virtual thread, holding the
+ *       locks of its locked inputs (see {@link Definition#lock()}) through an ordered lock set;</li>
+ *   <li>outputs become new inputs (an {@code expand} key gives one input per element; {@code null} adds nothing);</li>
+ *   <li>when no operation is running and no input set is pending (counted, not guessed), the CLEANUP stage and then
+ *       the OUTPUT stage run, each operation over every novel parameter set, sequentially; the OUTPUT stage's
+ *       results are the context's result: one output instance gives its map as is, several give a map by instance
+ *       name, none gives an empty map.</li>
+ * </ol>
+ * Conditions: every condition of an operation must hold (the last input of each condition definition decides).
+ * DFFML returns at the first true condition; {@link Options#dffmlCompatibleConditions()} keeps that behaviour.
+ *
+ * <h2>Errors</h2>
+ * Strict (the default): a failing operation cancels its context, whose result is not delivered; other contexts run
+ * to the end and are delivered, then {@code run} throws {@link OperationException} naming the instance, its inputs
+ * and the parameter values, with the original as cause (failures of other contexts suppressed). With
+ * {@link Options#cancelAllOnFailure()}, the first failure cancels every context. Non-strict: the failure is logged,
+ * recorded in {@link ContextResult#failures()}, and the context goes on. A data flow that cannot run (an operation
+ * without implementation) fails before anything runs, with {@link FlowException}. Running no context returns at once.
+ *
+ * <p>Thread safety: an orchestrator holds only its options and may run any number of data flows at once, from any
+ * threads. A run's operations may block freely; they run on virtual threads.
+ */
+public final class Orchestrator {
+    private final Options options;
+
+    private Orchestrator(Options options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** An orchestrator with {@link Options#defaults()}. */
+    public static Orchestrator withDefaults() {
+        return new Orchestrator(Options.defaults());
+    }
+
+    /** An orchestrator with {@code options}. */
+    public static Orchestrator of(Options options) {
+        return new Orchestrator(options);
+    }
+
+    /** This orchestrator's options. */
+    public Options options() {
+        return options;
+    }
+
+    /**
+     * How runs behave.
+     *
+     * @param maxContexts               contexts running at once (at least 1)
+     * @param strict                    whether a failing operation fails the run (see the class description)
+     * @param cancelAllOnFailure        with strict: whether the first failure cancels every context
+     * @param lockTimeout               how long an operation waits for the locks of its inputs before failing
+     * @param dffmlCompatibleConditions whether conditions use DFFML's first-true-wins check
+     * @param keepInputs                whether each {@link ContextResult} keeps the context's inputs, for lineage
+     *                                  queries (off by default: a long run holds every input until it ends)
+     */
+    public record Options(int maxContexts, boolean strict, boolean cancelAllOnFailure, Duration lockTimeout,
+                          boolean dffmlCompatibleConditions, boolean keepInputs) {
+        /** Checks the values. */
+        public Options {
+            if (maxContexts < 1) {
+                throw new IllegalArgumentException("maxContexts must be at least 1, got " + maxContexts);
+            }
+            Objects.requireNonNull(lockTimeout, "lockTimeout");
+            if (lockTimeout.isNegative()) {
+                throw new IllegalArgumentException("lockTimeout must not be negative, got " + lockTimeout);
+            }
+        }
+
+        /** Unbounded contexts, strict, 30 s lock timeout, Weft's conditions. */
+        public static Options defaults() {
+            return new Options(Integer.MAX_VALUE, true, false, Duration.ofSeconds(30), false, false);
+        }
+
+        /** These options with another context limit. */
+        public Options withMaxContexts(int n) {
+            return new Options(n, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions, keepInputs);
+        }
+
+        /** These options, strict or not. */
+        public Options withStrict(boolean s) {
+            return new Options(maxContexts, s, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions, keepInputs);
+        }
+
+        /** These options, cancelling every context on the first failure or not. */
+        public Options withCancelAllOnFailure(boolean c) {
+            return new Options(maxContexts, strict, c, lockTimeout, dffmlCompatibleConditions, keepInputs);
+        }
+
+        /** These options with another lock timeout. */
+        public Options withLockTimeout(Duration t) {
+            return new Options(maxContexts, strict, cancelAllOnFailure, t, dffmlCompatibleConditions, keepInputs);
+        }
+
+        /** These options, keeping each context's inputs in its result (for lineage queries) or not. */
+        public Options withKeepInputs(boolean keep) {
+            return new Options(maxContexts, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions, keep);
+        }
+
+        /** These options with DFFML's condition check, or Weft's. */
+        public Options withDffmlCompatibleConditions(boolean c) {
+            return new Options(maxContexts, strict, cancelAllOnFailure, lockTimeout, c, keepInputs);
+        }
+    }
+
+    /**
+     * Runs {@code flow} once per context and returns the results in completion order.
+     *
+     * @param inputsByContext context name to the inputs it starts with (besides the seed), in the order given
+     * @throws OperationException in strict mode, after the other contexts ended; see the class description
+     * @throws FlowException      if the flow cannot run
+     */
+    public List<ContextResult> run(DataFlow flow, Map<String, List<Input>> inputsByContext) {
+        List<ContextResult> out = new ArrayList<>();
+        run(flow, inputsByContext, out::add);
+        return out;
+    }
+
+    /**
+     * Runs {@code flow} once per context, handing each context's result to {@code onResult} on the calling thread as
+     * soon as that context finishes (completion order). Returns when every context has ended.
+     *
+     * @throws OperationException in strict mode, after the other contexts ended (or were cancelled)
+     * @throws FlowException      if the flow cannot run
+     */
+    public void run(DataFlow flow, Map<String, List<Input>> inputsByContext, Consumer<ContextResult> onResult) {
+        Objects.requireNonNull(flow, "flow");
+        Objects.requireNonNull(onResult, "onResult");
+        checkImplementations(flow);
+        Map<String, List<Input>> contexts = new LinkedHashMap<>(inputsByContext);
+        run(new Shared(flow, options, contextEvents(contexts.keySet())), contexts, onResult);
+    }
+
+    /**
+     * Starts {@code flow} once per context on a virtual thread of its own and returns at once: the run's results
+     * arrive through the returned {@link FlowRun} (as an iterator, a future, or events). Close the run to cancel
+     * what is left and wait for it.
+     *
+     * @throws FlowException if the flow cannot run (before anything starts)
+     */
+    public FlowRun start(DataFlow flow, Map<String, List<Input>> inputsByContext) {
+        Objects.requireNonNull(flow, "flow");
+        checkImplementations(flow);
+        Map<String, List<Input>> contexts = new LinkedHashMap<>(inputsByContext);
+        Shared shared = new Shared(flow, options, contextEvents(contexts.keySet()));
+        return new FlowRun(this, shared, contexts);
+    }
+
+    private static Map<String, EventSource> contextEvents(java.util.Set<String> names) {
+        Map<String, EventSource> events = new LinkedHashMap<>();
+        for (String name : names) {
+            events.put(name, new EventSource("context " + name));
+        }
+        return java.util.Collections.unmodifiableMap(events);
+    }
+
+    /** The run itself, on the calling thread, which owns the contexts' scope. */
+    void run(Shared shared, Map<String, List<Input>> contexts, Consumer<ContextResult> onResult) {
+        DataFlow flow = shared.flow;
+        if (contexts.isEmpty()) {
+            return; // DFFML waits forever here
+        }
+        LinkedBlockingQueue<Object> finished = new LinkedBlockingQueue<>();
+        Semaphore slots = new Semaphore(Math.min(options.maxContexts(), contexts.size()));
+        List<RuntimeException> failures = new ArrayList<>();
+        try (Scope<Object, Void> scope = Scope.open(ScopeOptions.named("flow"))) {
+            contexts.forEach((name, inputs) -> scope.fork(taskName(name), () -> {
+                // every context reports exactly once, whatever happens, so the loop below never waits in vain
+                EventSource event = shared.contextEvents.get(name);
+                try {
+                    slots.acquire();
+                    try {
+                        ContextResult result = new ContextRun(shared, name, inputs).run();
+                        event.succeed();
+                        finished.add(result);
+                    } finally {
+                        slots.release();
+                    }
+                } catch (Throwable t) {
+                    event.fail(t);
+                    finished.add(t);
+                }
+                return null;
+            }));
+            for (int i = 0; i < contexts.size(); i++) {
+                Object next = finished.take();
+                if (next instanceof ContextResult r) {
+                    onResult.accept(r);
+                } else {
+                    RuntimeException e = next instanceof RuntimeException re ? re
+                            : new FlowException("a context of " + flow + " failed: " + next, (Throwable) next);
+                    failures.add(e);
+                    if (options.cancelAllOnFailure()) {
+                        scope.cancel();
+                        break;
+                    }
+                }
+            }
+            try {
+                scope.join();
+            } catch (java.util.concurrent.CancellationException cancelled) {
+                // cancelled because of a failure that is reported below
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            for (EventSource event : shared.contextEvents.values()) {
+                event.fail("run interrupted");
+            }
+            throw new FlowException("interrupted while running " + flow, e);
+        }
+        if (!failures.isEmpty()) {
+            RuntimeException first = failures.get(0);
+            for (int i = 1; i < failures.size(); i++) {
+                first.addSuppressed(failures.get(i));
+            }
+            throw first;
+        }
+    }
+
+    /** A context name as a task name: Weft task names hold no '/' and are not blank. */
+    private static String taskName(String context) {
+        String n = context.replace('/', '_');
+        return n.isBlank() ? "context" : n;
+    }
+
+    private static void checkImplementations(DataFlow flow) {
+        for (Operation op : flow.operations().values()) {
+            if (!flow.implementations().containsKey(op.name())) {
+                throw new FlowException("operation '" + op.name() + "' (instance '" + op.instance()
+                        + "') has no implementation in the data flow; implementations exist for "
+                        + flow.implementations().keySet());
+            }
+        }
+    }
+
+    /**
+     * What the contexts of one run share: the flow, the options, one lock per locked input (by uid), the
+     * per-instance statistics, and each context's completion event.
+     */
+    static final class Shared {
+        final DataFlow flow;
+        final Options options;
+        private final ConcurrentHashMap<String, OrderedLock> locks = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<String, Counters> stats = new ConcurrentHashMap<>();
+        final Map<String, EventSource> contextEvents;
+
+        Shared(DataFlow flow, Options options, Map<String, EventSource> contextEvents) {
+            this.flow = flow;
+            this.options = options;
+            this.contextEvents = contextEvents;
+        }
+
+        /** Records one finished run of {@code instance}. */
+        void recordRun(String instance, long nanos, boolean failed) {
+            Counters c = stats.computeIfAbsent(instance, k -> new Counters());
+            c.runs.increment();
+            if (failed) {
+                c.failures.increment();
+            }
+            c.nanos.add(nanos);
+            c.max.accumulate(nanos);
+        }
+
+        Map<String, OperationStats> stats() {
+            Map<String, OperationStats> out = new LinkedHashMap<>();
+            for (String instance : flow.operations().keySet()) {
+                Counters c = stats.get(instance);
+                out.put(instance, c == null ? new OperationStats(instance, 0, 0, Duration.ZERO, Duration.ZERO)
+                        : new OperationStats(instance, c.runs.sum(), c.failures.sum(), Duration.ofNanos(c.nanos.sum()),
+                        Duration.ofNanos(c.max.get())));
+            }
+            return out;
+        }
+
+        private static final class Counters {
+            final LongAdder runs = new LongAdder();
+            final LongAdder failures = new LongAdder();
+            final LongAdder nanos = new LongAdder();
+            final LongAccumulator max = new LongAccumulator(Math::max, 0);
+        }
+
+        OrderedLock lockOf(Input input) {
+            return locks.computeIfAbsent(input.uid(), uid -> new OrderedLock(input.definition().name() + "#" + uid));
+        }
+    }
+}
