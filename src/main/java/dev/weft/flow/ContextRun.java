@@ -1,5 +1,6 @@
 package dev.weft.flow;
 
+import dev.weft.event.EventSource;
 import dev.weft.lock.LockSet;
 import dev.weft.lock.OrderedLock;
 import dev.weft.scope.Scope;
@@ -140,13 +141,25 @@ final class ContextRun {
     private void dispatch(Scope<Object, Void> scope, ParameterSet set) {
         running++;
         OperationImplementation impl = flow.implementations().get(set.op().name());
+        EventSource runEvent = null;
+        if (shared.onRun != null) { // events for single runs only when someone listens: a run costs nothing extra
+            runEvent = new EventSource(name + "/" + set.op().instance());
+            shared.onRun.accept(new OperationRun(name, set.op().instance(), set.values(), runEvent.event()));
+        }
+        EventSource event = runEvent;
         scope.fork(taskSafe(set.op().instance()), () -> {
             List<Input> outputs;
             try {
                 outputs = runLocked(set, impl);
             } catch (Throwable t) {
+                if (event != null) {
+                    event.fail(t);
+                }
                 inbox.add(new Done(set, List.of(), t));
                 return null;
+            }
+            if (event != null) {
+                event.succeed();
             }
             inbox.add(new Done(set, outputs, null));
             return null;

@@ -166,7 +166,7 @@ public final class Orchestrator {
         Objects.requireNonNull(onResult, "onResult");
         checkImplementations(flow);
         Map<String, List<Input>> contexts = new LinkedHashMap<>(inputsByContext);
-        run(new Shared(flow, options, contextEvents(contexts.keySet())), contexts, onResult);
+        run(new Shared(flow, options, contextEvents(contexts.keySet()), null), contexts, onResult);
     }
 
     /**
@@ -177,10 +177,21 @@ public final class Orchestrator {
      * @throws FlowException if the flow cannot run (before anything starts)
      */
     public FlowRun start(DataFlow flow, Map<String, List<Input>> inputsByContext) {
+        return start(flow, inputsByContext, null);
+    }
+
+    /**
+     * {@link #start(DataFlow, Map)}, telling {@code onRun} of every processing-stage operation run as it is
+     * dispatched, with an event for that run (see {@link OperationRun}). {@code onRun} is called on the context's
+     * thread before the run starts: keep it short, and never block in it.
+     *
+     * @throws FlowException if the flow cannot run (before anything starts)
+     */
+    public FlowRun start(DataFlow flow, Map<String, List<Input>> inputsByContext, Consumer<OperationRun> onRun) {
         Objects.requireNonNull(flow, "flow");
         checkImplementations(flow);
         Map<String, List<Input>> contexts = new LinkedHashMap<>(inputsByContext);
-        Shared shared = new Shared(flow, options, contextEvents(contexts.keySet()));
+        Shared shared = new Shared(flow, options, contextEvents(contexts.keySet()), onRun);
         return new FlowRun(this, shared, contexts);
     }
 
@@ -281,11 +292,14 @@ public final class Orchestrator {
         private final ConcurrentHashMap<String, OrderedLock> locks = new ConcurrentHashMap<>();
         private final ConcurrentHashMap<String, Counters> stats = new ConcurrentHashMap<>();
         final Map<String, EventSource> contextEvents;
+        /** Told of every processing run as it is dispatched, on the context's thread; null for none. */
+        final Consumer<OperationRun> onRun;
 
-        Shared(DataFlow flow, Options options, Map<String, EventSource> contextEvents) {
+        Shared(DataFlow flow, Options options, Map<String, EventSource> contextEvents, Consumer<OperationRun> onRun) {
             this.flow = flow;
             this.options = options;
             this.contextEvents = contextEvents;
+            this.onRun = onRun;
         }
 
         /** Records one finished run of {@code instance}. */

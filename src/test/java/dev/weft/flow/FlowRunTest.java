@@ -49,6 +49,27 @@ class FlowRunTest {
     }
 
     @Test
+    void everyOperationRunHasAnEvent() throws Exception {
+        List<OperationRun> runs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var inputs = Map.of("good", List.of(Input.of("add 1 and 2", Calc.CALC_STRING)),
+                "bad", List.of(Input.of(null, Calc.CALC_STRING)));
+        var lenient = Orchestrator.of(Orchestrator.Options.defaults().withStrict(false));
+        try (FlowRun run = lenient.start(Calc.flow(), inputs, runs::add)) {
+            run.join();
+        }
+        assertThat(runs).extracting(r -> r.context() + ":" + r.instance())
+                .containsExactlyInAnyOrder("good:parse_line", "good:add", "bad:parse_line");
+        for (OperationRun r : runs) {
+            assertThat(r.event().await(LONG)).isTrue();
+            assertThat(r.event().query()).isEqualTo(r.context().equals("bad") ? EventStatus.FAILED
+                    : EventStatus.SUCCESS);
+        }
+        assertThat(runs).filteredOn(r -> r.context().equals("bad")).singleElement()
+                .satisfies(r -> assertThat(r.parameters()).containsEntry("line", null)
+                        .satisfies(p -> assertThat(r.event().exception()).isPresent()));
+    }
+
+    @Test
     void aFailedRunFailsItsEventsFutureAndIterator() throws Exception {
         var inputs = Map.of("bad", List.of(Input.of(null, Calc.CALC_STRING)));
         try (FlowRun run = Orchestrator.withDefaults().start(Calc.flow(), inputs)) {
