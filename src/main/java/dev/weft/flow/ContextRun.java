@@ -64,13 +64,13 @@ final class ContextRun {
             try {
                 List<Input> first = new ArrayList<>(flow.seed());
                 first.addAll(given);
-                add(first);
+                List<Input> admitted = admit(scope, first);
                 for (Operation op : flow.ofStage(Stage.PROCESSING)) {
-                    if (op.inputs().isEmpty() && conditionsHold(op)) {
+                    if (op.inputs().isEmpty() && !op.validator() && conditionsHold(op)) {
                         dispatch(scope, new ParameterSet(op, Map.of(), List.of()));
                     }
                 }
-                wake(scope, first);
+                wake(scope, admitted);
                 while (running > 0) {
                     Done done = inbox.take();
                     running--;
@@ -84,8 +84,7 @@ final class ContextRun {
                         continue;
                     }
                     if (!done.outputs().isEmpty()) {
-                        add(done.outputs());
-                        wake(scope, done.outputs());
+                        wake(scope, admit(scope, done.outputs()));
                     }
                 }
                 runStage(Stage.CLEANUP);
@@ -114,6 +113,27 @@ final class ContextRun {
         return new OperationException(name, set.op().instance(), set.values(), set.op().inputs(), cause);
     }
 
+    /**
+     * Adds the validated inputs to the store and returns them; for each input still to be validated, runs its
+     * definition's validator operation instead, whose outputs come back through the inbox.
+     */
+    private List<Input> admit(Scope<Object, Void> scope, List<Input> inputs) {
+        List<Input> ready = new ArrayList<>(inputs.size());
+        for (Input i : inputs) {
+            if (i.isValidated()) {
+                ready.add(i);
+            } else {
+                Operation validator = flow.operations().get(i.definition().validator().orElseThrow());
+                String param = validator.inputs().keySet().iterator().next();
+                Map<String, Object> values = new LinkedHashMap<>();
+                values.put(param, i.value());
+                dispatch(scope, new ParameterSet(validator, values, List.of(i)));
+            }
+        }
+        add(ready);
+        return ready;
+    }
+
     private void add(List<Input> inputs) {
         for (Input i : inputs) {
             all.add(i);
@@ -129,7 +149,7 @@ final class ContextRun {
             woken.addAll(flow.listening(Stage.PROCESSING, i.origin()));
         }
         for (Operation op : woken) {
-            if (op.inputs().isEmpty() || !conditionsHold(op)) {
+            if (op.inputs().isEmpty() || op.validator() || !conditionsHold(op)) {
                 continue;
             }
             for (ParameterSet set : novelSets(op)) {
@@ -227,12 +247,15 @@ final class ContextRun {
                             + key + "', which it does not declare; its outputs are " + set.op().outputs().keySet());
                 }
                 Origin origin = Origin.output(set.op().instance(), String.valueOf(key));
+                boolean validator = set.op().validator();
                 if (set.op().expand().contains(String.valueOf(key))) {
                     for (Object element : elements(set.op(), key, value)) {
-                        out.add(Input.of(element, d, set.sources(), origin, UUID.randomUUID().toString()));
+                        out.add(validator ? Input.validated(element, d, set.sources(), origin, UUID.randomUUID()
+                                .toString()) : Input.of(element, d, set.sources(), origin, UUID.randomUUID().toString()));
                     }
                 } else {
-                    out.add(Input.of(value, d, set.sources(), origin, UUID.randomUUID().toString()));
+                    out.add(validator ? Input.validated(value, d, set.sources(), origin, UUID.randomUUID().toString())
+                            : Input.of(value, d, set.sources(), origin, UUID.randomUUID().toString()));
                 }
             });
         }

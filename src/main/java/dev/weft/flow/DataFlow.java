@@ -58,6 +58,7 @@ public final class DataFlow {
                 : new LinkedHashMap<>(explicitFlow));
         check();
         this.definitions = Collections.unmodifiableMap(collectDefinitions());
+        checkValidators();
         this.byOrigin = index();
     }
 
@@ -195,6 +196,26 @@ public final class DataFlow {
                             + "' has no output '" + out.outputKey() + "'; its outputs are "
                             + producer.outputs().keySet());
                 }
+            }
+        }
+    }
+
+    /** Every validator a definition names must be a validator operation with one input (DFFML's ValidatorMissing). */
+    private void checkValidators() {
+        for (Definition<?> d : definitions.values()) {
+            String v = d.validator().orElse(null);
+            if (v == null) {
+                continue;
+            }
+            Operation op = operations.get(v);
+            if (op == null || !op.validator()) {
+                throw new FlowException("definition '" + d.name() + "' is validated by '" + v + "', which is not a "
+                        + "validator operation of the data flow (DFFML's ValidatorMissing); validators: "
+                        + operations.values().stream().filter(Operation::validator).map(Operation::instance).toList());
+            }
+            if (op.inputs().size() != 1) {
+                throw new FlowException("validator '" + v + "' of definition '" + d.name() + "' must have exactly one "
+                        + "input, has " + op.inputs().keySet());
             }
         }
     }

@@ -33,9 +33,15 @@ public final class Definition<T> {
     private final T defaultValue;
     private final boolean lock;
     private final UnaryOperator<T> validate;
+    private final String validator;
 
     private Definition(String name, String primitive, boolean hasDefault, T defaultValue, boolean lock,
                        UnaryOperator<T> validate) {
+        this(name, primitive, hasDefault, defaultValue, lock, validate, null);
+    }
+
+    private Definition(String name, String primitive, boolean hasDefault, T defaultValue, boolean lock,
+                       UnaryOperator<T> validate, String validator) {
         this.name = Objects.requireNonNull(name, "definition name");
         this.primitive = Objects.requireNonNull(primitive, () -> "primitive of definition '" + name + "'");
         if (name.isBlank()) {
@@ -45,6 +51,7 @@ public final class Definition<T> {
         this.defaultValue = defaultValue;
         this.lock = lock;
         this.validate = validate;
+        this.validator = validator;
     }
 
     /** A definition without default, lock or validation. */
@@ -54,17 +61,34 @@ public final class Definition<T> {
 
     /** This definition with a default value (which may be null). */
     public Definition<T> withDefault(T value) {
-        return new Definition<>(name, primitive, true, value, lock, validate);
+        return new Definition<>(name, primitive, true, value, lock, validate, validator);
     }
 
     /** This definition with the lock flag set. */
     public Definition<T> locked() {
-        return new Definition<>(name, primitive, hasDefault, defaultValue, true, validate);
+        return new Definition<>(name, primitive, hasDefault, defaultValue, true, validate, validator);
     }
 
     /** This definition with a validate function applied to every value of an {@link Input} made of it. */
     public Definition<T> withValidate(UnaryOperator<T> validate) {
-        return new Definition<>(name, primitive, hasDefault, defaultValue, lock, Objects.requireNonNull(validate));
+        return new Definition<>(name, primitive, hasDefault, defaultValue, lock, Objects.requireNonNull(validate),
+                validator);
+    }
+
+    /**
+     * This definition validated by a validator operation: DFFML's {@code validate} given as an instance name. An
+     * input of this definition that did not come out of that validator does not enter its context's store; the
+     * orchestrator runs the validator on it (instance {@code instance}, which must be an operation of the data flow
+     * with {@link Operation#validator()} set and exactly one input), and the validator's outputs enter instead.
+     */
+    public Definition<T> withValidator(String instance) {
+        return new Definition<>(name, primitive, hasDefault, defaultValue, lock, validate,
+                Objects.requireNonNull(instance, "validator instance"));
+    }
+
+    /** The validator operation's instance name, if one was given with {@link #withValidator(String)}. */
+    public Optional<String> validator() {
+        return Optional.ofNullable(validator);
     }
 
     /** The name operations refer to. */

@@ -272,6 +272,41 @@ class OrchestratorTest {
     }
 
     @Test
+    void validatorOperationsValidateBeforeInputsEnter() {
+        Definition<String> shape = Definition.<String>of("shape_name", "str").withValidator("validate_shape");
+        Definition<String> described = Definition.of("described", "str");
+        AtomicInteger validations = new AtomicInteger();
+        DataFlow flow = DataFlow.builder()
+                .operation(Operation.builder("validate_shape").input("shape", shape).output("shape", shape)
+                        .validator().build(), (ctx, in) -> {
+                            validations.incrementAndGet();
+                            String s = (String) in.get("shape");
+                            if (s.isBlank()) {
+                                throw new IllegalArgumentException("blank shape");
+                            }
+                            return Map.of("shape", s.toUpperCase(java.util.Locale.ROOT));
+                        })
+                .operation(Operation.builder("describe").input("shape", shape).output("d", described).build(),
+                        (ctx, in) -> Map.of("d", "a " + in.get("shape")))
+                .operation(Outputs.getMulti(), Outputs.GET_MULTI)
+                .seed(Input.of(List.of("described", "shape_name"), Outputs.GET_MULTI_SPEC)).build();
+        var r = ORCHESTRATOR.run(flow, Map.of("c", List.of(Input.of("unitcircle", shape))));
+        // only the validated input entered the context: describe saw it once, upper-cased
+        assertThat(r.get(0).results()).isEqualTo(Map.of("described", List.of("a UNITCIRCLE"),
+                "shape_name", List.of("UNITCIRCLE")));
+        assertThat(validations.get()).isEqualTo(1);
+        assertThatThrownBy(() -> ORCHESTRATOR.run(flow, Map.of("c", List.of(Input.of(" ", shape)))))
+                .isInstanceOf(OperationException.class).hasMessageContaining("validate_shape")
+                .hasRootCauseMessage("blank shape");
+        assertThatThrownBy(() -> DataFlow.builder()
+                .operation(Operation.builder("describe").input("shape", shape).output("d", described).build())
+                .build())
+                .isInstanceOf(FlowException.class)
+                .hasMessage("definition 'shape_name' is validated by 'validate_shape', which is not a validator "
+                        + "operation of the data flow (DFFML's ValidatorMissing); validators: []");
+    }
+
+    @Test
     void aChainOfHundredThousandOperationsRuns() {
         // DFFML's recursive ancestry fails at about 490 operations; Weft's lineage is iterative and cached
         int n = 100_000;
