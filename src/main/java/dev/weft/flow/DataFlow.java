@@ -59,6 +59,7 @@ public final class DataFlow {
         check();
         this.definitions = Collections.unmodifiableMap(collectDefinitions());
         checkValidators();
+        checkStartable();
         this.byOrigin = index();
     }
 
@@ -197,6 +198,53 @@ public final class DataFlow {
                             + producer.outputs().keySet());
                 }
             }
+        }
+    }
+
+    /**
+     * Rejects processing operations that can never run: every source of one of their inputs is an output of
+     * operations that themselves can never run (a cycle with no way in), and the input has no default. Inputs with a
+     * named origin ({@code "seed"} or a user name) can always be given, so they count as reachable.
+     */
+    private void checkStartable() {
+        java.util.Set<String> startable = new java.util.HashSet<>();
+        for (Operation op : operations.values()) {
+            if (op.validator()) {
+                startable.add(op.instance()); // run by the orchestrator on every input that needs validation
+            }
+        }
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (Operation op : operations.values()) {
+                if (startable.contains(op.instance()) || op.stage() != Stage.PROCESSING) {
+                    continue;
+                }
+                InputFlow f = flow.get(op.instance());
+                boolean all = true;
+                for (Map.Entry<String, Definition<?>> in : op.inputs().entrySet()) {
+                    boolean reachable = in.getValue().hasDefault();
+                    for (InputFlow.Source src : f == null ? List.<InputFlow.Source>of() : f.inputs().get(in.getKey())) {
+                        Origin o = src.origin();
+                        reachable |= !(o instanceof Origin.Output out) || startable.contains(out.instance());
+                    }
+                    all &= reachable;
+                }
+                if (all) {
+                    startable.add(op.instance());
+                    grew = true;
+                }
+            }
+        }
+        List<String> stuck = new ArrayList<>();
+        for (Operation op : operations.values()) {
+            if (op.stage() == Stage.PROCESSING && !op.validator() && !startable.contains(op.instance())) {
+                stuck.add(op.instance());
+            }
+        }
+        if (!stuck.isEmpty()) {
+            throw new FlowException("operations " + stuck + " can never run: each of them waits for outputs of "
+                    + "operations in that list (a cycle no seed input, user input or default can start)");
         }
     }
 

@@ -252,6 +252,16 @@ class OrchestratorTest {
                 .isInstanceOf(FlowException.class)
                 .hasMessage("operation 'op' (instance 'op') has no implementation in the data flow; implementations "
                         + "exist for []");
+        Definition<String> ping = Definition.of("ping", "str"), pong = Definition.of("pong", "str");
+        assertThatThrownBy(() -> DataFlow.auto(
+                Operation.builder("a").input("in", ping).output("out", pong).build(),
+                Operation.builder("b").input("in", pong).output("out", ping).build()))
+                .isInstanceOf(FlowException.class)
+                .hasMessage("operations [a, b] can never run: each of them waits for outputs of operations in that "
+                        + "list (a cycle no seed input, user input or default can start)");
+        // the same cycle with a way in (a default) is fine
+        DataFlow.auto(Operation.builder("a").input("in", ping.withDefault("start")).output("out", pong).build(),
+                Operation.builder("b").input("in", pong).output("out", ping.withDefault("start")).build());
         DataFlow undeclared = DataFlow.builder().operation(op, (ctx, p) -> Map.of("c", 1)).build();
         assertThatThrownBy(() -> ORCHESTRATOR.run(undeclared, Map.of("c", List.of(Input.of("x", a)))))
                 .isInstanceOf(OperationException.class).cause()
