@@ -67,8 +67,9 @@ public final class Input {
 
     @SuppressWarnings("unchecked")
     private static <T> Object validated(Definition<T> d, Object value) {
+        Object converted = d.convert(value); // a spec turns maps (as read from files) into records first
         UnaryOperator<T> v = d.validate().orElse(null);
-        return v == null ? value : v.apply((T) value);
+        return v == null ? converted : v.apply((T) converted);
     }
 
     /** A seed input: origin {@code "seed"}, no parents, a random uid. */
