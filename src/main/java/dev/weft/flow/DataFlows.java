@@ -37,7 +37,8 @@ import java.util.UUID;
  *  "flow": {instance: {"inputs": {param: [source]}, "conditions": [source]}},
  *  "configs": {instance: config}}
  * }</pre>
- * A definition is {@code {"name", "primitive"}} plus {@code "default"} and {@code "lock"} when set. As DFFML does,
+ * A definition is {@code {"name", "primitive"}} plus {@code "default"}, {@code "lock"} and {@code "validate"} (the
+ * instance name of its validator operation, {@link Definition#withValidator(String)}) when set. As DFFML does,
  * {@code conditions} and {@code expand} are left out when empty, {@code seed}, {@code flow} and {@code configs} when
  * empty; Weft also writes {@code "validator": true} for a validator operation (DFFML reads it). A source is DFFML's:
  * an origin string ({@code "seed"} or a user's name), {@code {"instance": "output_key"}}, {@code {"origin":
@@ -56,9 +57,9 @@ import java.util.UUID;
  * name code to load); an unregistered name fails, naming it, its instance and what is registered. Values are JSON
  * types: {@code String}, {@code Integer}/{@code Long}/{@code BigInteger}, {@code Double}, {@code Boolean},
  * {@code null}, {@code List} and {@code Map} (insertion-ordered). Keys this format does not have are rejected, naming
- * them and where; DFFML's {@code spec}, {@code subspec} and {@code links} of a definition are accepted and ignored
- * (Weft builds no classes from a file; such values stay maps), while a {@code validate} (the instance of a validator
- * operation) and a non-empty {@code forward} are rejected as not supported yet.
+ * them and where. DFFML's {@code spec}, {@code subspec} and {@code links} of a definition are accepted and ignored:
+ * a file cannot name a record class, so such values stay maps (give a definition a spec in Java with
+ * {@link Definition#withSpec}); a non-empty {@code forward} is rejected as not supported yet.
  *
  * <p>What cannot be written in the format fails {@link #export} with a {@link FlowException} naming it: alternate
  * definitions from an operation output. Configuration values and defaults are written as they are; to write JSON or
@@ -117,7 +118,7 @@ public final class DataFlows {
             for (Input i : flow.seed()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("value", i.value());
-                m.put("definition", linked ? i.definition().name() : i.definition().export());
+                m.put("definition", linked ? i.definition().name() : exportDefinition(i.definition()));
                 m.put("origin", exportOrigin(i.origin()));
                 seed.add(m);
             }
@@ -134,7 +135,7 @@ public final class DataFlows {
         if (linked) {
             out.put("linked", true);
             Map<String, Object> defs = new LinkedHashMap<>();
-            flow.definitions().forEach((name, d) -> defs.put(name, d.export()));
+            flow.definitions().forEach((name, d) -> defs.put(name, exportDefinition(d)));
             out.put("definitions", defs);
         }
         return out;
@@ -150,14 +151,14 @@ public final class DataFlows {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", op.name());
         Map<String, Object> inputs = new LinkedHashMap<>();
-        op.inputs().forEach((k, d) -> inputs.put(k, linked ? d.name() : d.export()));
+        op.inputs().forEach((k, d) -> inputs.put(k, linked ? d.name() : exportDefinition(d)));
         m.put("inputs", inputs);
         Map<String, Object> outputs = new LinkedHashMap<>();
-        op.outputs().forEach((k, d) -> outputs.put(k, linked ? d.name() : d.export()));
+        op.outputs().forEach((k, d) -> outputs.put(k, linked ? d.name() : exportDefinition(d)));
         m.put("outputs", outputs);
         if (!op.conditions().isEmpty()) {
             List<Object> conditions = new ArrayList<>();
-            op.conditions().forEach(d -> conditions.add(linked ? d.name() : d.export()));
+            op.conditions().forEach(d -> conditions.add(linked ? d.name() : exportDefinition(d)));
             m.put("conditions", conditions);
         }
         m.put("stage", op.stage().exported());
@@ -168,6 +169,16 @@ public final class DataFlows {
         if (op.validator()) {
             m.put("validator", true);
         }
+        return m;
+    }
+
+    /**
+     * DFFML's export of a definition: {@link Definition#export()}, plus {@code "validate"}: the validator instance
+     * when one was given with {@link Definition#withValidator(String)}.
+     */
+    public static Map<String, Object> exportDefinition(Definition<?> d) {
+        Map<String, Object> m = d.export();
+        d.validator().ifPresent(instance -> m.put("validate", instance));
         return m;
     }
 
@@ -692,12 +703,13 @@ public final class DataFlows {
             if (m.get("primitive") == null) {
                 throw new FlowException("definition " + where + " ('" + name + "') has no \"primitive\"");
             }
-            if (m.get("validate") != null) {
-                throw new FlowException("definition " + where + " ('" + name + "'): \"validate\" (a validator "
-                        + "operation) is not supported in files yet; validate with Definition.withValidate in Java");
-            }
             Definition<Object> d = Definition.of(name, string(m.get("primitive"), "definition " + where
                     + " \"primitive\""));
+            if (m.get("validate") != null) {
+                // DFFML writes a validator operation's instance name here; a function cannot be in a file
+                d = d.withValidator(string(m.get("validate"), "definition " + where + " ('" + name + "') "
+                        + "\"validate\" (the instance name of a validator operation)"));
+            }
             if (m.containsKey("default")) {
                 d = d.withDefault(m.get("default"));
             }

@@ -20,8 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Entries come from explicit {@link #register(String, Operation, OperationImplementation) register} calls and
  * from {@link OperationProvider}s found by {@link ServiceLoader} ({@link #load(ClassLoader)}). Every registry made
- * by a factory here starts with DFFML's built-in output operations {@code get_single} and {@code get_multi}
- * ({@link Outputs}), except {@link #empty()}.
+ * by a factory here starts with DFFML's built-in output operations ({@code get_single}, {@code get_multi},
+ * {@code group_by}, {@code associate}, {@code associate_definition}: see {@link #withBuiltins()}), except
+ * {@link #empty()}.
  *
  * <h2>The default registry</h2>
  * {@link #defaultRegistry()} is one process-wide registry, loaded on first use from the built-ins and the providers
@@ -82,11 +83,17 @@ public final class OperationRegistry {
         return new OperationRegistry();
     }
 
-    /** A registry holding only the built-ins {@code get_single} and {@code get_multi}. */
+    /**
+     * A registry holding only the built-ins: DFFML's output operations {@code get_single}, {@code get_multi},
+     * {@code group_by}, {@code associate} and {@code associate_definition} ({@link Outputs}).
+     */
     public static OperationRegistry withBuiltins() {
         OperationRegistry r = new OperationRegistry();
         r.add(Entry.of(Outputs.getSingle(), Outputs.GET_SINGLE), "built-in");
         r.add(Entry.of(Outputs.getMulti(), Outputs.GET_MULTI), "built-in");
+        r.add(Entry.of(Outputs.groupBy(), Outputs.GROUP_BY), "built-in");
+        r.add(Entry.of(Outputs.associate(), Outputs.ASSOCIATE), "built-in");
+        r.add(Entry.of(Outputs.associateDefinition(), Outputs.ASSOCIATE_DEFINITION), "built-in");
         return r;
     }
 

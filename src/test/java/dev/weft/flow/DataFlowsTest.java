@@ -252,9 +252,9 @@ class DataFlowsTest {
                 """;
         assertThatThrownBy(() -> DataFlows.fromJson(json, calcRegistry())).isInstanceOf(FlowException.class)
                 .hasMessage("operations 'divide' (instance 'div'), 'java.lang.Runtime:exec' (instance 'rm') are not "
-                        + "registered; registered operations are [add, get_multi, get_single, mult, parse_line]. "
-                        + "Register a Java implementation with OperationRegistry.register or an OperationProvider "
-                        + "service");
+                        + "registered; registered operations are [add, associate, associate_definition, get_multi, "
+                        + "get_single, group_by, mult, parse_line]. Register a Java implementation with "
+                        + "OperationRegistry.register or an OperationProvider service");
     }
 
     @Test
@@ -323,6 +323,28 @@ class DataFlowsTest {
                 "subgraph a4827add25f5c7d5895c5728b74e2beb[Cleanup Stage]",
                 "7ec0058800fd4bed6fb63633330588c7[cleanup_pypi_package]",
                 "83503ba9fe6c0f5649644d26e59c5590 --> d273c0a72c6acc57e33c2f7162fa7363");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void validateNamesTheValidatorOperation() throws IOException {
+        OperationRegistry registry = OperationRegistry.withBuiltins()
+                .register("validate_shape", null, (ctx, in) -> Map.of("shape",
+                        ((String) in.get("shape")).toUpperCase(java.util.Locale.ROOT)))
+                .register("describe", null, (ctx, in) -> Map.of("d", "a " + in.get("shape")));
+        DataFlow flow = DataFlows.read(FLOWS.resolve("shapes_validated.json"), registry);
+        Definition<?> shape = flow.definitions().get("shape_name");
+        assertThat(shape.validator()).contains("validate_shape");
+        assertThat(flow.operations().get("validate_shape").validator()).isTrue();
+        List<ContextResult> results = Orchestrator.withDefaults().run(flow,
+                Map.of("c", List.of(Input.of("unitcircle", shape, List.of(), Origin.SEED, "u"))));
+        assertThat(results.get(0).results()).isEqualTo(Map.of("described", List.of("a UNITCIRCLE"),
+                "shape_name", List.of("UNITCIRCLE")));
+        Map<String, Object> linked = DataFlows.export(flow, true);
+        assertThat(((Map<String, Object>) linked.get("definitions")).get("shape_name")).isEqualTo(Map.of(
+                "name", "shape_name", "primitive", "str", "validate", "validate_shape"));
+        assertThat(DataFlows.export(DataFlows.fromJson(DataFlows.toJson(flow, false), registry))).isEqualTo(
+                DataFlows.export(flow));
     }
 
     private static String md5(String s) throws Exception {
