@@ -82,6 +82,14 @@ public final class Input {
         return new Input(value, definition, List.of(), Origin.named(origin), UUID.randomUUID().toString());
     }
 
+    /**
+     * A seed input of a definition whose value type is not known statically (one from {@link DataFlow#definitions()}
+     * or a data flow file); the value is checked only by the definition's spec and validate function.
+     */
+    public static Input ofUntyped(Object value, Definition<?> definition) {
+        return new Input(value, definition, List.of(), Origin.SEED, UUID.randomUUID().toString());
+    }
+
     /** An input with every field given, as the orchestrator makes operation outputs. */
     public static Input of(Object value, Definition<?> definition, List<Input> parents, Origin origin, String uid) {
         return new Input(value, definition, parents, origin, uid);
