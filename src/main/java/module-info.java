@@ -6,6 +6,9 @@
 module dev.weft {
     requires org.slf4j;
     requires jdk.jfr;
+    // Data flow files (dev.weft.flow.DataFlows): DFFML's dict format as JSON and YAML.
+    requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.dataformat.yaml;
     // The demo's embedded HTTP server only; the library itself never needs it.
     requires static jdk.httpserver;
     requires static java.management;
@@ -26,4 +29,6 @@ module dev.weft {
     // Device event backends (CUDA, test devices) are found by ServiceLoader; see dev.weft.event.EventRegistry.
     uses dev.weft.event.EventBackend;
     provides dev.weft.event.EventBackend with dev.weft.cuda.CudaEventBackend;
+    // Java implementations of the operations a data flow file names; see dev.weft.flow.OperationRegistry.
+    uses dev.weft.flow.OperationProvider;
 }

@@ -1,5 +1,9 @@
 package dev.weft;
 
+import dev.weft.flow.ContextResult;
+import dev.weft.flow.DataFlow;
+import dev.weft.flow.Input;
+import dev.weft.flow.Orchestrator;
 import dev.weft.scope.Scope;
 import dev.weft.scope.ScopeOptions;
 import dev.weft.scope.ScopeTimeoutException;
@@ -9,7 +13,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
@@ -24,6 +30,26 @@ import java.util.concurrent.CancellationException;
  */
 public final class Weft {
     private Weft() {
+    }
+
+    /**
+     * Runs a data flow in one context holding {@code inputs} (and the flow's seed) and returns that context's results:
+     * DFFML's {@code run} for the common case. Strict: a failing operation throws
+     * {@link dev.weft.flow.OperationException} (unchecked), naming it.
+     */
+    public static Map<String, Object> run(DataFlow flow, Input... inputs) {
+        List<ContextResult> results = Orchestrator.withDefaults().run(flow, Map.of("run", List.of(inputs)));
+        return results.get(0).results();
+    }
+
+    /**
+     * Runs a data flow once per context and returns each context's results by context name, in completion order.
+     * Strict, as {@link #run(DataFlow, Input...)}.
+     */
+    public static Map<String, Map<String, Object>> run(DataFlow flow, Map<String, List<Input>> inputsByContext) {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        Orchestrator.withDefaults().run(flow, inputsByContext, r -> out.put(r.context(), r.results()));
+        return Collections.unmodifiableMap(out);
     }
 
     /** The current thread's place in the scope tree; an empty path outside any scope. */

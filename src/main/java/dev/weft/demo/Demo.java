@@ -2,6 +2,13 @@ package dev.weft.demo;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.weft.flow.ContextResult;
+import dev.weft.flow.DataFlow;
+import dev.weft.flow.Definition;
+import dev.weft.flow.Input;
+import dev.weft.flow.Lineage;
+import dev.weft.flow.Operation;
+import dev.weft.flow.Orchestrator;
 import dev.weft.scope.Scope;
 import dev.weft.scope.ScopeOptions;
 import java.io.IOException;
@@ -148,11 +155,12 @@ public final class Demo {
     /**
      * The demo's outcome.
      *
-     * @param phases serial, pool and Weft, in that order
+     * @param phases serial, pool, Weft scope and Weft data flow, in that order
      * @param table  the printed table and ratios
      * @param dump   what {@link Scope#dump()} returned half way through the Weft run, or {@code null} if it never ran
+     * @param lineage the printed lineage of page 3's stored word count, from a one-page run of the data flow
      */
-    public record Result(List<PhaseResult> phases, String table, String dump) {
+    public record Result(List<PhaseResult> phases, String table, String dump, String lineage) {
         /** Whether every approach fetched every page it attempted. */
         public boolean allComplete() {
             return phases.stream().allMatch(PhaseResult::complete);
@@ -221,10 +229,13 @@ public final class Demo {
             phases.add(pool(options, fetcher, sampler, out));
             String[] dump = new String[1];
             phases.add(weft(options, fetcher, sampler, out, dump));
+            phases.add(dataflow(options, fetcher, sampler, out));
             String table = table(phases, sampler.nmtAvailable());
             out.print(table);
+            String lineage = lineageOfPage3(fetcher);
+            out.print(lineage);
             out.flush();
-            return new Result(List.copyOf(phases), table, dump[0]);
+            return new Result(List.copyOf(phases), table, dump[0], lineage);
         } finally {
             sampler.stop();
             server.stop(0);
@@ -285,6 +296,17 @@ public final class Demo {
                 throw new IOException("page " + i + ": wrong body of " + response.body().length + " bytes");
             }
             return response.body().length;
+        }
+
+        /** Fetches page {@code i} and returns its body as text (ASCII). */
+        String body(int i) throws IOException, InterruptedException {
+            HttpRequest request = HttpRequest.newBuilder(base.resolve(Integer.toString(i)))
+                    .timeout(Duration.ofSeconds(60)).GET().build();
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IOException("page " + i + ": HTTP status " + response.statusCode());
+            }
+            return response.body();
         }
     }
 
@@ -397,6 +419,67 @@ public final class Demo {
                 peaks[0], peaks[1], peaks[2]);
     }
 
+    // The downloader as a data flow: fetch -> parse -> store, one context per page.
+    static final Definition<Integer> PAGE = Definition.of("page", "int");
+    static final Definition<String> BODY = Definition.of("body", "str");
+    static final Definition<Integer> WORDS = Definition.of("words", "int");
+    static final Definition<String> STORED = Definition.of("stored", "str");
+
+    static DataFlow downloaderFlow(Fetcher fetcher, java.util.Map<Integer, Integer> store) {
+        return DataFlow.builder()
+                .operation(Operation.builder("fetch").input("page", PAGE).output("body", BODY).build(), (ctx, in) -> {
+                    int page = (Integer) in.get("page");
+                    return java.util.Map.of("body", fetcher.body(page));
+                })
+                .operation(Operation.builder("parse").input("body", BODY).output("words", WORDS).build(),
+                        (ctx, in) -> java.util.Map.of("words", ((String) in.get("body")).split("\\s+").length))
+                .operation(Operation.builder("store").input("page", PAGE).input("words", WORDS)
+                        .output("stored", STORED).build(), (ctx, in) -> {
+                            store.put((Integer) in.get("page"), (Integer) in.get("words"));
+                            return java.util.Map.of("stored", "page " + in.get("page") + ": " + in.get("words")
+                                    + " words");
+                        })
+                .build();
+    }
+
+    private static PhaseResult dataflow(Options options, Fetcher fetcher, MemorySampler sampler, PrintStream out) {
+        int n = options.requests();
+        Progress progress = new Progress("flow", n, out, null);
+        java.util.Map<Integer, Integer> store = new java.util.concurrent.ConcurrentHashMap<>();
+        DataFlow flow = downloaderFlow(fetcher, store);
+        java.util.Map<String, List<Input>> contexts = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            contexts.put("page-" + i, List.of(Input.of(i, PAGE)));
+        }
+        sampler.beginPhase();
+        long start = System.nanoTime();
+        try {
+            Orchestrator.withDefaults().run(flow, contexts, r -> progress.done());
+        } catch (RuntimeException e) {
+            out.println("  flow: " + e);
+        }
+        long wall = System.nanoTime() - start;
+        long[] peaks = sampler.endPhase();
+        return new PhaseResult("Weft data flow", n + " contexts", n, store.size(), wall, wall,
+                peaks[0], peaks[1], peaks[2]);
+    }
+
+    /** Runs the flow for page 3 alone, keeping its inputs, and prints where its stored result came from. */
+    private static String lineageOfPage3(Fetcher fetcher) {
+        DataFlow flow = downloaderFlow(fetcher, new java.util.concurrent.ConcurrentHashMap<>());
+        ContextResult r = Orchestrator.of(Orchestrator.Options.defaults().withKeepInputs(true))
+                .run(flow, java.util.Map.of("page-3", List.of(Input.of(3, PAGE)))).get(0);
+        Input stored = r.inputs(STORED.name()).get(0);
+        Lineage lineage = Lineage.of(stored);
+        StringBuilder sb = new StringBuilder("\nlineage of '").append(stored.value()).append("' (context page-3):\n");
+        sb.append("  produced by operations (nearest first): ").append(lineage.operations()).append('\n');
+        for (Input root : lineage.roots()) {
+            sb.append("  from ").append(root.origin()).append(" input ").append(root.definition().name()).append('=')
+                    .append(root.value()).append('\n');
+        }
+        return sb.toString();
+    }
+
     private static String table(List<PhaseResult> phases, boolean nmt) {
         StringBuilder t = new StringBuilder();
         String row = "%-30s | %-12s | %-10s | %-10s | %-11s | %-10s | %s%n";
@@ -412,9 +495,11 @@ public final class Demo {
         }
         PhaseResult serial = phases.get(0), pool = phases.get(1), weft = phases.get(2);
         t.append('\n');
-        t.append(String.format(Locale.ROOT, "wall time ratios: pool/Weft %.1fx, serial%s/Weft %.1fx%n",
+        t.append(String.format(Locale.ROOT, "wall time ratios: pool/Weft %.1fx, serial%s/Weft %.1fx%s%n",
                 (double) pool.estimatedNanos() / weft.estimatedNanos(), serial.estimated() ? " estimate" : "",
-                (double) serial.estimatedNanos() / weft.estimatedNanos()));
+                (double) serial.estimatedNanos() / weft.estimatedNanos(), phases.size() > 3
+                        ? String.format(Locale.ROOT, ", data flow/Weft scope %.2fx",
+                        (double) phases.get(3).estimatedNanos() / weft.estimatedNanos()) : ""));
         t.append(String.format(Locale.ROOT, "peak total memory ratios: pool/Weft %.2fx, serial/Weft %.2fx%n",
                 (double) pool.peakTotal() / weft.peakTotal(), (double) serial.peakTotal() / weft.peakTotal()));
         if (!nmt) {

@@ -9,11 +9,32 @@ import java.util.Map;
  * @param context  the context's name
  * @param results  the OUTPUT stage's results (see {@link Orchestrator})
  * @param failures in non-strict mode, the operations that failed (each an {@link OperationException}); else empty
+ * @param store    every input the context held at the end, by definition name in the order added, when the run
+ *                 {@linkplain Orchestrator.Options#keepInputs() kept inputs}; else empty
+ * @param keptInputs whether the run kept the inputs
  */
-public record ContextResult(String context, Map<String, Object> results, List<OperationException> failures) {
-    /** Copies the lists. */
+public record ContextResult(String context, Map<String, Object> results, List<OperationException> failures,
+                            Map<String, List<Input>> store, boolean keptInputs) {
+    /** Copies the collections. */
     public ContextResult {
         results = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(results));
         failures = List.copyOf(failures);
+        java.util.Map<String, List<Input>> copy = new java.util.LinkedHashMap<>();
+        store.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        store = java.util.Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * The inputs of definition {@code definitionName} the context held at the end, in the order added, for lineage
+     * queries ({@link Lineage#of(Input)}).
+     *
+     * @throws IllegalStateException if the run did not keep inputs ({@link Orchestrator.Options#withKeepInputs})
+     */
+    public List<Input> inputs(String definitionName) {
+        if (!keptInputs) {
+            throw new IllegalStateException("context '" + context + "' kept no inputs: run with "
+                    + "Orchestrator.Options.withKeepInputs(true) to query lineage");
+        }
+        return store.getOrDefault(definitionName, List.of());
     }
 }

@@ -1,5 +1,6 @@
 package dev.weft.flow;
 
+import dev.weft.event.EventSource;
 import dev.weft.lock.LockSet;
 import dev.weft.lock.OrderedLock;
 import dev.weft.scope.Scope;
@@ -63,13 +64,13 @@ final class ContextRun {
             try {
                 List<Input> first = new ArrayList<>(flow.seed());
                 first.addAll(given);
-                add(first);
+                List<Input> admitted = admit(scope, first);
                 for (Operation op : flow.ofStage(Stage.PROCESSING)) {
-                    if (op.inputs().isEmpty() && conditionsHold(op)) {
+                    if (op.inputs().isEmpty() && !op.validator() && conditionsHold(op)) {
                         dispatch(scope, new ParameterSet(op, Map.of(), List.of()));
                     }
                 }
-                wake(scope, first);
+                wake(scope, admitted);
                 while (running > 0) {
                     Done done = inbox.take();
                     running--;
@@ -83,14 +84,14 @@ final class ContextRun {
                         continue;
                     }
                     if (!done.outputs().isEmpty()) {
-                        add(done.outputs());
-                        wake(scope, done.outputs());
+                        wake(scope, admit(scope, done.outputs()));
                     }
                 }
                 runStage(Stage.CLEANUP);
                 Map<String, Object> results = runStage(Stage.OUTPUT);
                 scope.join();
-                return new ContextResult(name, results, failures);
+                return new ContextResult(name, results, failures,
+                        shared.options.keepInputs() ? byDefinition : Map.of(), shared.options.keepInputs());
             } catch (RuntimeException | InterruptedException e) {
                 scope.cancel();
                 try {
@@ -112,6 +113,27 @@ final class ContextRun {
         return new OperationException(name, set.op().instance(), set.values(), set.op().inputs(), cause);
     }
 
+    /**
+     * Adds the validated inputs to the store and returns them; for each input still to be validated, runs its
+     * definition's validator operation instead, whose outputs come back through the inbox.
+     */
+    private List<Input> admit(Scope<Object, Void> scope, List<Input> inputs) {
+        List<Input> ready = new ArrayList<>(inputs.size());
+        for (Input i : inputs) {
+            if (i.isValidated()) {
+                ready.add(i);
+            } else {
+                Operation validator = flow.operations().get(i.definition().validator().orElseThrow());
+                String param = validator.inputs().keySet().iterator().next();
+                Map<String, Object> values = new LinkedHashMap<>();
+                values.put(param, i.value());
+                dispatch(scope, new ParameterSet(validator, values, List.of(i)));
+            }
+        }
+        add(ready);
+        return ready;
+    }
+
     private void add(List<Input> inputs) {
         for (Input i : inputs) {
             all.add(i);
@@ -127,7 +149,7 @@ final class ContextRun {
             woken.addAll(flow.listening(Stage.PROCESSING, i.origin()));
         }
         for (Operation op : woken) {
-            if (op.inputs().isEmpty() || !conditionsHold(op)) {
+            if (op.inputs().isEmpty() || op.validator() || !conditionsHold(op)) {
                 continue;
             }
             for (ParameterSet set : novelSets(op)) {
@@ -139,17 +161,42 @@ final class ContextRun {
     private void dispatch(Scope<Object, Void> scope, ParameterSet set) {
         running++;
         OperationImplementation impl = flow.implementations().get(set.op().name());
+        EventSource runEvent = null;
+        if (shared.onRun != null) { // events for single runs only when someone listens: a run costs nothing extra
+            runEvent = new EventSource(name + "/" + set.op().instance());
+            shared.onRun.accept(new OperationRun(name, set.op().instance(), set.values(), runEvent.event()));
+        }
+        EventSource event = runEvent;
         scope.fork(taskSafe(set.op().instance()), () -> {
             List<Input> outputs;
             try {
                 outputs = runLocked(set, impl);
             } catch (Throwable t) {
+                if (event != null) {
+                    event.fail(t);
+                }
                 inbox.add(new Done(set, List.of(), t));
                 return null;
+            }
+            if (event != null) {
+                event.succeed();
             }
             inbox.add(new Done(set, outputs, null));
             return null;
         });
+    }
+
+    /** Runs the implementation with retries, and records the run's time and outcome in the run's statistics. */
+    private Object timed(ParameterSet set, OperationImplementation impl) throws Exception {
+        long start = System.nanoTime();
+        boolean failed = true;
+        try {
+            Object result = attempt(set, impl);
+            failed = false;
+            return result;
+        } finally {
+            shared.recordRun(set.op().instance(), System.nanoTime() - start, failed);
+        }
     }
 
     /** Runs one parameter set holding the locks of its locked inputs and their locked ancestors. */
@@ -161,13 +208,13 @@ final class ContextRun {
         }
         Object returned;
         if (toLock.isEmpty()) {
-            returned = attempt(set, impl);
+            returned = timed(set, impl);
         } else {
             for (Input i : toLock) {
                 locks.add(shared.lockOf(i));
             }
             try (var held = LockSet.of(locks).acquire(shared.options.lockTimeout())) {
-                returned = attempt(set, impl);
+                returned = timed(set, impl);
             }
         }
         return outputsOf(set, returned);
@@ -200,12 +247,15 @@ final class ContextRun {
                             + key + "', which it does not declare; its outputs are " + set.op().outputs().keySet());
                 }
                 Origin origin = Origin.output(set.op().instance(), String.valueOf(key));
+                boolean validator = set.op().validator();
                 if (set.op().expand().contains(String.valueOf(key))) {
                     for (Object element : elements(set.op(), key, value)) {
-                        out.add(Input.of(element, d, set.sources(), origin, UUID.randomUUID().toString()));
+                        out.add(validator ? Input.validated(element, d, set.sources(), origin, UUID.randomUUID()
+                                .toString()) : Input.of(element, d, set.sources(), origin, UUID.randomUUID().toString()));
                     }
                 } else {
-                    out.add(Input.of(value, d, set.sources(), origin, UUID.randomUUID().toString()));
+                    out.add(validator ? Input.validated(value, d, set.sources(), origin, UUID.randomUUID().toString())
+                            : Input.of(value, d, set.sources(), origin, UUID.randomUUID().toString()));
                 }
             });
         }
@@ -367,7 +417,7 @@ final class ContextRun {
             for (ParameterSet set : sets) {
                 Object returned;
                 try {
-                    returned = attempt(set, impl);
+                    returned = timed(set, impl);
                 } catch (InterruptedException e) {
                     throw e;
                 } catch (Exception e) {

@@ -58,6 +58,8 @@ public final class DataFlow {
                 : new LinkedHashMap<>(explicitFlow));
         check();
         this.definitions = Collections.unmodifiableMap(collectDefinitions());
+        checkValidators();
+        checkStartable();
         this.byOrigin = index();
     }
 
@@ -195,6 +197,73 @@ public final class DataFlow {
                             + "' has no output '" + out.outputKey() + "'; its outputs are "
                             + producer.outputs().keySet());
                 }
+            }
+        }
+    }
+
+    /**
+     * Rejects processing operations that can never run: every source of one of their inputs is an output of
+     * operations that themselves can never run (a cycle with no way in), and the input has no default. Inputs with a
+     * named origin ({@code "seed"} or a user name) can always be given, so they count as reachable.
+     */
+    private void checkStartable() {
+        java.util.Set<String> startable = new java.util.HashSet<>();
+        for (Operation op : operations.values()) {
+            if (op.validator()) {
+                startable.add(op.instance()); // run by the orchestrator on every input that needs validation
+            }
+        }
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (Operation op : operations.values()) {
+                if (startable.contains(op.instance()) || op.stage() != Stage.PROCESSING) {
+                    continue;
+                }
+                InputFlow f = flow.get(op.instance());
+                boolean all = true;
+                for (Map.Entry<String, Definition<?>> in : op.inputs().entrySet()) {
+                    boolean reachable = in.getValue().hasDefault();
+                    for (InputFlow.Source src : f == null ? List.<InputFlow.Source>of() : f.inputs().get(in.getKey())) {
+                        Origin o = src.origin();
+                        reachable |= !(o instanceof Origin.Output out) || startable.contains(out.instance());
+                    }
+                    all &= reachable;
+                }
+                if (all) {
+                    startable.add(op.instance());
+                    grew = true;
+                }
+            }
+        }
+        List<String> stuck = new ArrayList<>();
+        for (Operation op : operations.values()) {
+            if (op.stage() == Stage.PROCESSING && !op.validator() && !startable.contains(op.instance())) {
+                stuck.add(op.instance());
+            }
+        }
+        if (!stuck.isEmpty()) {
+            throw new FlowException("operations " + stuck + " can never run: each of them waits for outputs of "
+                    + "operations in that list (a cycle no seed input, user input or default can start)");
+        }
+    }
+
+    /** Every validator a definition names must be a validator operation with one input (DFFML's ValidatorMissing). */
+    private void checkValidators() {
+        for (Definition<?> d : definitions.values()) {
+            String v = d.validator().orElse(null);
+            if (v == null) {
+                continue;
+            }
+            Operation op = operations.get(v);
+            if (op == null || !op.validator()) {
+                throw new FlowException("definition '" + d.name() + "' is validated by '" + v + "', which is not a "
+                        + "validator operation of the data flow (DFFML's ValidatorMissing); validators: "
+                        + operations.values().stream().filter(Operation::validator).map(Operation::instance).toList());
+            }
+            if (op.inputs().size() != 1) {
+                throw new FlowException("validator '" + v + "' of definition '" + d.name() + "' must have exactly one "
+                        + "input, has " + op.inputs().keySet());
             }
         }
     }

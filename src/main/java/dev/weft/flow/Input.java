@@ -29,16 +29,24 @@ public final class Input {
     private final List<Input> parents;
     private final Origin origin;
     private final String uid;
+    /** False for an input whose definition names a validator operation, until that validator made it. */
+    private final boolean validated;
     private volatile Set<Input> ancestors; // computed on first use; a benign race computes equal sets
     /** This input and its ancestors whose definition is locked: made from the parents' sets, so no walk is needed. */
     private final Set<Input> lockedLineage;
 
     private Input(Object value, Definition<?> definition, List<Input> parents, Origin origin, String uid) {
+        this(value, definition, parents, origin, uid, definition.validator().isEmpty());
+    }
+
+    private Input(Object value, Definition<?> definition, List<Input> parents, Origin origin, String uid,
+                  boolean validated) {
         this.definition = Objects.requireNonNull(definition, "definition");
         this.value = validated(definition, value);
         this.parents = List.copyOf(parents);
         this.origin = Objects.requireNonNull(origin, "origin");
         this.uid = Objects.requireNonNull(uid, "uid");
+        this.validated = validated;
         Set<Input> locked = null;
         for (Input p : this.parents) {
             if (!p.lockedLineage.isEmpty()) {
@@ -59,8 +67,9 @@ public final class Input {
 
     @SuppressWarnings("unchecked")
     private static <T> Object validated(Definition<T> d, Object value) {
+        Object converted = d.convert(value); // a spec turns maps (as read from files) into records first
         UnaryOperator<T> v = d.validate().orElse(null);
-        return v == null ? value : v.apply((T) value);
+        return v == null ? converted : v.apply((T) converted);
     }
 
     /** A seed input: origin {@code "seed"}, no parents, a random uid. */
@@ -73,9 +82,27 @@ public final class Input {
         return new Input(value, definition, List.of(), Origin.named(origin), UUID.randomUUID().toString());
     }
 
+    /**
+     * A seed input of a definition whose value type is not known statically (one from {@link DataFlow#definitions()}
+     * or a data flow file); the value is checked only by the definition's spec and validate function.
+     */
+    public static Input ofUntyped(Object value, Definition<?> definition) {
+        return new Input(value, definition, List.of(), Origin.SEED, UUID.randomUUID().toString());
+    }
+
     /** An input with every field given, as the orchestrator makes operation outputs. */
     public static Input of(Object value, Definition<?> definition, List<Input> parents, Origin origin, String uid) {
         return new Input(value, definition, parents, origin, uid);
+    }
+
+    /** An input made by a validator operation: it enters the context's store at once. */
+    static Input validated(Object value, Definition<?> definition, List<Input> parents, Origin origin, String uid) {
+        return new Input(value, definition, parents, origin, uid, true);
+    }
+
+    /** Whether this input may enter a context as it is (see {@link Definition#withValidator(String)}). */
+    public boolean isValidated() {
+        return validated;
     }
 
     /** The value. */

@@ -12,7 +12,10 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import dev.weft.event.EventSource;
 
 /**
  * Runs {@link DataFlow}s, as DFFML's memory orchestrator does, on Weft's scopes and ordered locks.
@@ -86,9 +89,11 @@ public final class Orchestrator {
      * @param cancelAllOnFailure        with strict: whether the first failure cancels every context
      * @param lockTimeout               how long an operation waits for the locks of its inputs before failing
      * @param dffmlCompatibleConditions whether conditions use DFFML's first-true-wins check
+     * @param keepInputs                whether each {@link ContextResult} keeps the context's inputs, for lineage
+     *                                  queries (off by default: a long run holds every input until it ends)
      */
     public record Options(int maxContexts, boolean strict, boolean cancelAllOnFailure, Duration lockTimeout,
-                          boolean dffmlCompatibleConditions) {
+                          boolean dffmlCompatibleConditions, boolean keepInputs) {
         /** Checks the values. */
         public Options {
             if (maxContexts < 1) {
@@ -102,32 +107,37 @@ public final class Orchestrator {
 
         /** Unbounded contexts, strict, 30 s lock timeout, Weft's conditions. */
         public static Options defaults() {
-            return new Options(Integer.MAX_VALUE, true, false, Duration.ofSeconds(30), false);
+            return new Options(Integer.MAX_VALUE, true, false, Duration.ofSeconds(30), false, false);
         }
 
         /** These options with another context limit. */
         public Options withMaxContexts(int n) {
-            return new Options(n, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions);
+            return new Options(n, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions, keepInputs);
         }
 
         /** These options, strict or not. */
         public Options withStrict(boolean s) {
-            return new Options(maxContexts, s, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions);
+            return new Options(maxContexts, s, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions, keepInputs);
         }
 
         /** These options, cancelling every context on the first failure or not. */
         public Options withCancelAllOnFailure(boolean c) {
-            return new Options(maxContexts, strict, c, lockTimeout, dffmlCompatibleConditions);
+            return new Options(maxContexts, strict, c, lockTimeout, dffmlCompatibleConditions, keepInputs);
         }
 
         /** These options with another lock timeout. */
         public Options withLockTimeout(Duration t) {
-            return new Options(maxContexts, strict, cancelAllOnFailure, t, dffmlCompatibleConditions);
+            return new Options(maxContexts, strict, cancelAllOnFailure, t, dffmlCompatibleConditions, keepInputs);
+        }
+
+        /** These options, keeping each context's inputs in its result (for lineage queries) or not. */
+        public Options withKeepInputs(boolean keep) {
+            return new Options(maxContexts, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions, keep);
         }
 
         /** These options with DFFML's condition check, or Weft's. */
         public Options withDffmlCompatibleConditions(boolean c) {
-            return new Options(maxContexts, strict, cancelAllOnFailure, lockTimeout, c);
+            return new Options(maxContexts, strict, cancelAllOnFailure, lockTimeout, c, keepInputs);
         }
     }
 
@@ -154,26 +164,69 @@ public final class Orchestrator {
     public void run(DataFlow flow, Map<String, List<Input>> inputsByContext, Consumer<ContextResult> onResult) {
         Objects.requireNonNull(flow, "flow");
         Objects.requireNonNull(onResult, "onResult");
-        Map<String, List<Input>> contexts = new LinkedHashMap<>(inputsByContext);
         checkImplementations(flow);
+        Map<String, List<Input>> contexts = new LinkedHashMap<>(inputsByContext);
+        run(new Shared(flow, options, contextEvents(contexts.keySet()), null), contexts, onResult);
+    }
+
+    /**
+     * Starts {@code flow} once per context on a virtual thread of its own and returns at once: the run's results
+     * arrive through the returned {@link FlowRun} (as an iterator, a future, or events). Close the run to cancel
+     * what is left and wait for it.
+     *
+     * @throws FlowException if the flow cannot run (before anything starts)
+     */
+    public FlowRun start(DataFlow flow, Map<String, List<Input>> inputsByContext) {
+        return start(flow, inputsByContext, null);
+    }
+
+    /**
+     * {@link #start(DataFlow, Map)}, telling {@code onRun} of every processing-stage operation run as it is
+     * dispatched, with an event for that run (see {@link OperationRun}). {@code onRun} is called on the context's
+     * thread before the run starts: keep it short, and never block in it.
+     *
+     * @throws FlowException if the flow cannot run (before anything starts)
+     */
+    public FlowRun start(DataFlow flow, Map<String, List<Input>> inputsByContext, Consumer<OperationRun> onRun) {
+        Objects.requireNonNull(flow, "flow");
+        checkImplementations(flow);
+        Map<String, List<Input>> contexts = new LinkedHashMap<>(inputsByContext);
+        Shared shared = new Shared(flow, options, contextEvents(contexts.keySet()), onRun);
+        return new FlowRun(this, shared, contexts);
+    }
+
+    private static Map<String, EventSource> contextEvents(java.util.Set<String> names) {
+        Map<String, EventSource> events = new LinkedHashMap<>();
+        for (String name : names) {
+            events.put(name, new EventSource("context " + name));
+        }
+        return java.util.Collections.unmodifiableMap(events);
+    }
+
+    /** The run itself, on the calling thread, which owns the contexts' scope. */
+    void run(Shared shared, Map<String, List<Input>> contexts, Consumer<ContextResult> onResult) {
+        DataFlow flow = shared.flow;
         if (contexts.isEmpty()) {
             return; // DFFML waits forever here
         }
-        Shared shared = new Shared(flow, options);
         LinkedBlockingQueue<Object> finished = new LinkedBlockingQueue<>();
         Semaphore slots = new Semaphore(Math.min(options.maxContexts(), contexts.size()));
         List<RuntimeException> failures = new ArrayList<>();
         try (Scope<Object, Void> scope = Scope.open(ScopeOptions.named("flow"))) {
             contexts.forEach((name, inputs) -> scope.fork(taskName(name), () -> {
                 // every context reports exactly once, whatever happens, so the loop below never waits in vain
+                EventSource event = shared.contextEvents.get(name);
                 try {
                     slots.acquire();
                     try {
-                        finished.add(new ContextRun(shared, name, inputs).run());
+                        ContextResult result = new ContextRun(shared, name, inputs).run();
+                        event.succeed();
+                        finished.add(result);
                     } finally {
                         slots.release();
                     }
                 } catch (Throwable t) {
+                    event.fail(t);
                     finished.add(t);
                 }
                 return null;
@@ -199,6 +252,9 @@ public final class Orchestrator {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            for (EventSource event : shared.contextEvents.values()) {
+                event.fail("run interrupted");
+            }
             throw new FlowException("interrupted while running " + flow, e);
         }
         if (!failures.isEmpty()) {
@@ -226,15 +282,53 @@ public final class Orchestrator {
         }
     }
 
-    /** What the contexts of one run share: the flow, the options, and one lock per locked input (by uid). */
+    /**
+     * What the contexts of one run share: the flow, the options, one lock per locked input (by uid), the
+     * per-instance statistics, and each context's completion event.
+     */
     static final class Shared {
         final DataFlow flow;
         final Options options;
         private final ConcurrentHashMap<String, OrderedLock> locks = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<String, Counters> stats = new ConcurrentHashMap<>();
+        final Map<String, EventSource> contextEvents;
+        /** Told of every processing run as it is dispatched, on the context's thread; null for none. */
+        final Consumer<OperationRun> onRun;
 
-        Shared(DataFlow flow, Options options) {
+        Shared(DataFlow flow, Options options, Map<String, EventSource> contextEvents, Consumer<OperationRun> onRun) {
             this.flow = flow;
             this.options = options;
+            this.contextEvents = contextEvents;
+            this.onRun = onRun;
+        }
+
+        /** Records one finished run of {@code instance}. */
+        void recordRun(String instance, long nanos, boolean failed) {
+            Counters c = stats.computeIfAbsent(instance, k -> new Counters());
+            c.runs.increment();
+            if (failed) {
+                c.failures.increment();
+            }
+            c.nanos.add(nanos);
+            c.max.accumulate(nanos);
+        }
+
+        Map<String, OperationStats> stats() {
+            Map<String, OperationStats> out = new LinkedHashMap<>();
+            for (String instance : flow.operations().keySet()) {
+                Counters c = stats.get(instance);
+                out.put(instance, c == null ? new OperationStats(instance, 0, 0, Duration.ZERO, Duration.ZERO)
+                        : new OperationStats(instance, c.runs.sum(), c.failures.sum(), Duration.ofNanos(c.nanos.sum()),
+                        Duration.ofNanos(c.max.get())));
+            }
+            return out;
+        }
+
+        private static final class Counters {
+            final LongAdder runs = new LongAdder();
+            final LongAdder failures = new LongAdder();
+            final LongAdder nanos = new LongAdder();
+            final LongAccumulator max = new LongAccumulator(Math::max, 0);
         }
 
         OrderedLock lockOf(Input input) {

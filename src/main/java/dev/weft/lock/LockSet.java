@@ -1,5 +1,6 @@
 package dev.weft.lock;
 
+import dev.weft.scope.Scope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -120,55 +121,89 @@ public final class LockSet {
     }
 
     /**
-     * Takes every lock of the set, in order, within {@code timeout} (zero: try each once).
+     * Takes every lock of the set, in order, within {@code timeout} (zero: try each once). The clock starts at the
+     * first lock that is not free at once; taking free locks does not wait. A thread that is already interrupted
+     * still gets locks that are free, as with {@link java.util.concurrent.locks.ReentrantLock#tryLock()}; the
+     * interrupt ends only a wait.
      *
      * @return the holder, to close (on this thread) to release them
      * @throws LockTimeoutException if the deadline passed; nothing is then held by this call
      * @throws LockOrderException   if the order rule forbids it; nothing is taken
      * @throws InterruptedException if interrupted while waiting; nothing is then held by this call
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is negative
      */
     public Held acquire(Duration timeout) throws InterruptedException {
         checkTimeout(timeout);
-        if (!outOfOrder) {
-            checkOrder();
+        Registry.Holds mine = Registry.holds();
+        if (!outOfOrder && mine.size() > 0) {
+            checkOrder(mine);
         }
-        long start = System.nanoTime();
-        long timeoutNanos = saturatedNanos(timeout);
-        String path = Registry.currentPath();
-        Thread me = Thread.currentThread();
+        // The fast path (every tryLock() succeeds) costs a thread-local read, the scope path, one tryLock per lock
+        // and one record (the Held, which the caller needs anyway) pushed on this thread's own stack: no clock read,
+        // no write to shared memory but the locks themselves, and as little as possible while the locks are held.
+        String path = Scope.currentPath();
+        OrderedLock[] ls = locks;
+        int n = ls.length;
         int taken = 0;
+        Held held;
         try {
-            for (OrderedLock lock : locks) {
-                if (!lock.tryLock()) {
-                    long remaining = timeoutNanos - (System.nanoTime() - start);
-                    Registry.WAITERS.put(me, new Registry.Entry(lock, me, path, System.nanoTime()));
-                    boolean got;
-                    try {
-                        got = remaining > 0 && lock.tryLock(remaining, TimeUnit.NANOSECONDS);
-                    } finally {
-                        Registry.WAITERS.remove(me);
-                    }
-                    if (!got) {
-                        Thread holder = lock.holder();
-                        Registry.Entry entry = Registry.HOLDERS.get(lock);
-                        String holderPath = entry != null && entry.thread() == holder ? entry.path() : null;
-                        releaseFirst(taken);
-                        taken = 0;
-                        throw new LockTimeoutException(lock, holder == null ? null : holder.getName(), holderPath,
-                                Duration.ofNanos(System.nanoTime() - start));
-                    }
-                }
-                Registry.acquired(lock, path);
+            while (taken < n && ls[taken].tryLock()) {
                 taken++;
             }
-        } catch (InterruptedException e) {
-            releaseFirst(taken);
-            throw e;
-        } catch (RuntimeException | Error e) {
-            releaseFirst(taken);
+            held = new Held(this, Thread.currentThread(), path, mine);
+            held.count = taken;
+            mine.push(held);
+        } catch (Throwable e) { // an Error (out of memory) before the record exists: let go of what was taken
+            unlockFirst(taken);
             throw e;
         }
-        return new Held(this, me);
+        if (taken < n) {
+            acquireRest(held, taken, timeout); // the slow path
+        }
+        return held;
+    }
+
+    /**
+     * The slow path: takes the rest of the locks, from {@code taken} on, waiting up to {@code timeout} in all (the
+     * clock starts here, at the first lock that was not free at once), recorded as a waiter while it waits. On any
+     * failure it releases every lock of this acquisition and forgets it before throwing.
+     */
+    private void acquireRest(Held held, int taken, Duration timeout) throws InterruptedException {
+        long start = System.nanoTime();
+        long timeoutNanos = saturatedNanos(timeout);
+        try {
+            for (; taken < locks.length; taken++) {
+                OrderedLock lock = locks[taken];
+                if (!lock.tryLock()) {
+                    waitFor(held.ownerHolds, lock, held.path, start, timeoutNanos);
+                }
+                held.count = taken + 1;
+            }
+        } catch (Throwable e) {
+            held.ownerHolds.remove(held);
+            unlockFirst(taken);
+            throw e;
+        }
+    }
+
+    /** Waits for {@code lock} until the deadline, recorded as a waiter; returns holding it, or throws. */
+    private static void waitFor(Registry.Holds mine, OrderedLock lock, String path, long start, long timeoutNanos)
+            throws InterruptedException {
+        long now = System.nanoTime();
+        long remaining = timeoutNanos - (now - start);
+        mine.beginWait(lock, path, now);
+        boolean got;
+        try {
+            got = remaining > 0 && lock.tryLock(remaining, TimeUnit.NANOSECONDS);
+        } finally {
+            mine.endWait();
+        }
+        if (!got) {
+            Thread holder = lock.holder();
+            throw new LockTimeoutException(lock, holder == null ? null : holder.getName(),
+                    Registry.pathOf(holder, lock), Duration.ofNanos(System.nanoTime() - start));
+        }
     }
 
     private static long saturatedNanos(Duration d) {
@@ -179,9 +214,9 @@ public final class LockSet {
         }
     }
 
-    private void checkOrder() {
-        OrderedLock highest = Registry.highestHeld();
-        if (highest == null) {
+    private void checkOrder(Registry.Holds mine) {
+        OrderedLock highest = mine.highest();
+        if (highest == null) { // only records of acquisitions that hold nothing yet: nothing to order against
             return;
         }
         for (OrderedLock lock : locks) {
@@ -191,10 +226,16 @@ public final class LockSet {
         }
     }
 
-    private void releaseFirst(int n) {
+    /** Unlocks the first {@code n} locks of the set, in reverse order. */
+    private void unlockFirst(int n) {
         for (int i = n - 1; i >= 0; i--) {
-            Registry.released(locks[i]);
+            locks[i].unlock();
         }
+    }
+
+    /** The locks, for {@link Registry}: not copied, never to be modified. */
+    OrderedLock[] lockArray() {
+        return locks;
     }
 
     /**
@@ -205,7 +246,7 @@ public final class LockSet {
      */
     public void run(Duration timeout, Runnable action) throws InterruptedException {
         Objects.requireNonNull(action, "action");
-        try (Held ignored = acquire(timeout)) {
+        try (Held _ = acquire(timeout)) {
             action.run();
         }
     }
@@ -220,7 +261,7 @@ public final class LockSet {
     public <T, X extends Exception> T call(Duration timeout, ThrowingSupplier<? extends T, ? extends X> action)
             throws X, InterruptedException {
         Objects.requireNonNull(action, "action");
-        try (Held ignored = acquire(timeout)) {
+        try (Held _ = acquire(timeout)) {
             return action.get();
         }
     }
@@ -236,16 +277,24 @@ public final class LockSet {
 
     /**
      * The locks of one successful acquisition. {@link #close()} releases them in reverse order; it is idempotent and
-     * must be called by the acquiring thread.
+     * must be called by the acquiring thread. Not thread safe: it belongs to that thread (only {@link #lockSet()} may
+     * be called from others). Its release happens-before a later acquisition of the same locks by any thread.
      */
     public static final class Held implements AutoCloseable {
         private final LockSet set;
         private final Thread owner;
+        final String path; // the owner's scope path when it acquired
+        final Registry.Holds ownerHolds;
+        // How many of the set's locks (a prefix) this acquisition holds: all of them once acquire returns, fewer while
+        // it waits. Written by the owner only; read racily by observers (Locks.snapshot, timeout messages).
+        int count;
         private boolean closed; // only read and written by the owner thread
 
-        private Held(LockSet set, Thread owner) {
+        private Held(LockSet set, Thread owner, String path, Registry.Holds ownerHolds) {
             this.set = set;
             this.owner = owner;
+            this.path = path;
+            this.ownerHolds = ownerHolds;
         }
 
         /** The set whose locks are held. */
@@ -268,7 +317,8 @@ public final class LockSet {
                 return;
             }
             closed = true;
-            set.releaseFirst(set.locks.length);
+            ownerHolds.remove(this);
+            set.unlockFirst(set.locks.length);
         }
     }
 }

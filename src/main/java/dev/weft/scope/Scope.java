@@ -1,5 +1,6 @@
 package dev.weft.scope;
 
+import dev.weft.lock.Locks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -538,7 +539,9 @@ public final class Scope<T, R> implements AutoCloseable {
                 .append(isCancelled() ? ", cancelled" : "").append(phase == JOINED ? ", joining" : "")
                 .append("] age ").append(age(now - openedNanos)).append(", ").append(tasks.size())
                 .append(" running of ").append(forked).append(" forked, owner ").append(owner.getName().isEmpty()
-                        ? "#" + owner.threadId() : owner.getName()).append('\n');
+                        ? "#" + owner.threadId() : owner.getName());
+        appendLockWaits(out, path); // the owner's, if it waits in a LockSet acquisition
+        out.append('\n');
         tasks.sort((a, b) -> a.name().compareTo(b.name()));
         int shown = 0;
         for (TaskImpl<?> t : tasks) {
@@ -547,13 +550,22 @@ public final class Scope<T, R> implements AutoCloseable {
                 break;
             }
             out.append(indent).append("  task ").append(t.name()).append(' ').append(t.state()).append(' ')
-                    .append(age(t.elapsed().toNanos())).append('\n');
+                    .append(age(t.elapsed().toNanos()));
+            appendLockWaits(out, t.path());
+            out.append('\n');
             for (Scope<?, ?> child : t.children()) {
                 child.dumpInto(out, depth + 2);
             }
         }
         for (Scope<?, ?> child : nested) {
             child.dumpInto(out, depth + 1);
+        }
+    }
+
+    /** Appends, for a task or scope owner waiting on an OrderedLock, what it waits for, held by whom, how long. */
+    private static void appendLockWaits(StringBuilder out, String path) {
+        for (Locks.Wait w : Locks.waitsOf(path)) {
+            out.append("  ").append(w.describe());
         }
     }
 

@@ -53,7 +53,7 @@ class DemoTest {
         }
         String printed = bytes.toString(StandardCharsets.UTF_8);
 
-        assertThat(result.phases()).hasSize(3);
+        assertThat(result.phases()).hasSize(4);
         assertThat(result.phases()).allSatisfy(p -> {
             assertThat(p.attempted()).isEqualTo(30);
             assertThat(p.ok()).isEqualTo(30);
@@ -67,6 +67,9 @@ class DemoTest {
                 "peak total", "platform pool of 64", "30 virtual", "pool/Weft");
 
         assertThat(result.dump()).isNotNull().contains("demo");
+        assertThat(result.table()).contains("Weft data flow", "30 contexts", "data flow/Weft scope");
+        assertThat(result.lineage()).contains("lineage of 'page 3: ", "[store, parse, fetch]", "from seed input page=3");
+        assertThat(printed).contains(result.lineage());
         assertThat(printed).contains("Scope.dump()").contains("scope demo");
 
         assertThat(recorder.paths).contains("demo/download/page-3");
@@ -89,6 +92,7 @@ class DemoTest {
         assertThat(result.table()).contains("(estimated from 4)", "platform pool of 3");
         assertThat(result.phases().get(1).ok()).isEqualTo(12);
         assertThat(result.phases().get(2).ok()).isEqualTo(12);
+        assertThat(result.phases().get(3).ok()).isEqualTo(12);
     }
 
     @Test

@@ -252,6 +252,16 @@ class OrchestratorTest {
                 .isInstanceOf(FlowException.class)
                 .hasMessage("operation 'op' (instance 'op') has no implementation in the data flow; implementations "
                         + "exist for []");
+        Definition<String> ping = Definition.of("ping", "str"), pong = Definition.of("pong", "str");
+        assertThatThrownBy(() -> DataFlow.auto(
+                Operation.builder("a").input("in", ping).output("out", pong).build(),
+                Operation.builder("b").input("in", pong).output("out", ping).build()))
+                .isInstanceOf(FlowException.class)
+                .hasMessage("operations [a, b] can never run: each of them waits for outputs of operations in that "
+                        + "list (a cycle no seed input, user input or default can start)");
+        // the same cycle with a way in (a default) is fine
+        DataFlow.auto(Operation.builder("a").input("in", ping.withDefault("start")).output("out", pong).build(),
+                Operation.builder("b").input("in", pong).output("out", ping.withDefault("start")).build());
         DataFlow undeclared = DataFlow.builder().operation(op, (ctx, p) -> Map.of("c", 1)).build();
         assertThatThrownBy(() -> ORCHESTRATOR.run(undeclared, Map.of("c", List.of(Input.of("x", a)))))
                 .isInstanceOf(OperationException.class).cause()
@@ -269,6 +279,41 @@ class OrchestratorTest {
             return v;
         });
         assertThatThrownBy(() -> Input.of(-4, positive)).hasMessage("not positive: -4");
+    }
+
+    @Test
+    void validatorOperationsValidateBeforeInputsEnter() {
+        Definition<String> shape = Definition.<String>of("shape_name", "str").withValidator("validate_shape");
+        Definition<String> described = Definition.of("described", "str");
+        AtomicInteger validations = new AtomicInteger();
+        DataFlow flow = DataFlow.builder()
+                .operation(Operation.builder("validate_shape").input("shape", shape).output("shape", shape)
+                        .validator().build(), (ctx, in) -> {
+                            validations.incrementAndGet();
+                            String s = (String) in.get("shape");
+                            if (s.isBlank()) {
+                                throw new IllegalArgumentException("blank shape");
+                            }
+                            return Map.of("shape", s.toUpperCase(java.util.Locale.ROOT));
+                        })
+                .operation(Operation.builder("describe").input("shape", shape).output("d", described).build(),
+                        (ctx, in) -> Map.of("d", "a " + in.get("shape")))
+                .operation(Outputs.getMulti(), Outputs.GET_MULTI)
+                .seed(Input.of(List.of("described", "shape_name"), Outputs.GET_MULTI_SPEC)).build();
+        var r = ORCHESTRATOR.run(flow, Map.of("c", List.of(Input.of("unitcircle", shape))));
+        // only the validated input entered the context: describe saw it once, upper-cased
+        assertThat(r.get(0).results()).isEqualTo(Map.of("described", List.of("a UNITCIRCLE"),
+                "shape_name", List.of("UNITCIRCLE")));
+        assertThat(validations.get()).isEqualTo(1);
+        assertThatThrownBy(() -> ORCHESTRATOR.run(flow, Map.of("c", List.of(Input.of(" ", shape)))))
+                .isInstanceOf(OperationException.class).hasMessageContaining("validate_shape")
+                .hasRootCauseMessage("blank shape");
+        assertThatThrownBy(() -> DataFlow.builder()
+                .operation(Operation.builder("describe").input("shape", shape).output("d", described).build())
+                .build())
+                .isInstanceOf(FlowException.class)
+                .hasMessage("definition 'shape_name' is validated by 'validate_shape', which is not a validator "
+                        + "operation of the data flow (DFFML's ValidatorMissing); validators: []");
     }
 
     @Test
