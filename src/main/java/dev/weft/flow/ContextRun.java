@@ -104,6 +104,17 @@ final class ContextRun {
         }
     }
 
+    /**
+     * A fresh uid. Uids need only be unique, not unguessable: a random UUID from ThreadLocalRandom avoids
+     * SecureRandom's global lock, which showed up in profiles of many small operations.
+     */
+    static String newUid() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        long hi = (r.nextLong() & ~0xF000L) | 0x4000L; // version 4
+        long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
+        return new UUID(hi, lo).toString();
+    }
+
     private static String taskSafe(String s) {
         String n = s.replace('/', '_');
         return n.isBlank() ? "context" : n;
@@ -144,11 +155,17 @@ final class ContextRun {
 
     /** Dispatches every novel parameter set of the PROCESSING instances that {@code fresh} inputs may wake. */
     private void wake(Scope<Object, Void> scope, List<Input> fresh) {
-        Set<Operation> woken = new LinkedHashSet<>();
+        // by identity: hashing whole Operation records on every wake-up showed up in profiles
+        Set<Operation> woken = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        List<Operation> order = new ArrayList<>();
         for (Input i : fresh) {
-            woken.addAll(flow.listening(Stage.PROCESSING, i.origin()));
+            for (Operation op : flow.listening(Stage.PROCESSING, i.origin())) {
+                if (woken.add(op)) {
+                    order.add(op);
+                }
+            }
         }
-        for (Operation op : woken) {
+        for (Operation op : order) {
             if (op.inputs().isEmpty() || op.validator() || !conditionsHold(op)) {
                 continue;
             }
@@ -250,12 +267,12 @@ final class ContextRun {
                 boolean validator = set.op().validator();
                 if (set.op().expand().contains(String.valueOf(key))) {
                     for (Object element : elements(set.op(), key, value)) {
-                        out.add(validator ? Input.validated(element, d, set.sources(), origin, UUID.randomUUID()
-                                .toString()) : Input.of(element, d, set.sources(), origin, UUID.randomUUID().toString()));
+                        out.add(validator ? Input.validated(element, d, set.sources(), origin, newUid())
+                                : Input.of(element, d, set.sources(), origin, newUid()));
                     }
                 } else {
-                    out.add(validator ? Input.validated(value, d, set.sources(), origin, UUID.randomUUID().toString())
-                            : Input.of(value, d, set.sources(), origin, UUID.randomUUID().toString()));
+                    out.add(validator ? Input.validated(value, d, set.sources(), origin, newUid())
+                            : Input.of(value, d, set.sources(), origin, newUid()));
                 }
             });
         }
@@ -418,6 +435,11 @@ final class ContextRun {
                 Object returned;
                 try {
                     returned = timed(set, impl);
+                    if (returned != null && !(returned instanceof Map)) {
+                        // inside the try, so it fails like any other operation: recorded, or strict
+                        throw new FlowException(stage.exported() + " operation instance '" + op.instance()
+                                + "' returned " + returned + "; it must return a Map or null");
+                    }
                 } catch (InterruptedException e) {
                     throw e;
                 } catch (Exception e) {
@@ -432,9 +454,6 @@ final class ContextRun {
                 if (returned instanceof Map<?, ?> m) {
                     Map<String, Object> merged = byInstance.computeIfAbsent(op.instance(), k -> new LinkedHashMap<>());
                     m.forEach((k, v) -> merged.put(String.valueOf(k), v));
-                } else if (returned != null) {
-                    throw new FlowException(stage.exported() + " operation instance '" + op.instance()
-                            + "' returned " + returned + "; it must return a Map or null");
                 }
             }
         }

@@ -9,13 +9,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Behaviour of the orchestrator found wrong while writing the {@link Op} and property tests; each test states what
- * the documentation promises and is disabled until {@code ContextRun} is fixed (another session owns it).
+ * Behaviour of the orchestrator found wrong while writing the {@link Op} and property tests, now fixed: each test
+ * states what the documentation promises.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class OrchestratorBugTest {
@@ -35,8 +34,6 @@ class OrchestratorBugTest {
      * the context's failures, as any other operation failure, not fail the whole run.
      */
     @Test
-    @Disabled("bug: ContextRun.runStage throws the FlowException for a non-Map return outside its try/catch, so "
-            + "non-strict runs lose the context and throw; see OrchestratorBugTest's class doc and the report")
     void nonStrictRecordsAnOutputOperationsBadReturn() {
         var lenient = Orchestrator.of(Orchestrator.Options.defaults().withStrict(false));
         Definition<Object> in = Definition.of("in", "str");
@@ -49,8 +46,6 @@ class OrchestratorBugTest {
 
     /** Strict: the same failure must be an OperationException naming the instance, as for processing operations. */
     @Test
-    @Disabled("bug: ContextRun.runStage throws a bare FlowException for a non-Map return instead of an "
-            + "OperationException naming the instance and its parameters")
     void strictReportsAnOutputOperationsBadReturnAsAnOperationException() {
         Definition<Object> in = Definition.of("in", "str");
         assertThatThrownBy(() -> Orchestrator.withDefaults().run(badOutputFlow(),
