@@ -44,8 +44,14 @@ final class ContextRun {
     private final List<OperationException> failures = new ArrayList<>();
     private int running;
 
-    /** A parameter set: values by input name, and the inputs they came from (defaults have none). */
-    private record ParameterSet(Operation op, Map<String, Object> values, List<Input> sources) {
+    /**
+     * A parameter set: values by input name, the inputs they came from (defaults have none), and the inputs forwarded
+     * to the instance's subflow (snapshotted on the context's thread when the set is made).
+     */
+    private record ParameterSet(Operation op, Map<String, Object> values, List<Input> sources, List<Input> forwarded) {
+        ParameterSet(Operation op, Map<String, Object> values, List<Input> sources) {
+            this(op, values, sources, List.of());
+        }
     }
 
     /** The end of one operation run: its new inputs, or its failure. */
@@ -175,8 +181,9 @@ final class ContextRun {
         }
     }
 
-    private void dispatch(Scope<Object, Void> scope, ParameterSet set) {
+    private void dispatch(Scope<Object, Void> scope, ParameterSet unforwarded) {
         running++;
+        ParameterSet set = withForwarded(unforwarded);
         OperationImplementation impl = flow.implementations().get(set.op().name());
         EventSource runEvent = null;
         if (shared.onRun != null) { // events for single runs only when someone listens: a run costs nothing extra
@@ -201,6 +208,23 @@ final class ContextRun {
             inbox.add(new Done(set, outputs, null));
             return null;
         });
+    }
+
+    /** The set with the parent inputs the forward book names for its instance, taken from the store now. */
+    private ParameterSet withForwarded(ParameterSet set) {
+        List<Definition<?>> book = flow.forward().get(set.op().instance());
+        if (book == null || book.isEmpty()) {
+            return set;
+        }
+        List<Input> forwarded = new ArrayList<>();
+        for (Definition<?> d : book) {
+            for (Input i : byDefinition.getOrDefault(d.name(), List.of())) {
+                if (i.definition().equals(d)) {
+                    forwarded.add(i);
+                }
+            }
+        }
+        return new ParameterSet(set.op(), set.values(), set.sources(), List.copyOf(forwarded));
     }
 
     /** Runs the implementation with retries, and records the run's time and outcome in the run's statistics. */
@@ -242,7 +266,7 @@ final class ContextRun {
         int attempts = Math.max(1, set.op().retry());
         for (int n = 1; ; n++) {
             try {
-                return impl.run(new RunContext(set.op()), set.values());
+                return impl.run(new RunContext(set.op(), set.forwarded()), set.values());
             } catch (Exception e) {
                 if (n >= attempts || e instanceof InterruptedException) {
                     throw e;
@@ -469,9 +493,16 @@ final class ContextRun {
     /** The {@link OperationContext} of one run. */
     private final class RunContext implements OperationContext {
         private final Operation op;
+        private final List<Input> forwarded;
 
-        RunContext(Operation op) {
+        RunContext(Operation op, List<Input> forwarded) {
             this.op = op;
+            this.forwarded = forwarded;
+        }
+
+        @Override
+        public List<Input> forwarded() {
+            return forwarded;
         }
 
         @Override

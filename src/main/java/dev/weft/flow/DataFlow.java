@@ -44,16 +44,27 @@ public final class DataFlow {
     private final Map<String, Object> configs;
     private final Map<String, InputFlow> flow;
     private final Map<String, OperationImplementation> implementations;
+    private final Map<String, List<Definition<?>>> forward;
     private final Map<String, Definition<?>> definitions;
     /** Stage, then origin, to the instances an input of that origin may wake (DFFML's by_origin). */
     private final Map<Stage, Map<Origin, List<Operation>>> byOrigin;
 
     private DataFlow(Map<String, Operation> operations, List<Input> seed, Map<String, Object> configs,
-                     Map<String, InputFlow> explicitFlow, Map<String, OperationImplementation> implementations) {
+                     Map<String, InputFlow> explicitFlow, Map<String, OperationImplementation> implementations,
+                     Map<String, List<Definition<?>>> forward) {
         this.operations = Collections.unmodifiableMap(new LinkedHashMap<>(operations));
         this.seed = List.copyOf(seed);
         this.configs = Collections.unmodifiableMap(new LinkedHashMap<>(configs));
         this.implementations = Collections.unmodifiableMap(new LinkedHashMap<>(implementations));
+        Map<String, List<Definition<?>>> book = new LinkedHashMap<>();
+        forward.forEach((instance, defs) -> {
+            if (!operations.containsKey(instance)) {
+                throw new FlowException("forward names instance '" + instance + "', which is not an operation of the "
+                        + "data flow " + operations.keySet());
+            }
+            book.put(instance, List.copyOf(defs));
+        });
+        this.forward = Collections.unmodifiableMap(book);
         this.flow = Collections.unmodifiableMap(explicitFlow.isEmpty() ? autoFlow(this.operations)
                 : new LinkedHashMap<>(explicitFlow));
         check();
@@ -100,6 +111,14 @@ public final class DataFlow {
     /** Operation name to implementation. */
     public Map<String, OperationImplementation> implementations() {
         return implementations;
+    }
+
+    /**
+     * DFFML's forward book: instance name to the definitions whose inputs in the parent context are handed to the
+     * subflow that instance runs (see {@link Subflows}).
+     */
+    public Map<String, List<Definition<?>>> forward() {
+        return forward;
     }
 
     /** Every definition the seed, the operations' inputs, outputs and conditions use, by name. */
@@ -278,6 +297,7 @@ public final class DataFlow {
             op.outputs().values().forEach(d -> defs.putIfAbsent(d.name(), d));
             op.conditions().forEach(d -> defs.putIfAbsent(d.name(), d));
         }
+        forward.values().forEach(list -> list.forEach(d -> defs.putIfAbsent(d.name(), d)));
         return defs;
     }
 
@@ -325,8 +345,19 @@ public final class DataFlow {
         private final Map<String, Object> configs = new LinkedHashMap<>();
         private final Map<String, InputFlow> flow = new LinkedHashMap<>();
         private final Map<String, OperationImplementation> implementations = new LinkedHashMap<>();
+        private final Map<String, List<Definition<?>>> forward = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Forwards the parent context's inputs of {@code definitions} to the subflow that instance {@code instance}
+         * runs (DFFML's {@code forward}); see {@link Subflows}.
+         */
+        public Builder forward(String instance, Definition<?>... definitions) {
+            forward.computeIfAbsent(Objects.requireNonNull(instance, "instance name"), k -> new ArrayList<>())
+                    .addAll(List.of(definitions));
+            return this;
         }
 
         /**
@@ -391,7 +422,7 @@ public final class DataFlow {
          * @throws FlowException naming what is wrong; see {@link DataFlow}
          */
         public DataFlow build() {
-            return new DataFlow(operations, seed, configs, flow, implementations);
+            return new DataFlow(operations, seed, configs, flow, implementations, forward);
         }
     }
 }

@@ -59,7 +59,7 @@ import java.util.UUID;
  * {@code null}, {@code List} and {@code Map} (insertion-ordered). Keys this format does not have are rejected, naming
  * them and where. DFFML's {@code spec}, {@code subspec} and {@code links} of a definition are accepted and ignored:
  * a file cannot name a record class, so such values stay maps (give a definition a spec in Java with
- * {@link Definition#withSpec}); a non-empty {@code forward} is rejected as not supported yet.
+ * {@link Definition#withSpec}); {@code forward} is read and written as DFFML's {@code {"book": {instance: [definition]}}}.
  *
  * <p>What cannot be written in the format fails {@link #export} with a {@link FlowException} naming it: alternate
  * definitions from an operation output. Configuration values and defaults are written as they are; to write JSON or
@@ -131,6 +131,12 @@ public final class DataFlows {
         }
         if (!flow.configs().isEmpty()) {
             out.put("configs", new LinkedHashMap<>(flow.configs()));
+        }
+        if (!flow.forward().isEmpty()) {
+            Map<String, Object> book = new LinkedHashMap<>();
+            flow.forward().forEach((instance, defs) -> book.put(instance, defs.stream()
+                    .map(d -> linked ? (Object) d.name() : exportDefinition(d)).toList()));
+            out.put("forward", Map.of("book", book));
         }
         if (linked) {
             out.put("linked", true);
@@ -569,11 +575,7 @@ public final class DataFlows {
             Map<String, ?> defs = optionalMap(exported, "definitions", "the data flow");
             defs.forEach((name, d) -> definitions.put(name, definition(d, "definitions." + name, name)));
             Map<String, ?> forward = optionalMap(exported, "forward", "the data flow");
-            Object book = forward.get("book");
-            if (!forward.isEmpty() && !(book instanceof Map<?, ?> b && b.isEmpty())) {
-                throw new FlowException("\"forward\" (inputs forwarded to subflows) is not supported yet; got "
-                        + describe(forward));
-            }
+            unknownKeys(forward, Set.of("book"), "\"forward\"");
 
             DataFlow.Builder b = DataFlow.builder();
             Object opsValue = exported.get("operations");
@@ -617,6 +619,13 @@ public final class DataFlows {
                 b.flow(instance, new InputFlow(inputs, conditions));
             });
             optionalMap(exported, "configs", "the data flow").forEach(b::config);
+            optionalMap(forward, "book", "\"forward\"").forEach((instance, forwarded) -> {
+                List<?> list = list(forwarded, "forward.book." + instance);
+                for (int i = 0; i < list.size(); i++) {
+                    b.forward(instance, resolve(list.get(i), instance, "forward",
+                            "forward.book." + instance + "[" + i + "]"));
+                }
+            });
             return b.build();
         }
 

@@ -26,4 +26,12 @@ public interface OperationContext {
 
     /** Whether the context holds any input of definition {@code name}. */
     boolean hasInputs(String definitionName);
+
+    /**
+     * The inputs of the context that the data flow's {@linkplain DataFlow#forward() forward book} hands to this
+     * instance's subflow, as they stood when this run was dispatched; empty when the book names none.
+     */
+    default List<Input> forwarded() {
+        return List.of();
+    }
 }

@@ -85,11 +85,13 @@ public final class OperationRegistry {
 
     /**
      * A registry holding only the built-ins: DFFML's output operations {@code get_single}, {@code get_multi},
-     * {@code group_by}, {@code associate} and {@code associate_definition} ({@link Outputs}).
+     * {@code group_by}, {@code associate} and {@code associate_definition} ({@link Outputs}), and
+     * {@code dffml.dataflow.run} ({@link Subflows#runDataflow()}).
      */
     public static OperationRegistry withBuiltins() {
         OperationRegistry r = new OperationRegistry();
         r.add(Entry.of(Outputs.getSingle(), Outputs.GET_SINGLE), "built-in");
+        r.add(Entry.of(Subflows.runDataflow(), Subflows.RUN_DATAFLOW), "built-in");
         r.add(Entry.of(Outputs.getMulti(), Outputs.GET_MULTI), "built-in");
         r.add(Entry.of(Outputs.groupBy(), Outputs.GROUP_BY), "built-in");
         r.add(Entry.of(Outputs.associate(), Outputs.ASSOCIATE), "built-in");

@@ -87,8 +87,8 @@ class FlowCliTest {
     @Test
     void listsOperations() {
         assertThat(run("operations")).isZero();
-        assertThat(out().lines()).containsExactly("add", "associate", "associate_definition", "get_multi", "get_single",
-                "group_by", "mult", "parse_line");
+        assertThat(out().lines()).containsExactly("add", "associate", "associate_definition", "dffml.dataflow.run",
+                "get_multi", "get_single", "group_by", "mult", "parse_line");
     }
 
     @Test

@@ -252,7 +252,7 @@ class DataFlowsTest {
                 """;
         assertThatThrownBy(() -> DataFlows.fromJson(json, calcRegistry())).isInstanceOf(FlowException.class)
                 .hasMessage("operations 'divide' (instance 'div'), 'java.lang.Runtime:exec' (instance 'rm') are not "
-                        + "registered; registered operations are [add, associate, associate_definition, get_multi, "
+                        + "registered; registered operations are [add, associate, associate_definition, dffml.dataflow.run, get_multi, "
                         + "get_single, group_by, mult, parse_line]. Register a Java implementation with "
                         + "OperationRegistry.register or an OperationProvider service");
     }

@@ -12,7 +12,7 @@ class OperationRegistryTest {
     @Test
     void builtInsAndServiceLoaderProviders() {
         assertThat(OperationRegistry.withBuiltins().names()).containsExactly("associate", "associate_definition",
-                "get_multi", "get_single", "group_by");
+                "dffml.dataflow.run", "get_multi", "get_single", "group_by");
         assertThat(OperationRegistry.empty().names()).isEmpty();
         // the test class path declares CalcOperations in META-INF/services
         OperationRegistry loaded = OperationRegistry.load(getClass().getClassLoader());
@@ -51,8 +51,8 @@ class OperationRegistryTest {
         OperationRegistry r = OperationRegistry.withBuiltins();
         assertThatThrownBy(() -> r.require("add", "instance 'plus'")).isInstanceOf(FlowException.class)
                 .hasMessageStartingWith("operation 'add' (instance 'plus') is not registered; registered operations "
-                        + "are [associate, associate_definition, get_multi, get_single, group_by]");
+                        + "are [associate, associate_definition, dffml.dataflow.run, get_multi, get_single, group_by]");
         assertThat(r.entries()).extracting(OperationRegistry.Entry::name).isEqualTo(List.of("associate",
-                "associate_definition", "get_multi", "get_single", "group_by"));
+                "associate_definition", "dffml.dataflow.run", "get_multi", "get_single", "group_by"));
     }
 }
