@@ -15,6 +15,10 @@ module dev.weft {
     // The demo's HTTP client and its java.util.logging formatter (dev.weft.demo, not exported; run on the class path).
     requires static java.net.http;
     requires static java.logging;
+    // The downloader report's plots and progress bar (dev.weft.demo; optional dependencies, see the pom).
+    requires static org.knowm.xchart;
+    requires static me.tongfei.progressbar;
+    requires static java.desktop;
 
     exports dev.weft;
     exports dev.weft.scope;

@@ -1,0 +1,168 @@
+package dev.weft.demo;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.management.ObjectName;
+
+/**
+ * The downloader report's memory measurement, sampled every 20 ms on a platform daemon thread while a variant runs:
+ * heap used ({@link MemoryMXBean}), committed thread stacks (Native Memory Tracking, when the JVM runs with
+ * {@code -XX:NativeMemoryTracking=summary}; else counted as 0 and reported as -1), and the resident set
+ * ({@code VmRSS} of {@code /proc/PID/status}) of every worker process registered with {@link #addChild}. A child's
+ * peak resident set ({@code VmHWM}) is read when it is {@linkplain #childDone finished}, so the children's peak is
+ * the larger of the sampled sum and the sum of their own peaks.
+ */
+final class MemoryProbe implements AutoCloseable {
+    private static final Pattern STACK = Pattern.compile("stack: reserved=(\\d+)KB, committed=(\\d+)KB");
+    private static final Pattern THREAD = Pattern.compile("Thread \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)");
+    private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    private final ObjectName diagnostics;
+    private final boolean nmt;
+    private final Set<Long> children = ConcurrentHashMap.newKeySet();
+    private final AtomicLong peakHeap = new AtomicLong();
+    private final AtomicLong peakStacks = new AtomicLong();
+    private final AtomicLong peakOwn = new AtomicLong();
+    private final AtomicLong peakChildrenSampled = new AtomicLong();
+    private final AtomicLong childrenHwm = new AtomicLong();
+    private final AtomicLong peakSelfRss = new AtomicLong();
+    private volatile boolean running = true;
+    private final Thread thread;
+
+    /**
+     * A phase's peaks, in bytes.
+     *
+     * @param heap     heap used
+     * @param stacks   committed thread stacks, or -1 without Native Memory Tracking
+     * @param children worker processes' resident sets, summed (0 without workers)
+     * @param total    peak of heap used plus stacks in one sample, plus {@code children}
+     * @param selfRss  this JVM's resident set ({@code VmRSS}), for reference (-1 where /proc is missing)
+     */
+    record Peaks(long heap, long stacks, long children, long total, long selfRss) {
+    }
+
+    MemoryProbe() {
+        ObjectName name = null;
+        try {
+            name = new ObjectName("com.sun.management:type=DiagnosticCommand");
+        } catch (Exception e) {
+            // stays null: no stacks
+        }
+        diagnostics = name;
+        nmt = name != null && readStacks() >= 0;
+        thread = Thread.ofPlatform().daemon().name("weft-report-memory-probe").start(() -> {
+            while (running) {
+                sample();
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    /** Whether thread stacks are measured (Native Memory Tracking is on). */
+    boolean nmtAvailable() {
+        return nmt;
+    }
+
+    /** Collects garbage, forgets the children and starts the peaks afresh. */
+    void begin() {
+        System.gc();
+        children.clear();
+        peakHeap.set(0);
+        peakStacks.set(0);
+        peakOwn.set(0);
+        peakChildrenSampled.set(0);
+        childrenHwm.set(0);
+        peakSelfRss.set(-1);
+        sample();
+    }
+
+    /** Counts process {@code pid}'s resident set from now on. */
+    void addChild(long pid) {
+        children.add(pid);
+    }
+
+    /** Reads the peak resident set of process {@code pid}, which must still be alive, and stops sampling it. */
+    void childDone(long pid) {
+        long hwm = procStatus(pid, "VmHWM:");
+        if (hwm > 0) {
+            childrenHwm.addAndGet(hwm);
+        }
+        sample();
+        children.remove(pid);
+    }
+
+    /** The peaks since {@link #begin}. */
+    Peaks end() {
+        sample();
+        long kids = Math.max(peakChildrenSampled.get(), childrenHwm.get());
+        return new Peaks(peakHeap.get(), nmt ? peakStacks.get() : -1, kids, peakOwn.get() + kids, peakSelfRss.get());
+    }
+
+    private void sample() {
+        long heap = memory.getHeapMemoryUsage().getUsed();
+        long stacks = nmt ? Math.max(0, readStacks()) : 0;
+        peakHeap.accumulateAndGet(heap, Math::max);
+        peakStacks.accumulateAndGet(stacks, Math::max);
+        peakOwn.accumulateAndGet(heap + stacks, Math::max);
+        long kids = 0;
+        for (long pid : children) {
+            kids += Math.max(0, procStatus(pid, "VmRSS:"));
+        }
+        peakChildrenSampled.accumulateAndGet(kids, Math::max);
+        peakSelfRss.accumulateAndGet(procStatus(ProcessHandle.current().pid(), "VmRSS:"), Math::max);
+    }
+
+    /** A {@code kB} field of {@code /proc/PID/status} in bytes, or -1 when it cannot be read. */
+    static long procStatus(long pid, String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith(field)) {
+                    String v = line.substring(field.length()).strip();
+                    int space = v.indexOf(' ');
+                    return Long.parseLong(space < 0 ? v : v.substring(0, space)) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the process ended, or no /proc: unknown
+        }
+        return -1;
+    }
+
+    private long readStacks() {
+        try {
+            Object report = ManagementFactory.getPlatformMBeanServer().invoke(diagnostics, "vmNativeMemory",
+                    new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
+            String text = String.valueOf(report);
+            int at = text.indexOf("Thread (reserved=");
+            if (at < 0) {
+                return -1;
+            }
+            Matcher stack = STACK.matcher(text);
+            if (stack.find(at)) {
+                return Long.parseLong(stack.group(2)) * 1024;
+            }
+            Matcher t = THREAD.matcher(text);
+            return t.find(at) ? Long.parseLong(t.group(2)) * 1024 : -1;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.interrupt();
+        thread.join();
+    }
+}

@@ -1,0 +1,160 @@
+package dev.weft.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The downloader report at tiny sizes: every variant, its CSV, plots and summary, and its error handling. */
+class ReportTest {
+    private static final List<String> VARIANTS = List.of("serial", "thread-pool-2xcores", "thread-pool-200",
+            "process-pool", "async-callbacks", "weft-events", "weft-scope", "weft-dataflow");
+
+    private static DownloaderReport.Options tiny(Path out, List<Integer> sizes, double errorRate) {
+        // cap 2: serial fetches 2 pages and the 2-worker process pool 4, so the larger size is extrapolated
+        return new DownloaderReport.Options(sizes, out, errorRate, 2, 2, 2, 4, false);
+    }
+
+    private static DownloaderReport.Result run(DownloaderReport.Options options) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            return DownloaderReport.run(options, out);
+        }
+    }
+
+    @Test
+    void everyVariantRunsAtEverySizeAndTheFilesAreWritten(@TempDir Path dir) throws Exception {
+        DownloaderReport.Result result = run(tiny(dir, List.of(3, 6), 0));
+
+        assertThat(result.rows()).hasSize(16);
+        List<String> lines = Files.readAllLines(result.csv());
+        assertThat(lines.get(0)).isEqualTo(ReportFiles.CSV_HEADER);
+        String[] header = lines.get(0).split(",");
+        assertThat(lines).hasSize(17);
+        Map<String, Map<String, String>> byKey = new HashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",", -1);
+            assertThat(cells).as(line).hasSize(header.length);
+            Map<String, String> row = new HashMap<>();
+            for (int i = 0; i < header.length; i++) {
+                row.put(header[i], cells[i]);
+            }
+            byKey.put(row.get("variant") + "@" + row.get("requests"), row);
+        }
+        for (int n : List.of(3, 6)) {
+            for (String v : VARIANTS) {
+                Map<String, String> row = byKey.get(v + "@" + n);
+                assertThat(row).as(v + " at " + n).isNotNull();
+                int measured = Integer.parseInt(row.get("measured_requests"));
+                assertThat(measured).as(v).isBetween(1, n);
+                assertThat(Double.parseDouble(row.get("wall_s"))).as(v).isPositive()
+                        .isGreaterThanOrEqualTo(Double.parseDouble(row.get("measured_s")));
+                assertThat(Double.parseDouble(row.get("throughput_per_s"))).as(v).isPositive();
+                assertThat(Long.parseLong(row.get("peak_heap_bytes"))).as(v).isPositive();
+                assertThat(Long.parseLong(row.get("peak_total_bytes"))).as(v)
+                        .isGreaterThanOrEqualTo(Long.parseLong(row.get("peak_heap_bytes"))
+                                + Long.parseLong(row.get("peak_children_rss_bytes")));
+                assertThat(Integer.parseInt(row.get("ok"))).as(v).isEqualTo(measured);
+                assertThat(row.get("failed_reported")).as(v).isEqualTo("0");
+                assertThat(row.get("lost")).as(v).isEqualTo("0");
+                assertThat(row.get("extrapolated")).as(v).isEqualTo(Boolean.toString(measured < n));
+            }
+        }
+        // the capped ones: serial fetched 2 pages of 3 and 6, the process pool (2 workers x 2) 4 of 6
+        assertThat(byKey.get("serial@3").get("measured_requests")).isEqualTo("2");
+        assertThat(byKey.get("serial@6").get("extrapolated")).isEqualTo("true");
+        assertThat(byKey.get("process-pool@6").get("measured_requests")).isEqualTo("4");
+        // the worker processes' memory is counted, the others start none
+        assertThat(Long.parseLong(byKey.get("process-pool@3").get("peak_children_rss_bytes"))).isPositive();
+        assertThat(byKey.get("weft-scope@3").get("peak_children_rss_bytes")).isEqualTo("0");
+
+        for (Path png : List.of(result.timePlot(), result.memoryPlot())) {
+            byte[] head = Arrays.copyOf(Files.readAllBytes(png), 8);
+            assertThat(head).as(png.toString())
+                    .isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        }
+        String md = Files.readString(result.summary());
+        assertThat(md).contains("| variant | requests | wall time (s) |", "![time vs requests](time.png)",
+                "(extrapolated from 2)");
+        for (String v : VARIANTS) {
+            assertThat(md).contains("| " + v + " | 3 |", "| " + v + " | 6 |");
+        }
+    }
+
+    @Test
+    void failedPagesAreReportedAndNoneIsLostByTheWeftVariants(@TempDir Path dir) throws Exception {
+        double rate = 0.3;
+        int expected = Pages.expectedFailures(10, rate);
+        assertThat(expected).isBetween(1, 9);
+        DownloaderReport.Result result = run(tiny(dir, List.of(10), rate).withRequests(List.of(10)));
+
+        assertThat(result.rows()).extracting(DownloaderReport.Row::variant).containsExactlyElementsOf(VARIANTS);
+        for (DownloaderReport.Row r : result.rows()) {
+            assertThat(r.expectedFailures()).as(r.variant())
+                    .isEqualTo(Pages.expectedFailures(r.measured(), rate));
+            if (r.variant().startsWith("weft-")) {
+                assertThat(r.measured()).as(r.variant()).isEqualTo(10);
+                assertThat(r.failedReported()).as(r.variant()).isEqualTo(expected);
+                assertThat(r.ok()).as(r.variant()).isEqualTo(10 - expected);
+                assertThat(r.lost()).as(r.variant()).isZero();
+                assertThat(r.unreportedFailures()).as(r.variant()).isZero();
+            }
+        }
+        List<String> csv = Files.readAllLines(result.csv());
+        assertThat(csv).hasSize(1 + VARIANTS.size());
+        assertThat(csv.stream().filter(l -> l.startsWith("weft-")))
+                .allSatisfy(l -> assertThat(l).endsWith("," + 0 + "," + expected + "," + 0));
+    }
+
+    @Test
+    void badArgumentsAreNamed() {
+        assertThatThrownBy(() -> DownloaderReport.Options.parse("--requests", "10,x"))
+                .hasMessageContaining("--requests").hasMessageContaining("'x'");
+        assertThatThrownBy(() -> DownloaderReport.Options.parse("--requests", "0"))
+                .hasMessageContaining("--requests");
+        assertThatThrownBy(() -> DownloaderReport.Options.parse("--error-rate", "1.5"))
+                .hasMessageContaining("--error-rate");
+        assertThatThrownBy(() -> DownloaderReport.Options.parse("--error-rate", "lots"))
+                .hasMessageContaining("--error-rate");
+        assertThatThrownBy(() -> DownloaderReport.Options.parse("--delay-ms", "-1"))
+                .hasMessageContaining("--delay-ms");
+        assertThatThrownBy(() -> DownloaderReport.Options.parse("--workers", "0"))
+                .hasMessageContaining("--workers");
+        assertThatThrownBy(() -> DownloaderReport.Options.parse("--out")).hasMessageContaining("--out");
+        assertThatThrownBy(() -> DownloaderReport.Options.parse("--frobnicate"))
+                .hasMessageContaining("--frobnicate");
+        DownloaderReport.Options o = DownloaderReport.Options.parse("--requests", "100,1000,10000", "--out", "x",
+                "--error-rate", "0.05", "--delay-ms", "7", "--no-progress");
+        assertThat(o.requests()).containsExactly(100, 1000, 10000);
+        assertThat(o.out()).isEqualTo(Path.of("x"));
+        assertThat(o.errorRate()).isEqualTo(0.05);
+        assertThat(o.delayMs()).isEqualTo(7);
+        assertThat(o.progress()).isFalse();
+    }
+
+    @Test
+    void theParseStepFindsTheTitleTagsWordsAndLinks() {
+        String html = new String(Pages.body(42), StandardCharsets.US_ASCII);
+        assertThat(html.length()).isBetween(Pages.PAGE_BYTES - 300, Pages.PAGE_BYTES + 300);
+        Pages.Parsed p = Pages.parse(html);
+        assertThat(p.title()).isEqualTo("page 42");
+        assertThat(p.isPage(42)).isTrue();
+        assertThat(p.isPage(43)).isFalse();
+        assertThat(p.links()).isPositive();
+        assertThat(p.words()).isGreaterThan(p.links() * 12);
+        assertThat(Pages.parse("<p>two words</p><a href=x>link</a>"))
+                .isEqualTo(new Pages.Parsed("", 4, 3, 1));
+        assertThat(Pages.fails(7, 0)).isFalse();
+        assertThat(Pages.expectedFailures(1000, 0.1)).isBetween(95, 105);
+    }
+}
