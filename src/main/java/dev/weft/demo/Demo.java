@@ -35,8 +35,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -553,9 +551,6 @@ public final class Demo {
      * the current phase.
      */
     private static final class MemorySampler {
-        private static final Pattern STACK = Pattern.compile("stack: reserved=(\\d+)KB, committed=(\\d+)KB");
-        private static final Pattern THREAD =
-                Pattern.compile("Thread \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)");
         private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         private final ObjectName diagnostics;
         private final boolean nmt;
@@ -628,23 +623,7 @@ public final class Demo {
 
         /** Committed thread-stack bytes from Native Memory Tracking, or -1 when it is off or unreadable. */
         private long readStacks() {
-            try {
-                Object report = ManagementFactory.getPlatformMBeanServer().invoke(diagnostics, "vmNativeMemory",
-                        new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
-                String text = String.valueOf(report);
-                int at = text.indexOf("Thread (reserved=");
-                if (at < 0) {
-                    return -1;
-                }
-                Matcher stack = STACK.matcher(text);
-                if (stack.find(at)) {
-                    return Long.parseLong(stack.group(2)) * 1024;
-                }
-                Matcher thread = THREAD.matcher(text);
-                return thread.find(at) ? Long.parseLong(thread.group(2)) * 1024 : -1;
-            } catch (Exception e) {
-                return -1;
-            }
+            return MemoryProbe.committedStacks(diagnostics);
         }
     }
 }

@@ -140,6 +140,17 @@ final class MemoryProbe implements AutoCloseable {
     }
 
     private long readStacks() {
+        return committedStacks(diagnostics);
+    }
+
+    /**
+     * Committed thread-stack bytes from Native Memory Tracking through the {@code DiagnosticCommand} MBean
+     * {@code diagnostics}, or -1 when it is off or unreadable. Shared with {@link Demo}.
+     */
+    static long committedStacks(ObjectName diagnostics) {
+        if (diagnostics == null) {
+            return -1;
+        }
         try {
             Object report = ManagementFactory.getPlatformMBeanServer().invoke(diagnostics, "vmNativeMemory",
                     new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
@@ -159,10 +170,15 @@ final class MemoryProbe implements AutoCloseable {
         }
     }
 
+    /** Stops the sampling thread and waits for it (keeping this thread's interrupt status if interrupted). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
         thread.interrupt();
-        thread.join();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
