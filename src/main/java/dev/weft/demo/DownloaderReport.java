@@ -279,6 +279,7 @@ public final class DownloaderReport {
                         + "(run via ./weft bench downloader)");
             }
             Variants variants = new Variants(server, probe, options);
+            variants.warmUp();
             for (int n : options.requests()) {
                 for (Variants.Variant v : variants.all()) {
                     Row row = variants.run(v, n);

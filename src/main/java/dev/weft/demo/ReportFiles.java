@@ -32,9 +32,11 @@ final class ReportFiles {
         Path csv = dir.resolve("downloader.csv");
         Files.writeString(csv, csv(rows));
         Path time = dir.resolve("time.png");
-        plot(rows, "Start-to-finish time vs requests", "seconds", r -> r.wallNanos() / 1e9, time);
+        plot(rows, "Start-to-finish time vs requests", "seconds", r -> r.wallNanos() / 1e9, time,
+                " (extrapolated past the cap)");
         Path memory = dir.resolve("memory.png");
-        plot(rows, "Peak memory (all processes) vs requests", "MiB", r -> r.total() / (1024.0 * 1024.0), memory);
+        plot(rows, "Peak memory (all processes) vs requests", "MiB", r -> r.total() / (1024.0 * 1024.0), memory,
+                " (measured up to the cap)");
         Path summary = dir.resolve("summary.md");
         Files.writeString(summary, markdown(options, rows));
         return new DownloaderReport.Result(List.copyOf(rows), csv, time, memory, summary);
@@ -52,7 +54,8 @@ final class ReportFiles {
     }
 
     private static void plot(List<DownloaderReport.Row> rows, String title, String yTitle,
-                             java.util.function.ToDoubleFunction<DownloaderReport.Row> y, Path file)
+                             java.util.function.ToDoubleFunction<DownloaderReport.Row> y, Path file,
+                             String cappedMark)
             throws IOException {
         XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle("requests (log)")
                 .yAxisTitle(yTitle + " (log)").build();
@@ -69,7 +72,7 @@ final class ReportFiles {
             // a log axis cannot show 0: the smallest positive value stands in for one
             double[] ys = series.stream().mapToDouble(r -> Math.max(y.applyAsDouble(r), 1e-6)).toArray();
             boolean extrapolated = series.stream().anyMatch(DownloaderReport.Row::extrapolated);
-            chart.addSeries(e.getKey() + (extrapolated ? " (extrapolated*)" : ""), xs, ys);
+            chart.addSeries(e.getKey() + (extrapolated ? cappedMark : ""), xs, ys);
         }
         try (OutputStream os = Files.newOutputStream(file)) {
             BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG);
@@ -102,7 +105,9 @@ final class ReportFiles {
                 - Peak total = this JVM's peak heap used plus committed thread stacks (Native Memory Tracking; 0
                   without it), sampled every 20 ms, plus the worker processes' resident sets (the larger of their
                   sampled sum and the sum of each one's own peak, `VmHWM`). The embedded server and the HTTP client
-                  share this JVM and are counted in every row.
+                  share this JVM and are counted in every row. Heap used includes garbage not yet collected, so
+                  the in-process rows grow with the garbage a run makes between collections, not only with what it
+                  keeps; a worker process's resident set includes its whole JVM.
                 - ok: fetched, parsed and stored. failed, reported: the failure reached the caller naming the page.
                   lost: neither. unreported failures: server errors that were not reported as failures.
 

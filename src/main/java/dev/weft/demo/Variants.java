@@ -81,6 +81,22 @@ final class Variants {
                 new Variant("weft-dataflow", 0));
     }
 
+    /**
+     * Warms up the server, the HTTP client and the parse step (JIT compilation, the first connections), so the first
+     * variant measured does not pay for them: fetches a few pages in series and a few in a scope, measuring nothing.
+     */
+    void warmUp() throws InterruptedException {
+        ExecutorService clientThreads = Executors.newVirtualThreadPerTaskExecutor();
+        try (ReportProgress none = ReportProgress.create("warm-up", 1, false);
+             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                     .executor(clientThreads).connectTimeout(Duration.ofSeconds(30)).build()) {
+            serial(client, 5, none);
+            scope(client, 20, none);
+        } finally {
+            clientThreads.close();
+        }
+    }
+
     /** Runs {@code v} for {@code n} pages (fewer when capped) and measures it. */
     DownloaderReport.Row run(Variant v, int n) throws IOException, InterruptedException {
         int measured = v.concurrency() == 0 ? n : (int) Math.min(n, (long) options.cap() * v.concurrency());
