@@ -117,6 +117,22 @@ class ReportTest {
     }
 
     @Test
+    void theDirectorShowsEveryRequestsState() {
+        Variants.Director director = new Variants.Director(3, ReportProgress.create("test", 3, false));
+        assertThat(director.counts()).containsEntry(Variants.RequestState.QUEUED, 3);
+        assertThat(director.event(0).isScheduled()).isTrue();
+        director.moved(0, Variants.RequestState.FETCHING);
+        director.moved(1, Variants.RequestState.PARSING);
+        assertThat(director.counts()).containsEntry(Variants.RequestState.QUEUED, 1)
+                .containsEntry(Variants.RequestState.FETCHING, 1).containsEntry(Variants.RequestState.PARSING, 1);
+        director.event(0).setFinished(new java.io.IOException("page 0: HTTP status 500"));
+        director.event(1).setFinished();
+        assertThat(director.counts()).containsEntry(Variants.RequestState.FAILED, 1)
+                .containsEntry(Variants.RequestState.STORED, 1).containsEntry(Variants.RequestState.QUEUED, 1);
+        assertThat(director.event(0).errorMessage()).hasValueSatisfying(m -> assertThat(m).contains("500"));
+    }
+
+    @Test
     void badArgumentsAreNamed() {
         assertThatThrownBy(() -> DownloaderReport.Options.parse("--requests", "10,x"))
                 .hasMessageContaining("--requests").hasMessageContaining("'x'");
