@@ -11,7 +11,11 @@ module dev.weft {
     requires com.fasterxml.jackson.dataformat.yaml;
     // The demo's embedded HTTP server only; the library itself never needs it.
     requires static jdk.httpserver;
-    requires static java.management;
+    // Metrics (dev.weft.metrics): Micrometer as the facade; heap and thread gauges from the platform beans, and the
+    // virtual thread scheduler's bean where the JDK has it.
+    requires transitive micrometer.core;
+    requires java.management;
+    requires static jdk.management;
     // The demo's HTTP client and its java.util.logging formatter (dev.weft.demo, not exported; run on the class path).
     requires static java.net.http;
     requires static java.logging;
@@ -26,6 +30,7 @@ module dev.weft {
     exports dev.weft.event;
     exports dev.weft.flow;
     exports dev.weft.cuda;
+    exports dev.weft.metrics;
     // dev.weft.cuda.bindings (the FFM bindings under bindings/) is in this module but not exported: only
     // dev.weft.cuda calls it. Its downcalls are restricted methods: run with --enable-native-access=dev.weft
     // on the module path (ALL-UNNAMED on the class path) to avoid the JDK's warning.
