@@ -58,6 +58,22 @@ public final class Weft {
     }
 
     /**
+     * The current context's metrics handle, for tasks and operations to report their own metrics (counters, timers,
+     * gauges, and {@link dev.weft.metrics.Metrics#progress(String) progress} with an estimated time to completion):
+     * inside a data flow operation, the run's metrics tagged {@code operation} with the instance; else those of the
+     * innermost scope (the one the current thread owns, or the current task's), tagged {@code scope} with its name;
+     * else {@link dev.weft.metrics.Metrics#none()}, which records nothing. Never null; thread safe.
+     *
+     * {@snippet :
+     * Weft.metrics().progress("download").update(done, total);
+     * Weft.metrics().counter("pages.parsed").increment();
+     * }
+     */
+    public static dev.weft.metrics.Metrics metrics() {
+        return dev.weft.metrics.Metrics.current(Scope.currentMetrics());
+    }
+
+    /**
      * Runs every callable concurrently and returns their results in input order; the first failure cancels the rest.
      *
      * @throws TaskFailedException if any failed

@@ -1,6 +1,7 @@
 package dev.weft.scope;
 
 import dev.weft.lock.Locks;
+import dev.weft.metrics.Metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -112,6 +113,9 @@ public final class Scope<T, R> implements AutoCloseable {
     private volatile int phase = OPEN;
     private long forked;
     private int inFlight; // guarded by lock, only when maxConcurrency is bounded
+    /** This scope's meters, or null when it records nothing: then every hot path pays one null check. */
+    final ScopeMeters meters;
+    private int joinOutcome = 2; // for meters: 0 join returned, 1 join threw TaskFailedException, 2 otherwise
 
     private Scope(Policy<T, R> policy, ScopeOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -122,6 +126,13 @@ public final class Scope<T, R> implements AutoCloseable {
         String name = options.name();
         this.path = name == null ? base : base.isEmpty() ? name : base + "/" + name;
         this.timeout = options.effectiveTimeout(Instant.now());
+        Metrics metrics = options.metrics();
+        if (metrics == null) {
+            ScopeMeters inherited = enclosing != null ? enclosing.meters : parentTask != null ? parentTask.scope.meters
+                    : null;
+            metrics = inherited == null ? null : inherited.base;
+        }
+        this.meters = metrics == null || !metrics.isEnabled() ? null : new ScopeMeters(metrics, name);
         event.begin();
         this.jdkScope = StructuredTaskScope.open(new Joiner(), config -> {
             var c = config.withName(describe());
@@ -217,9 +228,14 @@ public final class Scope<T, R> implements AutoCloseable {
                     + "' must be non-blank and contain no '/', got '" + name + "'");
         }
         TaskImpl<U> t = new TaskImpl<>(this, name, ++forked, task);
+        if (meters != null) {
+            meters.forked();
+        }
         policy.onFork(t);
         if (!takeSlot() || isCancelled()) {
-            t.skip();
+            if (t.skip() && meters != null) {
+                meters.ended(Task.State.CANCELLED, 0);
+            }
             return t;
         }
         running.incrementAndGet();
@@ -279,6 +295,9 @@ public final class Scope<T, R> implements AutoCloseable {
                 lock.unlock();
             }
         }
+        if (meters != null) {
+            meters.ended(task.state(), task.runNanos());
+        }
         if (cancel) {
             cancel();
         }
@@ -330,7 +349,15 @@ public final class Scope<T, R> implements AutoCloseable {
             locked(policy::failureExceptions).forEach(e::addSuppressed);
             throw e;
         }
-        return policy.result(this);
+        R result;
+        try {
+            result = policy.result(this);
+        } catch (TaskFailedException e) {
+            joinOutcome = 1;
+            throw e;
+        }
+        joinOutcome = 0;
+        return result;
     }
 
     private ScopeTimeoutException timedOut() {
@@ -424,7 +451,10 @@ public final class Scope<T, R> implements AutoCloseable {
                 watchdog.interrupt();
             }
             for (TaskImpl<?> t : live.running()) {
-                t.skip(); // forked just as the scope was cancelled, it never ran: mark it cancelled
+                // forked just as the scope was cancelled, it never ran: mark it cancelled
+                if (t.skip() && meters != null) {
+                    meters.ended(Task.State.CANCELLED, 0);
+                }
             }
             INNERMOST.set(enclosing);
             if (enclosing != null) {
@@ -440,6 +470,9 @@ public final class Scope<T, R> implements AutoCloseable {
                 event.forked = forked;
                 event.cancelled = isCancelled();
                 event.commit();
+            }
+            if (meters != null) {
+                meters.closed(joinOutcome, System.nanoTime() - openedNanos);
             }
         }
     }
@@ -507,6 +540,17 @@ public final class Scope<T, R> implements AutoCloseable {
             return inner.path;
         }
         return CURRENT_TASK.isBound() ? CURRENT_TASK.get().path() : "";
+    }
+
+    /**
+     * The metrics of the innermost scope the current thread owns, else of the scope of the task it runs, tagged
+     * {@code scope} with that scope's name; {@code null} when that scope records no metrics or outside any scope.
+     * {@link dev.weft.Weft#metrics()} is the usual way in.
+     */
+    public static Metrics currentMetrics() {
+        Scope<?, ?> inner = INNERMOST.get();
+        ScopeMeters m = inner != null ? inner.meters : CURRENT_TASK.isBound() ? CURRENT_TASK.get().scope.meters : null;
+        return m == null ? null : m.metrics;
     }
 
     /** The name of the task the current thread runs, or {@code null} outside any task. */

@@ -39,6 +39,7 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
     private Throwable exception;
     private final long forkedNanos = System.nanoTime();
     private long endNanos; // published by the volatile write of state that follows it
+    private long startNanos; // set by the task's own thread, only when its scope records metrics
     /** Scopes opened by this task's thread, for {@link Scope#dump()}; created on first use. */
     private volatile Set<Scope<?, ?>> children;
     /** The source of {@link #event()}, made on first call so that tasks nobody asks about pay nothing. */
@@ -55,6 +56,11 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
     public Object call() {
         if (!RUN.compareAndSet(this, PENDING, STARTED)) {
             return null; // the scope was cancelled and already marked this task as never run
+        }
+        ScopeMeters meters = scope.meters;
+        if (meters != null) {
+            startNanos = System.nanoTime();
+            meters.started(startNanos - forkedNanos);
         }
         T result = null;
         Throwable failure = null;
@@ -85,6 +91,11 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
             return true;
         }
         return false;
+    }
+
+    /** Start-to-end time, for meters: read by the task's own thread after it ended (0 for a task that never ran). */
+    long runNanos() {
+        return startNanos == 0 ? 0 : endNanos - startNanos;
     }
 
     void succeed(T v) {
