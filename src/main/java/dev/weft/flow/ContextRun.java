@@ -4,6 +4,7 @@ import dev.weft.event.EventSource;
 import dev.weft.lock.LockSet;
 import dev.weft.lock.OrderedLock;
 import dev.weft.scope.Scope;
+import dev.weft.metrics.Metrics;
 import dev.weft.scope.ScopeOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,7 +67,7 @@ final class ContextRun {
     }
 
     ContextResult run() throws InterruptedException {
-        try (Scope<Object, Void> scope = Scope.open(ScopeOptions.named(taskSafe(name)))) {
+        try (Scope<Object, Void> scope = Scope.open(ScopeOptions.named(taskSafe(name)).withMetrics(shared.contextMetrics))) {
             try {
                 List<Input> first = new ArrayList<>(flow.seed());
                 first.addAll(given);
@@ -232,7 +233,8 @@ final class ContextRun {
         long start = System.nanoTime();
         boolean failed = true;
         try {
-            Object result = attempt(set, impl);
+            Metrics m = shared.operationMetrics(set.op().instance());
+            Object result = m == null ? attempt(set, impl) : Metrics.callWith(m, () -> attempt(set, impl));
             failed = false;
             return result;
         } finally {

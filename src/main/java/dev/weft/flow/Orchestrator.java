@@ -1,6 +1,7 @@
 package dev.weft.flow;
 
 import dev.weft.lock.OrderedLock;
+import dev.weft.metrics.Metrics;
 import dev.weft.scope.Scope;
 import dev.weft.scope.ScopeOptions;
 import java.time.Duration;
@@ -91,9 +92,28 @@ public final class Orchestrator {
      * @param dffmlCompatibleConditions whether conditions use DFFML's first-true-wins check
      * @param keepInputs                whether each {@link ContextResult} keeps the context's inputs, for lineage
      *                                  queries (off by default: a long run holds every input until it ends)
+     * @param metrics                   where runs record: the run's scopes and tasks (scope {@code flow} for
+     *                                  contexts, and {@code flow.context} for the scope of each context, whose
+     *                                  tasks are the operations' runs) and timer
+     *                                  {@code weft.operation.run} tagged {@code operation} (the instance) and
+     *                                  {@code outcome}; operations reach it, tagged with their instance, through
+     *                                  {@link dev.weft.Weft#metrics()}. {@code null} (the default): the enclosing
+     *                                  scope's, if any, else nothing
      */
     public record Options(int maxContexts, boolean strict, boolean cancelAllOnFailure, Duration lockTimeout,
-                          boolean dffmlCompatibleConditions, boolean keepInputs) {
+                          boolean dffmlCompatibleConditions, boolean keepInputs, Metrics metrics) {
+
+        /**
+         * Options without metrics of their own; kept for callers of the record before metrics.
+         *
+         * @throws IllegalArgumentException as the canonical constructor
+         * @throws NullPointerException     as the canonical constructor
+         */
+        public Options(int maxContexts, boolean strict, boolean cancelAllOnFailure, Duration lockTimeout,
+                       boolean dffmlCompatibleConditions, boolean keepInputs) {
+            this(maxContexts, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions, keepInputs, null);
+        }
+
         /** Checks the values. */
         public Options {
             if (maxContexts < 1) {
@@ -107,37 +127,47 @@ public final class Orchestrator {
 
         /** Unbounded contexts, strict, 30 s lock timeout, Weft's conditions. */
         public static Options defaults() {
-            return new Options(Integer.MAX_VALUE, true, false, Duration.ofSeconds(30), false, false);
+            return new Options(Integer.MAX_VALUE, true, false, Duration.ofSeconds(30), false, false, null);
         }
 
         /** These options with another context limit. */
         public Options withMaxContexts(int n) {
-            return new Options(n, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions, keepInputs);
+            return new Options(n, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions,
+                    keepInputs, metrics);
         }
 
         /** These options, strict or not. */
         public Options withStrict(boolean s) {
-            return new Options(maxContexts, s, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions, keepInputs);
+            return new Options(maxContexts, s, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions,
+                    keepInputs, metrics);
         }
 
         /** These options, cancelling every context on the first failure or not. */
         public Options withCancelAllOnFailure(boolean c) {
-            return new Options(maxContexts, strict, c, lockTimeout, dffmlCompatibleConditions, keepInputs);
+            return new Options(maxContexts, strict, c, lockTimeout, dffmlCompatibleConditions, keepInputs, metrics);
         }
 
         /** These options with another lock timeout. */
         public Options withLockTimeout(Duration t) {
-            return new Options(maxContexts, strict, cancelAllOnFailure, t, dffmlCompatibleConditions, keepInputs);
+            return new Options(maxContexts, strict, cancelAllOnFailure, t, dffmlCompatibleConditions,
+                    keepInputs, metrics);
         }
 
         /** These options, keeping each context's inputs in its result (for lineage queries) or not. */
         public Options withKeepInputs(boolean keep) {
-            return new Options(maxContexts, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions, keep);
+            return new Options(maxContexts, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions,
+                    keep, metrics);
         }
 
         /** These options with DFFML's condition check, or Weft's. */
         public Options withDffmlCompatibleConditions(boolean c) {
-            return new Options(maxContexts, strict, cancelAllOnFailure, lockTimeout, c, keepInputs);
+            return new Options(maxContexts, strict, cancelAllOnFailure, lockTimeout, c, keepInputs, metrics);
+        }
+
+        /** A copy recording into {@code metrics} ({@code null}: the enclosing scope's, if any). */
+        public Options withMetrics(Metrics m) {
+            return new Options(maxContexts, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions,
+                    keepInputs, m);
         }
     }
 
@@ -212,7 +242,7 @@ public final class Orchestrator {
         LinkedBlockingQueue<Object> finished = new LinkedBlockingQueue<>();
         Semaphore slots = new Semaphore(Math.min(options.maxContexts(), contexts.size()));
         List<RuntimeException> failures = new ArrayList<>();
-        try (Scope<Object, Void> scope = Scope.open(ScopeOptions.named("flow"))) {
+        try (Scope<Object, Void> scope = Scope.open(ScopeOptions.named("flow").withMetrics(options.metrics()))) {
             contexts.forEach((name, inputs) -> scope.fork(taskName(name), () -> {
                 // every context reports exactly once, whatever happens, so the loop below never waits in vain
                 EventSource event = shared.contextEvents.get(name);
@@ -289,6 +319,11 @@ public final class Orchestrator {
     static final class Shared {
         final DataFlow flow;
         final Options options;
+        /** The run's metrics (from the options, else the starting thread's scope), or null for none. */
+        final Metrics metrics;
+        /** What each context's scope records into: one {@code scope} tag for all contexts. */
+        final Metrics contextMetrics;
+        private final ConcurrentHashMap<String, Metrics> operationMetrics = new ConcurrentHashMap<>();
         private final ConcurrentHashMap<String, OrderedLock> locks = new ConcurrentHashMap<>();
         private final ConcurrentHashMap<String, Counters> stats = new ConcurrentHashMap<>();
         final Map<String, EventSource> contextEvents;
@@ -298,6 +333,9 @@ public final class Orchestrator {
         Shared(DataFlow flow, Options options, Map<String, EventSource> contextEvents, Consumer<OperationRun> onRun) {
             this.flow = flow;
             this.options = options;
+            Metrics m = options.metrics() != null ? options.metrics() : Scope.currentMetrics();
+            this.metrics = m == null || !m.isEnabled() ? null : m;
+            this.contextMetrics = metrics == null ? null : metrics.withTags("scope", "flow.context");
             this.contextEvents = contextEvents;
             this.onRun = onRun;
         }
@@ -311,6 +349,15 @@ public final class Orchestrator {
             }
             c.nanos.add(nanos);
             c.max.accumulate(nanos);
+            if (metrics != null) {
+                c.timer(metrics, instance, failed).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            }
+        }
+
+        /** The handle an operation of {@code instance} reports into, tagged with it; null when none. */
+        Metrics operationMetrics(String instance) {
+            return metrics == null ? null
+                    : operationMetrics.computeIfAbsent(instance, i -> metrics.withTags("operation", i));
         }
 
         Map<String, OperationStats> stats() {
@@ -329,6 +376,20 @@ public final class Orchestrator {
             final LongAdder failures = new LongAdder();
             final LongAdder nanos = new LongAdder();
             final LongAccumulator max = new LongAccumulator(Math::max, 0);
+            private volatile io.micrometer.core.instrument.Timer succeeded, failed; // made on first use
+
+            io.micrometer.core.instrument.Timer timer(Metrics m, String instance, boolean fail) {
+                io.micrometer.core.instrument.Timer t = fail ? failed : succeeded;
+                if (t == null) {
+                    t = m.timer("weft.operation.run", "operation", instance, "outcome", fail ? "failed" : "succeeded");
+                    if (fail) {
+                        failed = t;
+                    } else {
+                        succeeded = t;
+                    }
+                }
+                return t;
+            }
         }
 
         OrderedLock lockOf(Input input) {
