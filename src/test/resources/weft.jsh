@@ -3,5 +3,6 @@ import dev.weft.scope.*;
 import dev.weft.event.*;
 import dev.weft.lock.*;
 import dev.weft.cuda.*;
+import dev.weft.metrics.*;
 import java.time.Duration;
 import java.util.concurrent.Callable;
