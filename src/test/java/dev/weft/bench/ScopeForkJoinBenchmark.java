@@ -1,6 +1,8 @@
 package dev.weft.bench;
 
+import dev.weft.metrics.Metrics;
 import dev.weft.scope.Scope;
+import dev.weft.scope.ScopeOptions;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +37,7 @@ public class ScopeForkJoinBenchmark {
     private static final Callable<Integer> TRIVIAL = () -> 42;
 
     private ExecutorService platformPool;
+    private final Metrics metrics = Metrics.simple();
 
     @Setup(Level.Trial)
     public void startPool() {
@@ -49,6 +52,17 @@ public class ScopeForkJoinBenchmark {
     @Benchmark
     public Object weftScope() throws InterruptedException {
         try (var scope = Scope.open()) {
+            for (int i = 0; i < TASKS; i++) {
+                scope.fork(TRIVIAL);
+            }
+            return scope.join();
+        }
+    }
+
+    /** {@link #weftScope()} recording into a {@link Metrics#simple()} registry: what metrics cost per task. */
+    @Benchmark
+    public Object weftScopeWithMetrics() throws InterruptedException {
+        try (var scope = Scope.open(ScopeOptions.named("bench").withMetrics(metrics))) {
             for (int i = 0; i < TASKS; i++) {
                 scope.fork(TRIVIAL);
             }
