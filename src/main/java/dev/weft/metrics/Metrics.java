@@ -8,7 +8,9 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.weft.event.Event;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -43,6 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <tr><td>{@code weft.lock.timeouts}</td><td>counter</td><td></td><td>acquisitions that timed out</td></tr>
  *   <tr><td>{@code weft.operation.run}</td><td>timer</td><td>operation, outcome</td><td>runs of each data flow
  *       operation instance (retries included in one run); outcome {@code succeeded} or {@code failed}</td></tr>
+ *   <tr><td>{@code weft.event.pending}, {@code weft.event.completed}</td><td>gauge, timer</td><td>event,
+ *       outcome</td><td>events {@linkplain #watch(Event, String) watched} (opt-in)</td></tr>
  *   <tr><td>{@code weft.progress.fraction}, {@code weft.progress.remaining}</td><td>gauges</td><td>progress</td>
  *       <td>see {@link Progress}</td></tr>
  * </table>
@@ -200,6 +204,34 @@ public final class Metrics {
             return new Progress(name, null, tags);
         }
         return state.progress.computeIfAbsent(java.util.List.of(name, tags), k -> new Progress(name, registry, tags));
+    }
+
+    /**
+     * Opt-in metrics for one event (events record nothing by themselves, so that their callbacks and wake-ups stay
+     * as cheap as without metrics): gauge {@code weft.event.pending} (tag {@code event}) counts watched events of
+     * this name not yet finished, and timer {@code weft.event.completed} (tags {@code event}, {@code outcome}:
+     * {@code success} or {@code failed}) times each from this call to its completion. Uses
+     * {@link Event#toCompletableFuture()}, so an event whose device has no callbacks costs a parked virtual thread
+     * until it finishes. Returns {@code event}. Thread safe; on {@link #none()} it records nothing and watches nothing.
+     *
+     * @throws NullPointerException if an argument is null
+     */
+    public Event watch(Event event, String name) {
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(name, "name");
+        if (!enabled) {
+            return event;
+        }
+        AtomicLong pending = gauge("weft.event.pending", "event", name);
+        Timer success = timer("weft.event.completed", "event", name, "outcome", "success");
+        Timer failed = timer("weft.event.completed", "event", name, "outcome", "failed");
+        long start = System.nanoTime();
+        pending.incrementAndGet();
+        event.toCompletableFuture().whenComplete((e, failure) -> {
+            (failure == null ? success : failed).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            pending.decrementAndGet();
+        });
+        return event;
     }
 
     @Override
