@@ -158,7 +158,7 @@ class CudaEventBackendTest {
             }
         });
         assertThat(e.await(Duration.ofMillis(50))).isFalse();       // timed out: the GPU is not done
-        Thread.sleep(20);
+        Quiet.gracePeriod(Duration.ofMillis(20));
         assertThat(waited).isNotDone();
         int before = fake.queries.get();
         fake.drainNow(addr(s0));
@@ -179,7 +179,7 @@ class CudaEventBackendTest {
                 throw new AssertionError(ex);
             }
         }, r -> Thread.ofVirtual().start(r));
-        Thread.sleep(50);
+        Quiet.gracePeriod(Duration.ofMillis(50));
         assertThat(waited).isNotDone();
         e.record();
         fake.drainNow(addr(s0));
@@ -267,7 +267,7 @@ class CudaEventBackendTest {
                 throw new AssertionError(ex);
             }
         }, r -> Thread.ofVirtual().start(r));
-        Thread.sleep(50);
+        Quiet.gracePeriod(Duration.ofMillis(50));
         assertThat(waited).isNotDone();
         producer.record();
         waited.get(10, TimeUnit.SECONDS);
@@ -286,7 +286,7 @@ class CudaEventBackendTest {
                 throw new AssertionError(ex);
             }
         }, r -> Thread.ofVirtual().start(r));
-        Thread.sleep(50);
+        Quiet.gracePeriod(Duration.ofMillis(50));
         assertThat(waited).isNotDone();
         fake.drainNow(addr(s0));
         waited.get(10, TimeUnit.SECONDS);
@@ -300,7 +300,7 @@ class CudaEventBackendTest {
         gpu.waitOn(cpu);                                             // a host function on s0 that blocks on cpu
         gpu.record();                                                // behind it on s0
         var draining = fake.drain(addr(s0));
-        Thread.sleep(100);
+        Quiet.gracePeriod(Duration.ofMillis(100));
         assertThat(draining).isNotDone();                            // the stream is held
         assertThat(gpu.query()).isEqualTo(EventStatus.SCHEDULED);
         cpu.setFinished();
@@ -396,7 +396,8 @@ class CudaEventBackendTest {
         while (System.nanoTime() < deadline && !(events.stream().allMatch(h -> fake.eventDestroys.get(h).get() == 1)
                 && fake.streamDestroys.get(stream).get() == 1)) {
             System.gc();
-            Thread.sleep(20);
+            // the Cleaner runs only after a collection finds the objects unreachable: nothing to wait on but time
+            Quiet.gracePeriod(Duration.ofMillis(20));
         }
         assertThat(events).allSatisfy(h -> assertThat(fake.eventDestroys.get(h)).hasValue(1));
         assertThat(fake.streamDestroys.get(stream)).hasValue(1);
@@ -424,7 +425,7 @@ class CudaEventBackendTest {
                 throw new AssertionError(ex);
             }
         }, r -> Thread.ofVirtual().start(r));
-        Thread.sleep(30);
+        Quiet.gracePeriod(Duration.ofMillis(30));
         assertThat(sync).isNotDone();                                // waits for the stream's host function
         fake.drainNow(a);
         sync.get(10, TimeUnit.SECONDS);
@@ -443,9 +444,13 @@ class CudaEventBackendTest {
         int n = 100;
         List<Event> events = new ArrayList<>();
         AtomicInteger callbackRuns = new AtomicInteger();
+        CountDownLatch allCallbacks = new CountDownLatch(n);
         for (int i = 0; i < n; i++) {
             Event e = event(i % 2 == 0 ? CudaCompletion.HOST_FUNCTION : CudaCompletion.POLLING);
-            e.onComplete(ev -> callbackRuns.incrementAndGet());
+            e.onComplete(ev -> {
+                callbackRuns.incrementAndGet();
+                allCallbacks.countDown();
+            });
             events.add(e);
         }
         List<Thread> waiters = new ArrayList<>();
@@ -474,11 +479,8 @@ class CudaEventBackendTest {
             t.join(TimeUnit.SECONDS.toMillis(30));
         }
         assertThat(awaited).hasValue(8 * n);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (callbackRuns.get() < n && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        Thread.sleep(50);
+        assertThat(allCallbacks.await(10, TimeUnit.SECONDS)).as("every callback ran").isTrue();
+        Quiet.gracePeriod(Duration.ofMillis(50));                    // room for a second, wrong, run of any of them
         assertThat(callbackRuns).hasValue(n);                        // each exactly once
         assertThat(fake.useAfterDestroy).hasValue(0);
     }

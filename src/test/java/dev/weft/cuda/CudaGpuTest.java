@@ -137,7 +137,7 @@ class CudaGpuTest {
             after.waitOn(upload);                  // a host function holds s until upload finishes
             b.memsetAsync(s, 3);
             after.record();
-            Thread.sleep(300);
+            Quiet.gracePeriod(Duration.ofMillis(300)); // the held stream must not let "after" finish meanwhile
             assertThat(after.query()).isEqualTo(EventStatus.SCHEDULED);
             upload.setFinished();
             assertThat(after.await(Duration.ofSeconds(30))).isTrue();
@@ -151,13 +151,17 @@ class CudaGpuTest {
     void hostFunctionCallbacksRunExactlyOnce(CudaCompletion c) throws Exception {
         int n = 1000;
         ConcurrentHashMap<Integer, AtomicInteger> runs = new ConcurrentHashMap<>();
+        java.util.concurrent.CountDownLatch allRan = new java.util.concurrent.CountDownLatch(n);
         List<Event> events = new ArrayList<>();
         try (CudaStream s = CudaStream.create(CudaStream.NON_BLOCKING); CudaBuffer b = CudaBuffer.allocate(0, 1 << 20)) {
             for (int i = 0; i < n; i++) {
                 int id = i;
                 Event e = CudaEvents.create(s, CudaEvents.DISABLE_TIMING, c);
                 runs.put(id, new AtomicInteger());
-                e.onComplete(ev -> runs.get(id).incrementAndGet());
+                e.onComplete(ev -> {
+                    runs.get(id).incrementAndGet();
+                    allRan.countDown();
+                });
                 b.memsetAsync(s, i & 0xff);
                 e.record();
                 events.add(e);
@@ -165,11 +169,8 @@ class CudaGpuTest {
             for (Event e : events) {
                 assertThat(e.await(Duration.ofSeconds(30))).isTrue();
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (runs.values().stream().anyMatch(a -> a.get() == 0) && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            Thread.sleep(100);
+            assertThat(allRan.await(30, TimeUnit.SECONDS)).as("every callback ran").isTrue();
+            Quiet.gracePeriod(Duration.ofMillis(100)); // room for a second, wrong, run of any callback
             assertThat(runs.values()).allSatisfy(a -> assertThat(a).hasValue(1));
             events.forEach(CudaEvents::close);
         }
