@@ -1,5 +1,6 @@
 package dev.weft.demo;
 
+import dev.weft.metrics.ProcessMemory;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -49,14 +50,8 @@ final class MemoryProbe implements AutoCloseable {
     }
 
     MemoryProbe() {
-        ObjectName name = null;
-        try {
-            name = new ObjectName("com.sun.management:type=DiagnosticCommand");
-        } catch (Exception e) {
-            // stays null: no stacks
-        }
-        diagnostics = name;
-        nmt = name != null && readStacks() >= 0;
+        diagnostics = diagnosticCommand();
+        nmt = diagnostics != null && readStacks() >= 0;
         thread = Thread.ofPlatform().daemon().name("weft-report-memory-probe").start(() -> {
             while (running) {
                 sample();
@@ -94,7 +89,7 @@ final class MemoryProbe implements AutoCloseable {
 
     /** Reads the peak resident set of process {@code pid}, which must still be alive, and stops sampling it. */
     void childDone(long pid) {
-        long hwm = procStatus(pid, "VmHWM:");
+        long hwm = ProcessMemory.peakRssBytes(pid).orElse(-1);
         if (hwm > 0) {
             childrenHwm.addAndGet(hwm);
         }
@@ -117,26 +112,19 @@ final class MemoryProbe implements AutoCloseable {
         peakOwn.accumulateAndGet(heap + stacks, Math::max);
         long kids = 0;
         for (long pid : children) {
-            kids += Math.max(0, procStatus(pid, "VmRSS:"));
+            kids += Math.max(0, ProcessMemory.rssBytes(pid).orElse(-1));
         }
         peakChildrenSampled.accumulateAndGet(kids, Math::max);
-        peakSelfRss.accumulateAndGet(procStatus(ProcessHandle.current().pid(), "VmRSS:"), Math::max);
+        peakSelfRss.accumulateAndGet(ProcessMemory.rssBytes(ProcessHandle.current().pid()).orElse(-1), Math::max);
     }
 
-    /** A {@code kB} field of {@code /proc/PID/status} in bytes, or -1 when it cannot be read. */
-    static long procStatus(long pid, String field) {
+    /** The {@code DiagnosticCommand} MBean's name, or null where the platform has none (then no stacks). */
+    static ObjectName diagnosticCommand() {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith(field)) {
-                    String v = line.substring(field.length()).strip();
-                    int space = v.indexOf(' ');
-                    return Long.parseLong(space < 0 ? v : v.substring(0, space)) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // the process ended, or no /proc: unknown
+            return new ObjectName("com.sun.management:type=DiagnosticCommand");
+        } catch (Exception e) {
+            return null;
         }
-        return -1;
     }
 
     private long readStacks() {

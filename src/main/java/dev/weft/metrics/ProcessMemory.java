@@ -29,6 +29,18 @@ public final class ProcessMemory {
      * or has no {@code VmRSS} line (a zombie, or a system without {@code /proc}).
      */
     public static OptionalLong rssBytes(long pid) {
+        return statusField(pid, "VmRSS");
+    }
+
+    /**
+     * The peak resident memory ({@code VmHWM}, the high-water mark) of process {@code pid} in bytes, read while it
+     * is still alive; empty as for {@link #rssBytes(long)}.
+     */
+    public static OptionalLong peakRssBytes(long pid) {
+        return statusField(pid, "VmHWM");
+    }
+
+    private static OptionalLong statusField(long pid, String field) {
         String status;
         try {
             status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
@@ -37,7 +49,7 @@ public final class ProcessMemory {
         } catch (IOException | SecurityException unreadable) {
             return OptionalLong.empty();
         }
-        return parseVmRss(status);
+        return parseField(status, field);
     }
 
     /**
@@ -46,9 +58,15 @@ public final class ProcessMemory {
      * @throws NullPointerException if {@code status} is null
      */
     public static OptionalLong parseVmRss(String status) {
+        return parseField(status, "VmRSS");
+    }
+
+    /** A memory field ({@code VmRSS}, {@code VmHWM}, …) of a status text in bytes; empty if absent or malformed. */
+    private static OptionalLong parseField(String status, String field) {
+        String prefix = field + ":";
         for (String line : status.split("\n")) {
-            if (line.startsWith("VmRSS:")) {
-                String[] parts = line.substring(6).trim().split("\\s+");
+            if (line.startsWith(prefix)) {
+                String[] parts = line.substring(prefix.length()).trim().split("\\s+");
                 try {
                     long value = Long.parseLong(parts[0]);
                     long unit = parts.length > 1 ? switch (parts[1]) {

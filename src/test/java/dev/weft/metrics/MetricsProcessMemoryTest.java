@@ -25,6 +25,8 @@ class MetricsProcessMemoryTest {
     void readsThisProcessAndSumsAChild() throws Exception {
         assumeTrue(ProcessMemory.isSupported(), "no /proc on this system");
         long self = ProcessMemory.rssBytes(ProcessHandle.current().pid()).orElseThrow();
+        // the high-water mark is never below what is resident now
+        assertThat(ProcessMemory.peakRssBytes(ProcessHandle.current().pid()).orElseThrow()).isGreaterThanOrEqualTo(self);
         assertThat(self).isGreaterThan(1024 * 1024);
         assertThat(ProcessMemory.rssBytes(Long.MAX_VALUE)).isEmpty(); // no such process
         Process child = new ProcessBuilder("sleep", "30").start(); // a child that lives until destroyed below
