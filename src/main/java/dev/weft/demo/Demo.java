@@ -1,7 +1,5 @@
 package dev.weft.demo;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.weft.flow.ContextResult;
 import dev.weft.flow.DataFlow;
 import dev.weft.flow.Definition;
@@ -12,12 +10,9 @@ import dev.weft.flow.Orchestrator;
 import dev.weft.scope.Scope;
 import dev.weft.scope.ScopeOptions;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -203,21 +198,18 @@ public final class Demo {
      * @throws InterruptedException if the calling thread is interrupted
      */
     public static Result run(Options options, PrintStream out) throws IOException, InterruptedException {
-        ExecutorService serverThreads = Executors.newVirtualThreadPerTaskExecutor();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
-        server.createContext("/page/", exchange -> servePage(exchange, options.delayMs()));
-        server.setExecutor(serverThreads);
-        server.start();
+        PageServer server = new PageServer(options.delayMs(), page -> false, Demo::pageBody,
+                "text/plain; charset=utf-8");
         MemorySampler sampler = new MemorySampler();
         // The client's own async work runs on virtual threads too, so its default cached pool of platform threads
         // does not grow with the number of requests in flight and blur the thread counts of the table.
         ExecutorService clientThreads = Executors.newVirtualThreadPerTaskExecutor();
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(clientThreads).connectTimeout(Duration.ofSeconds(30)).build()) {
-            URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/page/");
+            URI base = server.base();
             Fetcher fetcher = new Fetcher(client, base);
             out.printf("demo: %d pages of %d bytes, server delay %d ms, on http://127.0.0.1:%d%n",
-                    options.requests(), PAGE_BYTES, options.delayMs(), server.getAddress().getPort());
+                    options.requests(), PAGE_BYTES, options.delayMs(), server.port());
             if (!sampler.nmtAvailable()) {
                 out.println("demo: Native Memory Tracking is off, so stacks: n/a (run via ./weft demo)");
             }
@@ -236,37 +228,8 @@ public final class Demo {
             return new Result(List.copyOf(phases), table, dump[0], lineage);
         } finally {
             sampler.stop();
-            server.stop(0);
-            serverThreads.close();
+            server.close();
             clientThreads.close();
-        }
-    }
-
-    private static void servePage(HttpExchange exchange, int delayMs) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            int page;
-            try {
-                page = Integer.parseInt(path.substring(path.lastIndexOf('/') + 1));
-            } catch (NumberFormatException e) {
-                exchange.sendResponseHeaders(404, -1);
-                return;
-            }
-            if (delayMs > 0) {
-                try {
-                    Thread.sleep(delayMs);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    exchange.sendResponseHeaders(503, -1);
-                    return;
-                }
-            }
-            byte[] body = pageBody(page);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream os = exchange.getResponseBody()) {
-                os.write(body);
-            }
         }
     }
 
@@ -561,14 +524,8 @@ public final class Demo {
         private Thread thread;
 
         MemorySampler() {
-            ObjectName name = null;
-            try {
-                name = new ObjectName("com.sun.management:type=DiagnosticCommand");
-            } catch (Exception e) {
-                // stays null: no stacks
-            }
-            diagnostics = name;
-            nmt = name != null && readStacks() >= 0;
+            diagnostics = MemoryProbe.diagnosticCommand();
+            nmt = diagnostics != null && readStacks() >= 0;
         }
 
         boolean nmtAvailable() {

@@ -11,11 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 
 /**
- * The downloader report's embedded HTTP server on 127.0.0.1: {@code GET /page/N} waits the artificial delay, then
- * answers page N's HTML ({@link Pages#body}), or HTTP 500 when {@link Pages#fails} picks page N. One virtual thread
- * per exchange.
+ * The embedded HTTP server on 127.0.0.1 of the demo and the downloader report: {@code GET /page/N} waits the
+ * artificial delay, then answers page N's body, or HTTP 500 for the pages chosen to fail. The report serves HTML
+ * ({@link Pages#body}, failures from {@link Pages#fails}); the demo serves its own plain-text pages and no failures.
+ * One virtual thread per exchange.
  */
 final class PageServer implements AutoCloseable {
     private final HttpServer server;
@@ -23,11 +26,29 @@ final class PageServer implements AutoCloseable {
     private final AtomicLong served = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
 
+    private final IntPredicate fails;
+    private final IntFunction<byte[]> body;
+    private final String contentType;
+
+    /** The report's server: HTML pages, {@code errorRate} of them failing. */
     PageServer(int delayMs, double errorRate) throws IOException {
+        this(delayMs, page -> Pages.fails(page, errorRate), Pages::body, "text/html; charset=us-ascii");
+    }
+
+    /** A server answering {@code body.apply(N)} as {@code contentType}, or HTTP 500 where {@code fails} says so. */
+    PageServer(int delayMs, IntPredicate fails, IntFunction<byte[]> body, String contentType) throws IOException {
+        this.fails = fails;
+        this.body = body;
+        this.contentType = contentType;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8192);
-        server.createContext("/page/", exchange -> serve(exchange, delayMs, errorRate));
+        server.createContext("/page/", exchange -> serve(exchange, delayMs));
         server.setExecutor(threads);
         server.start();
+    }
+
+    /** The port it listens on. */
+    int port() {
+        return server.getAddress().getPort();
     }
 
     /** {@code http://127.0.0.1:PORT/page/}. */
@@ -45,7 +66,7 @@ final class PageServer implements AutoCloseable {
         return errors.get();
     }
 
-    private void serve(HttpExchange exchange, int delayMs, double errorRate) throws IOException {
+    private void serve(HttpExchange exchange, int delayMs) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             int page;
@@ -64,22 +85,22 @@ final class PageServer implements AutoCloseable {
                     return;
                 }
             }
-            byte[] body;
+            byte[] bytes;
             int status;
-            if (Pages.fails(page, errorRate)) {
+            if (fails.test(page)) {
                 errors.incrementAndGet();
                 status = 500;
-                body = ("internal error on page " + page + "\n").getBytes(StandardCharsets.US_ASCII);
+                bytes = ("internal error on page " + page + "\n").getBytes(StandardCharsets.US_ASCII);
             } else {
                 served.incrementAndGet();
                 status = 200;
-                body = Pages.body(page);
+                bytes = body.apply(page);
             }
             exchange.getResponseHeaders().set("Content-Type",
-                    status == 200 ? "text/html; charset=us-ascii" : "text/plain; charset=us-ascii");
-            exchange.sendResponseHeaders(status, body.length);
+                    status == 200 ? contentType : "text/plain; charset=us-ascii");
+            exchange.sendResponseHeaders(status, bytes.length);
             try (OutputStream os = exchange.getResponseBody()) {
-                os.write(body);
+                os.write(bytes);
             }
         }
     }
