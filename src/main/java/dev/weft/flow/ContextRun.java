@@ -36,7 +36,6 @@ final class ContextRun {
     private final DataFlow flow;
     private final String name;
     private final List<Input> given;
-    private final List<Input> all = new ArrayList<>();
     private final Map<String, List<Input>> byDefinition = new HashMap<>();
     private final Map<Origin, List<Input>> byOrigin = new HashMap<>();
     /** Parameter sets already run: instance, then the sorted uids of its source inputs (DFFML's redundancy checker). */
@@ -67,7 +66,7 @@ final class ContextRun {
     }
 
     ContextResult run() throws InterruptedException {
-        try (Scope<Object, Void> scope = Scope.open(ScopeOptions.named(taskSafe(name)).withMetrics(shared.contextMetrics))) {
+        try (Scope<Object, Void> scope = Scope.open(ScopeOptions.named(Orchestrator.taskName(name)).withMetrics(shared.contextMetrics))) {
             try {
                 List<Input> first = new ArrayList<>(flow.seed());
                 first.addAll(given);
@@ -122,11 +121,6 @@ final class ContextRun {
         return new UUID(hi, lo).toString();
     }
 
-    private static String taskSafe(String s) {
-        String n = s.replace('/', '_');
-        return n.isBlank() ? "context" : n;
-    }
-
     private OperationException failed(ParameterSet set, Throwable cause) {
         return new OperationException(name, set.op().instance(), set.values(), set.op().inputs(), cause);
     }
@@ -154,7 +148,6 @@ final class ContextRun {
 
     private void add(List<Input> inputs) {
         for (Input i : inputs) {
-            all.add(i);
             byDefinition.computeIfAbsent(i.definition().name(), k -> new ArrayList<>()).add(i);
             byOrigin.computeIfAbsent(i.origin(), k -> new ArrayList<>()).add(i);
         }
@@ -192,7 +185,7 @@ final class ContextRun {
             shared.onRun.accept(new OperationRun(name, set.op().instance(), set.values(), runEvent.event()));
         }
         EventSource event = runEvent;
-        scope.fork(taskSafe(set.op().instance()), () -> {
+        scope.fork(Orchestrator.taskName(set.op().instance()), () -> {
             List<Input> outputs;
             try {
                 outputs = runLocked(set, impl);

@@ -296,8 +296,8 @@ public final class Orchestrator {
         }
     }
 
-    /** A context name as a task name: Weft task names hold no '/' and are not blank. */
-    private static String taskName(String context) {
+    /** A context or instance name as a task or scope name: Weft task names hold no '/' and are not blank. */
+    static String taskName(String context) {
         String n = context.replace('/', '_');
         return n.isBlank() ? "context" : n;
     }
