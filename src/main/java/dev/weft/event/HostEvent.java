@@ -182,45 +182,38 @@ final class HostEvent {
 
     /** Blocks until terminal; waiters register as internal callbacks, so no completion can be missed. */
     void await() throws InterruptedException {
-        if (state instanceof Done) {
-            return;
-        }
-        Waiter w = new Waiter();
-        onComplete(null, w, true);
-        while (!w.woken) {
-            LockSupport.park(this);
-            if (Thread.interrupted()) {
-                if (w.woken) {
-                    Thread.currentThread().interrupt(); // completed anyway: keep the interrupt, report success
-                    return;
-                }
-                remove(w);
-                throw new InterruptedException();
-            }
-        }
+        await(-1);
     }
 
-    /** Blocks until terminal or the deadline; true if it completed. */
+    /**
+     * Blocks until terminal or {@code nanos} passed ({@code nanos < 0}: no deadline); true if it completed. The
+     * waiter removes its callback when it gives up, so timed-out and interrupted waits leave nothing behind.
+     */
     boolean await(long nanos) throws InterruptedException {
         if (state instanceof Done) {
             return true;
         }
-        if (nanos <= 0) {
+        boolean timed = nanos >= 0;
+        if (timed && nanos == 0) {
             return false;
         }
-        long deadline = System.nanoTime() + nanos;
+        long deadline = timed ? System.nanoTime() + nanos : 0;
         Waiter w = new Waiter();
         onComplete(null, w, true);
         while (!w.woken) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                remove(w);
-                return w.woken;
+            if (timed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    remove(w);
+                    return w.woken;
+                }
+                LockSupport.parkNanos(this, left);
+            } else {
+                LockSupport.park(this);
             }
-            LockSupport.parkNanos(this, left);
             if (Thread.interrupted()) {
                 if (w.woken) {
-                    Thread.currentThread().interrupt();
+                    Thread.currentThread().interrupt(); // completed anyway: keep the interrupt, report success
                     return true;
                 }
                 remove(w);

@@ -41,7 +41,7 @@ final class HostEventBackend implements EventBackend<HostEvent> {
 
     @Override
     public boolean finish(HostEvent state, Duration timeout) throws InterruptedException {
-        return state.await(timeout.toNanos());
+        return state.await(Math.max(0, timeout.toNanos())); // a negative timeout does not wait
     }
 
     @Override
