@@ -293,7 +293,8 @@ final class CudaEventState {
      * @return whether terminal
      */
     boolean await(Duration timeout) throws InterruptedException {
-        long deadline = timeout == null ? 0 : System.nanoTime() + Math.max(0, timeout.toNanos());
+        // Saturating conversion; a deadline past Long.MAX_VALUE wraps, which deadline - nanoTime() tolerates.
+        long deadline = timeout == null ? 0 : System.nanoTime() + Math.max(0, TimeUnit.NANOSECONDS.convert(timeout));
         long g;
         CompletableFuture<Void> signal;
         lock.lockInterruptibly();

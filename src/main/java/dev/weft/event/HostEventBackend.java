@@ -1,6 +1,7 @@
 package dev.weft.event;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -41,7 +42,8 @@ final class HostEventBackend implements EventBackend<HostEvent> {
 
     @Override
     public boolean finish(HostEvent state, Duration timeout) throws InterruptedException {
-        return state.await(Math.max(0, timeout.toNanos())); // a negative timeout does not wait
+        // TimeUnit.convert saturates (a Duration of 400 years has no long of nanoseconds); a negative timeout does not wait
+        return state.await(Math.max(0, TimeUnit.NANOSECONDS.convert(timeout)));
     }
 
     @Override

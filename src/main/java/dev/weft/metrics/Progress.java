@@ -72,13 +72,7 @@ public final class Progress {
         if (remaining.isNegative()) {
             throw new IllegalArgumentException("progress '" + name + "': negative estimate " + remaining);
         }
-        long nanos;
-        try {
-            nanos = remaining.toNanos();
-        } catch (ArithmeticException tooLong) {
-            nanos = Long.MAX_VALUE;
-        }
-        snapshot = new Snapshot(snapshot.fraction(), nanos);
+        snapshot = new Snapshot(snapshot.fraction(), TimeUnit.NANOSECONDS.convert(remaining)); // saturates
     }
 
     /** Marks the work done: fraction 1, nothing remaining. */

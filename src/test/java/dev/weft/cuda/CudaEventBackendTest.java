@@ -188,6 +188,17 @@ class CudaEventBackendTest {
     }
 
     @Test
+    void awaitWithATimeoutTooLongForNanosecondsSaturates() throws Exception { // issue 12, item 5
+        Event e = event(CudaCompletion.HOST_FUNCTION);
+        e.record();
+        fake.drainNow(addr(s0));
+        assertThat(e.await(Duration.ofSeconds(Long.MAX_VALUE))).isTrue();
+        Event unrecorded = event(CudaCompletion.HOST_FUNCTION);
+        unrecorded.setFinished();
+        assertThat(unrecorded.await(Duration.ofSeconds(Long.MAX_VALUE))).isTrue();
+    }
+
+    @Test
     void aFailedHostFunctionLaunchFallsBackToPolling() throws Exception {
         fake.launchFails = true;
         Event e = event(CudaCompletion.HOST_FUNCTION);
