@@ -103,7 +103,13 @@ public final class LockSet {
      * @throws IllegalArgumentException if not positive
      */
     public LockSet withDefaultTimeout(Duration timeout) {
-        return new LockSet(locks, outOfOrder, checkTimeout(timeout), meters);
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            // A zero default would make acquire() a single try, which acquire(Duration.ZERO) says explicitly.
+            throw new IllegalArgumentException("default timeout of lock set " + locks() + " must be positive, got "
+                    + timeout);
+        }
+        return new LockSet(locks, outOfOrder, timeout, meters);
     }
 
     /**
@@ -203,7 +209,7 @@ public final class LockSet {
      */
     private void acquireRest(Held held, int taken, Duration timeout) throws InterruptedException {
         long start = System.nanoTime();
-        long timeoutNanos = saturatedNanos(timeout);
+        long timeoutNanos = TimeUnit.NANOSECONDS.convert(timeout); // saturates
         try {
             for (; taken < locks.length; taken++) {
                 OrderedLock lock = locks[taken];
@@ -247,14 +253,6 @@ public final class LockSet {
             Thread holder = lock.holder();
             throw new LockTimeoutException(lock, holder == null ? null : holder.getName(),
                     Registry.pathOf(holder, lock), Duration.ofNanos(System.nanoTime() - start));
-        }
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
         }
     }
 
