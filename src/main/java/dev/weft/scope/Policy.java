@@ -45,17 +45,19 @@ abstract sealed class Policy<T, R> {
     TaskFailedException failed(Scope<T, R> scope, String what) {
         if (failures.isEmpty()) {
             return new TaskFailedException(scope.path(), null,
-                    "scope '" + scope.path() + "' failed: " + what, null, List.of());
+                    "scope '" + scope.describe() + "' failed: " + what, null, List.of());
         }
         TaskImpl<?> first = failures.getFirst();
         List<Throwable> all = failureExceptions();
         return new TaskFailedException(scope.path(), first.name(),
-                "scope '" + scope.path() + "' failed: " + what + "; first failure in task '" + first.name() + "': "
+                "scope '" + scope.describe() + "' failed: " + what + "; first failure in task '" + first.name() + "': "
                         + first.exception(), first.exception(), all.subList(1, all.size()));
     }
 
     CancellationException cancelled(Scope<T, R> scope) {
-        CancellationException e = new CancellationException("scope '" + scope.path() + "' was cancelled");
+        String why = scope.cancelReason();
+        CancellationException e = new CancellationException("scope '" + scope.describe() + "' was cancelled"
+                + (why == null ? "" : ": " + why));
         failureExceptions().forEach(e::addSuppressed);
         return e;
     }

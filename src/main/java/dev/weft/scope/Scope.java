@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,13 +54,18 @@ import org.slf4j.LoggerFactory;
  * {@link #close()} cancels tasks still running (by interrupting them) and does not return before every thread forked
  * in the scope has ended; a task that ignores interruption delays it, and close logs which tasks it is waiting for
  * after the {@linkplain ScopeOptions#closeGracePeriod() grace period}, so a hang is never silent. Scopes opened inside
- * tasks, or inside another scope by the same owner, are nested: cancelling a scope interrupts its tasks, whose own
- * scopes are then cancelled in turn. Interrupting the owner cancels its scope.
+ * tasks, or inside another scope by the same owner, are nested: cancelling a scope, for any reason, interrupts its
+ * tasks and cancels every scope nested in it, whose join then throws
+ * {@link java.util.concurrent.CancellationException} naming the enclosing scope and why it was cancelled (an owner
+ * blocked in a nested scope's join is thereby released when the outer scope times out). Interrupting the owner
+ * cancels its scope.
  *
  * <h2>Cancellation, timeouts and limits</h2>
  * A scope is cancelled by its policy, by its timeout or deadline ({@link #join()} then throws
  * {@link ScopeTimeoutException}), by {@link #cancel()} from any thread (join then throws
- * {@link java.util.concurrent.CancellationException}), or by closing it before join. With
+ * {@link java.util.concurrent.CancellationException} saying why), or by closing it before join. Cancellation
+ * interrupts the tasks from the cancelling thread itself, so it takes effect even while tasks occupy every carrier
+ * thread; a timeout names the tasks running at the moment it passed, even those that then return normally. With
  * {@linkplain ScopeOptions#maxConcurrency() maxConcurrency}, {@code fork} parks the owner while that many tasks run.
  *
  * <h2>Misuse</h2>
@@ -105,9 +112,16 @@ public final class Scope<T, R> implements AutoCloseable {
     private final LiveTasks live = new LiveTasks();
     private final Set<Scope<?, ?>> nested = ConcurrentHashMap.newKeySet();
     private final ScopeEvent event = new ScopeEvent();
-    /** Up to 32 tasks that ended because of cancellation, so a timeout can name them; guarded by lock. */
-    private final List<String> endedByCancellation = new ArrayList<>();
-    private int moreEndedByCancellation; // guarded by lock
+    /** Cancels the scope when its timeout passes; null without a timeout. */
+    private final ScheduledFuture<?> timer;
+    /** Why the scope was cancelled, for messages; written once, under lock, before {@code cancelled}. */
+    private String cancelReason;
+    /** Set by the timer; the names (up to 32) of the tasks running at that moment, and how many more. Under lock. */
+    private boolean timedOut;
+    private List<String> unfinishedAtTimeout = List.of();
+    private int moreUnfinishedAtTimeout;
+    /** Set under lock when join has its result, so that a timer firing later changes nothing. */
+    private boolean settled;
     private volatile boolean cancelled;
     private volatile boolean joining;
     private volatile int phase = OPEN;
@@ -134,10 +148,9 @@ public final class Scope<T, R> implements AutoCloseable {
         }
         this.meters = metrics == null || !metrics.isEnabled() ? null : new ScopeMeters(metrics, name);
         event.begin();
-        this.jdkScope = StructuredTaskScope.open(new Joiner(), config -> {
-            var c = config.withName(describe());
-            return timeout == null ? c : c.withTimeout(timeout);
-        });
+        // Weft times out by itself rather than through the JDK's configuration: the timer then names the tasks running
+        // at that moment and cancels the scopes nested in this one by the same owner, which the JDK cannot know of.
+        this.jdkScope = StructuredTaskScope.open(new Joiner(), config -> config.withName(describe()));
         // The sentinel lets any thread cancel the scope: the JDK scope cancels only from a completing subtask.
         jdkScope.fork(() -> {
             sentinelRelease.await();
@@ -151,6 +164,9 @@ public final class Scope<T, R> implements AutoCloseable {
         } else {
             ROOTS.add(this);
         }
+        // Scheduled last: the timer may run at once (a deadline in the past) and needs the scope complete.
+        this.timer = timeout == null ? null : ForkJoinPool.commonPool().schedule(this::onTimeout,
+                TimeUnit.NANOSECONDS.convert(timeout), TimeUnit.NANOSECONDS);
     }
 
     /** A scope where all tasks must succeed; see the class description. */
@@ -252,22 +268,20 @@ public final class Scope<T, R> implements AutoCloseable {
         lock.lock();
         try {
             while (inFlight >= options.maxConcurrency() && !isCancelled()) {
-                try {
-                    slotFreed.await(10, TimeUnit.MILLISECONDS); // wakes to notice a JDK-side timeout too
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    cancelLocked();
-                    return false;
-                }
+                slotFreed.await(); // signalled by every task's end and by every cancellation, timeouts included
             }
             if (isCancelled()) {
                 return false;
             }
             inFlight++;
             return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             lock.unlock();
         }
+        cancel("its owner was interrupted while waiting to fork");
+        return false;
     }
 
     /** Called by a task's own thread when its body returned or threw. */
@@ -282,24 +296,19 @@ public final class Scope<T, R> implements AutoCloseable {
             try {
                 // Under the lock, so a failure is either recorded before cancellation or classified as cancelled.
                 boolean already = isCancelled();
-                task.fail(failure, already);
-                if (already) {
-                    if (endedByCancellation.size() < 32) {
-                        endedByCancellation.add(task.name());
-                    } else {
-                        moreEndedByCancellation++;
-                    }
-                }
+                task.recordFailure(failure, already);
                 cancel = !already && policy.onFailure(this, task);
             } finally {
                 lock.unlock();
             }
+            task.publishEnd(); // completion callbacks run here, never under the scope's lock
         }
         if (meters != null) {
             meters.ended(task.state(), task.runNanos());
         }
         if (cancel) {
-            cancel();
+            cancel(failure != null ? "task '" + task.name() + "' failed: " + failure
+                    : "task '" + task.name() + "' completed its " + policy.name() + " policy");
         }
         if (options.maxConcurrency() != Integer.MAX_VALUE) {
             lock.lock();
@@ -334,7 +343,7 @@ public final class Scope<T, R> implements AutoCloseable {
         }
         phase = JOINED;
         if (locked(() -> policy.onJoin(this))) {
-            cancel();
+            cancel("its " + policy.name() + " policy cannot be satisfied by the tasks forked");
         }
         joining = true;
         if (running.get() == 0) {
@@ -342,12 +351,21 @@ public final class Scope<T, R> implements AutoCloseable {
         }
         try {
             jdkScope.join();
-        } catch (StructuredTaskScope.TimeoutException e) {
-            throw timedOut();
         } catch (InterruptedException e) {
-            cancel();
+            cancel("its owner was interrupted in join");
             locked(policy::failureExceptions).forEach(e::addSuppressed);
             throw e;
+        }
+        ScopeTimeoutException timeoutFailure = locked(() -> {
+            settled = true;
+            return timedOut ? new ScopeTimeoutException(describe(), timeout, unfinishedAtTimeout,
+                    moreUnfinishedAtTimeout, policy.failureExceptions()) : null;
+        });
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        if (timeoutFailure != null) {
+            throw timeoutFailure;
         }
         R result;
         try {
@@ -360,42 +378,91 @@ public final class Scope<T, R> implements AutoCloseable {
         return result;
     }
 
-    private ScopeTimeoutException timedOut() {
-        return locked(() -> {
-            cancelled = true; // from here on, tasks that end are classified as cancelled
-            // A task may be in both: it ended as cancelled but has not yet left the live set.
-            java.util.TreeSet<String> unique = new java.util.TreeSet<>(endedByCancellation);
-            int more = moreEndedByCancellation;
-            for (TaskImpl<?> t : live.running()) {
-                if (unique.size() < 32) {
-                    unique.add(t.name());
-                } else {
-                    more++;
-                }
-            }
-            List<String> names = List.copyOf(unique);
-            return new ScopeTimeoutException(describe(), timeout, names, more, policy.failureExceptions());
-        });
-    }
-
     /**
-     * Cancels the scope from any thread: tasks not yet ended are interrupted, later forks never run, and a pending
-     * or later {@link #join()} throws {@link java.util.concurrent.CancellationException} unless the policy already
-     * has its result. Idempotent.
+     * Runs on the common pool's timer when the timeout or deadline passes: names the tasks running at this moment
+     * (whatever they do once interrupted) and cancels the scope, unless join already had its result.
      */
-    public void cancel() {
+    private void onTimeout() {
         lock.lock();
         try {
-            cancelLocked();
+            if (settled || isCancelled()) {
+                return;
+            }
+            List<String> names = live.running().stream().map(Task::name).sorted().toList();
+            unfinishedAtTimeout = List.copyOf(names.subList(0, Math.min(32, names.size())));
+            moreUnfinishedAtTimeout = names.size() - unfinishedAtTimeout.size();
+            timedOut = true;
+            cancelLocked("timed out after " + timeout);
         } finally {
             lock.unlock();
         }
+        propagateCancel();
     }
 
-    private void cancelLocked() {
-        cancelled = true;
+    /**
+     * Cancels the scope from any thread: tasks not yet ended are interrupted, scopes nested in this one are cancelled
+     * too, later forks never run, and a pending or later {@link #join()} throws
+     * {@link java.util.concurrent.CancellationException} unless the policy already has its result. Idempotent.
+     * Cancelling never waits for a free carrier thread: the caller interrupts the tasks itself.
+     */
+    public void cancel() {
+        cancel("cancel() was called from thread " + describe(Thread.currentThread()));
+    }
+
+    private void cancel(String reason) {
+        boolean first;
+        lock.lock();
+        try {
+            first = cancelLocked(reason);
+        } finally {
+            lock.unlock();
+        }
+        if (first) {
+            propagateCancel();
+        }
+    }
+
+    /** Marks the scope cancelled and wakes the owner; true for the call that cancelled it. Under lock. */
+    private boolean cancelLocked(String reason) {
+        boolean first = !cancelled;
+        if (first) {
+            cancelReason = reason;
+            cancelled = true;
+        }
         slotFreed.signalAll();
         sentinelRelease.countDown();
+        return first;
+    }
+
+    /**
+     * After the scope was cancelled, outside its lock: interrupts its running tasks and cancels the scopes nested in
+     * it, by the same owner or by its tasks, naming this scope as the reason.
+     */
+    private void propagateCancel() {
+        String because = "enclosing scope '" + describe() + "' " + (timedOut() ? "" : "was cancelled: ")
+                + cancelReason();
+        for (TaskImpl<?> t : live.running()) {
+            t.interrupt();
+            for (Scope<?, ?> child : t.children()) {
+                child.cancel(because);
+            }
+        }
+        for (Scope<?, ?> inner : nested) {
+            inner.cancel(because);
+        }
+    }
+
+    private boolean timedOut() {
+        return locked(() -> timedOut);
+    }
+
+    /** Why the scope was cancelled, or null if it was not (or only by the JDK scope closing). */
+    String cancelReason() {
+        return locked(() -> cancelReason);
+    }
+
+    private static String describe(Thread t) {
+        return t.getName().isEmpty() ? "#" + t.threadId() : "'" + t.getName() + "'";
     }
 
     /** Whether the scope was cancelled (by its policy, timeout, {@link #cancel()}, interruption or close). */
@@ -438,8 +505,11 @@ public final class Scope<T, R> implements AutoCloseable {
     private void close0() {
         boolean joined = phase == JOINED;
         phase = CLOSED;
+        if (timer != null) {
+            timer.cancel(false);
+        }
         if (!joined) {
-            cancel();
+            cancel("it was closed before join");
         }
         Thread watchdog = live.noneRunning() ? null : Thread.ofVirtual().name("weft-close-watch-" + id).start(this::watch);
         try {
@@ -479,7 +549,7 @@ public final class Scope<T, R> implements AutoCloseable {
 
     /** Logs, by name, the tasks close still waits for, each time the grace period doubles. */
     private void watch() {
-        long wait = options.closeGracePeriod().toNanos();
+        long wait = TimeUnit.NANOSECONDS.convert(options.closeGracePeriod()); // saturates
         long waited = 0;
         try {
             while (true) {
@@ -492,7 +562,7 @@ public final class Scope<T, R> implements AutoCloseable {
                 List<String> names = stuck.stream().map(Task::name).sorted().limit(32).toList();
                 LOG.warn("scope '{}' is closing but still waits after {} for {} task(s) that ignore interruption: {}",
                         describe(), Duration.ofNanos(waited), stuck.size(), names);
-                wait *= 2;
+                wait = wait > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : wait * 2;
             }
         } catch (InterruptedException done) {
             // close finished
@@ -619,7 +689,7 @@ public final class Scope<T, R> implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Scope[" + describe() + ", " + policy.name() + "]";
+        return "Scope['" + describe() + "', " + policy.name() + "]";
     }
 
     /** Adapts the JDK's joiner protocol: Weft decides cancellation itself and only tells the JDK scope. */

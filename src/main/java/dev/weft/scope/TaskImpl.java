@@ -35,6 +35,8 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
     @SuppressWarnings("unused") // through RUN
     private volatile int run = PENDING;
     private volatile State state = State.RUNNING;
+    /** The thread running the body; written before {@code run} becomes STARTED, read only after seeing that. */
+    private Thread runner;
     private T value;
     private Throwable exception;
     private final long forkedNanos = System.nanoTime();
@@ -54,8 +56,14 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
 
     @Override
     public Object call() {
+        runner = Thread.currentThread();
         if (!RUN.compareAndSet(this, PENDING, STARTED)) {
             return null; // the scope was cancelled and already marked this task as never run
+        }
+        // A cancellation that read run == PENDING did not interrupt this thread; with run and the cancelled flag
+        // both volatile, this read then sees the flag, so the task is interrupted either way.
+        if (scope.isCancelled()) {
+            Thread.currentThread().interrupt();
         }
         ScopeMeters meters = scope.meters;
         if (meters != null) {
@@ -93,6 +101,19 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
         return false;
     }
 
+    /**
+     * Interrupts the task's thread if its body started and it is not the caller. Called by cancellation on any thread,
+     * so that cancelling never waits for a carrier thread to run the JDK scope's own cancellation.
+     */
+    void interrupt() {
+        if ((int) RUN.getVolatile(this) == STARTED) {
+            Thread t = runner;
+            if (t != Thread.currentThread()) {
+                t.interrupt();
+            }
+        }
+    }
+
     /** Start-to-end time, for meters: read by the task's own thread after it ended (0 for a task that never ran). */
     long runNanos() {
         return startNanos == 0 ? 0 : endNanos - startNanos;
@@ -105,11 +126,14 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
         publishEnd();
     }
 
-    void fail(Throwable e, boolean cancelled) {
+    /**
+     * Records a failure (or, when {@code cancelled}, a cancellation) without running completion callbacks: the scope
+     * calls this under its lock and {@link #publishEnd()} after releasing it, so no callback runs under that lock.
+     */
+    void recordFailure(Throwable e, boolean cancelled) {
         exception = e;
         endNanos = System.nanoTime();
         state = cancelled ? State.CANCELLED : State.FAILED;
-        publishEnd();
     }
 
     /**
@@ -117,7 +141,7 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
      * read here, and {@link #event()} writes {@code completion} before reading the state: with both volatile, at
      * least one side sees the other, and the source lets only the first finish count.
      */
-    private void publishEnd() {
+    void publishEnd() {
         EventSource s = completion;
         if (s != null) {
             finishEvent(s);
