@@ -27,8 +27,12 @@ import org.slf4j.LoggerFactory;
  * never destroy the event under a concurrent {@code cudaEventQuery}. No thread holds it while waiting for the GPU
  * (waiters park on the completion future, or sleep between polls), and callbacks run after it is released.
  * {@link #status} is volatile so that {@link #query()} on a finished event takes no lock.
+ *
+ * <p>Public only because it is the type argument of the public {@link CudaEventBackend} (an
+ * {@code EventBackend<CudaEventState>}): an opaque handle with no public constructor or method, so clients of the
+ * module can name it but never touch it.
  */
-final class CudaEventState {
+public final class CudaEventState {
     private static final Logger LOG = LoggerFactory.getLogger(CudaEventState.class);
     private static final AtomicLong SEQ = new AtomicLong();
     /** Callback watchers: one virtual thread per event generation that has callbacks, only while it waits. */

@@ -254,7 +254,7 @@ final class HostEvent {
                 }
             }
         }
-        @SuppressWarnings("unchecked") Consumer<? super Event>[] actions = new Consumer[count];
+        @SuppressWarnings("unchecked") Consumer<? super Event>[] actions = (Consumer<? super Event>[]) new Consumer<?>[count];
         int i = count;
         for (Node n = top; n != null; n = n.next) {
             if (n.action != null) {

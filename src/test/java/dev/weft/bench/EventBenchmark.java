@@ -174,8 +174,8 @@ public class EventBenchmark {
     @Benchmark
     @OperationsPerInvocation(2 * ROUNDS)
     public long cfJoinPingPong() throws InterruptedException {
-        @SuppressWarnings("unchecked") CompletableFuture<Object>[] ping = new CompletableFuture[ROUNDS];
-        @SuppressWarnings("unchecked") CompletableFuture<Object>[] pong = new CompletableFuture[ROUNDS];
+        @SuppressWarnings("unchecked") CompletableFuture<Object>[] ping = (CompletableFuture<Object>[]) new CompletableFuture<?>[ROUNDS];
+        @SuppressWarnings("unchecked") CompletableFuture<Object>[] pong = (CompletableFuture<Object>[]) new CompletableFuture<?>[ROUNDS];
         for (int i = 0; i < ROUNDS; i++) {
             ping[i] = new CompletableFuture<>();
             pong[i] = new CompletableFuture<>();

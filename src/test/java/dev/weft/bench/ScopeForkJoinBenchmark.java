@@ -84,7 +84,7 @@ public class ScopeForkJoinBenchmark {
     public long virtualThreadPerTaskExecutor() throws Exception {
         long sum = 0;
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            @SuppressWarnings("unchecked") Future<Integer>[] futures = new Future[TASKS];
+            @SuppressWarnings("unchecked") Future<Integer>[] futures = (Future<Integer>[]) new Future<?>[TASKS];
             for (int i = 0; i < TASKS; i++) {
                 futures[i] = executor.submit(TRIVIAL);
             }
@@ -97,7 +97,7 @@ public class ScopeForkJoinBenchmark {
 
     @Benchmark
     public long fixedPlatformPool() throws Exception {
-        @SuppressWarnings("unchecked") Future<Integer>[] futures = new Future[TASKS];
+        @SuppressWarnings("unchecked") Future<Integer>[] futures = (Future<Integer>[]) new Future<?>[TASKS];
         for (int i = 0; i < TASKS; i++) {
             futures[i] = platformPool.submit(TRIVIAL);
         }

@@ -28,6 +28,10 @@ public class EventLincheckTest {
     private final AtomicInteger registered = new AtomicInteger();
     private final AtomicIntegerArray runs = new AtomicIntegerArray(MAX_CALLBACKS);
 
+    /** Lincheck creates one instance per scenario reflectively: public class, public constructor. */
+    public EventLincheckTest() {
+    }
+
     @BeforeAll
     static void quietWarnings() {
         // "setFinished called on a finished event" is expected here thousands of times; logging it would make the

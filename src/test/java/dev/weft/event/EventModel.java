@@ -13,6 +13,10 @@ public final class EventModel {
     int pending;
     int fired;
 
+    /** Lincheck instantiates the model reflectively, so it needs a public constructor. */
+    public EventModel() {
+    }
+
     public void record() {
         if (status == EventStatus.SCHEDULED) {
             throw new IllegalStateException("record called twice");

@@ -178,6 +178,7 @@ class ScopeTest {
     }
 
     @Test
+    @SuppressWarnings("try") // close() inside the try on purpose: the task's state is checked after it
     void cancelFromAnotherThreadEndsJoin() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         try (var scope = Scope.open(ScopeOptions.named("c"))) {
