@@ -164,6 +164,13 @@ public final class Scope<T, R> implements AutoCloseable {
         } else {
             ROOTS.add(this);
         }
+        // Opened inside a scope already cancelled (its timeout may pass before this line): cancelled from the start.
+        // Registered first, then checked, while cancellation sets its flag first, then visits the nested scopes:
+        // with both sides volatile, at least one of them sees the other.
+        Scope<?, ?> around = enclosing != null ? enclosing : parentTask != null ? parentTask.scope : null;
+        if (around != null && around.isCancelled()) {
+            cancel(around.cancelledBecause());
+        }
         // Scheduled last: the timer may run at once (a deadline in the past) and needs the scope complete.
         this.timer = timeout == null ? null : ForkJoinPool.commonPool().schedule(this::onTimeout,
                 TimeUnit.NANOSECONDS.convert(timeout), TimeUnit.NANOSECONDS);
@@ -439,8 +446,7 @@ public final class Scope<T, R> implements AutoCloseable {
      * it, by the same owner or by its tasks, naming this scope as the reason.
      */
     private void propagateCancel() {
-        String because = "enclosing scope '" + describe() + "' " + (timedOut() ? "" : "was cancelled: ")
-                + cancelReason();
+        String because = cancelledBecause();
         for (TaskImpl<?> t : live.running()) {
             t.interrupt();
             for (Scope<?, ?> child : t.children()) {
@@ -450,6 +456,13 @@ public final class Scope<T, R> implements AutoCloseable {
         for (Scope<?, ?> inner : nested) {
             inner.cancel(because);
         }
+    }
+
+    /** The reason given to the scopes nested in this cancelled one. */
+    private String cancelledBecause() {
+        String why = cancelReason();
+        return "enclosing scope '" + describe() + "' " + (timedOut() ? "" : "was cancelled")
+                + (why == null ? "" : timedOut() ? why : ": " + why);
     }
 
     private boolean timedOut() {
