@@ -68,8 +68,10 @@ final class ContextRun {
     ContextResult run() throws InterruptedException {
         try (Scope<Object, Void> scope = Scope.open(ScopeOptions.named(Orchestrator.taskName(name)).withMetrics(shared.contextMetrics))) {
             try {
-                List<Input> first = new ArrayList<>(flow.seed());
-                first.addAll(given);
+                // the context's own inputs, then the seed: DFFML's seed_inputs appends the seed to the given inputs,
+                // and the order shows in get_multi's lists, get_single's pick (the last) and the order of runs
+                List<Input> first = new ArrayList<>(given);
+                first.addAll(flow.seed());
                 List<Input> admitted = admit(scope, first);
                 for (Operation op : flow.ofStage(Stage.PROCESSING)) {
                     if (op.inputs().isEmpty() && !op.validator() && conditionsHold(op)) {

@@ -31,8 +31,9 @@ import dev.weft.event.EventSource;
  * <h2>Execution</h2>
  * Each context runs as a task of one scope (at most {@link Options#maxContexts()} at a time), and each operation
  * run as a task of its context's scope, so everything a run starts has ended when it returns. Contexts are
- * isolated: inputs of different contexts are never combined; the data flow's seed is added to every context. In a
- * context:
+ * isolated: inputs of different contexts are never combined; the data flow's seed is added to every context, after
+ * the context's own inputs (as DFFML's {@code seed_inputs} appends it, which shows in the order of
+ * {@code get_multi}'s lists and in {@code get_single}'s pick, the last). In a context:
  * <ol>
  *   <li>operations with no inputs (auto-start) run once, if their conditions hold;</li>
  *   <li>each new set of inputs wakes the PROCESSING operations listening to their origins; for each, the parameter
@@ -174,7 +175,7 @@ public final class Orchestrator {
     /**
      * Runs {@code flow} once per context and returns the results in completion order.
      *
-     * @param inputsByContext context name to the inputs it starts with (besides the seed), in the order given
+     * @param inputsByContext context name to the inputs it starts with, in the order given, before the seed
      * @throws OperationException in strict mode, after the other contexts ended; see the class description
      * @throws FlowException      if the flow cannot run
      */

@@ -125,6 +125,18 @@ class OrchestratorTest {
         assertThat(ran).isEqualTo(expected);
     }
 
+    /** DFFML's seed_inputs appends the flow's seed to the inputs a context is given, so they come first. */
+    @Test
+    void aContextsOwnInputsComeBeforeTheSeed() {
+        Definition<Integer> a = Definition.of("A", "int");
+        DataFlow flow = DataFlow.builder()
+                .operation(Outputs.getMulti(), Outputs.GET_MULTI)
+                .seed(Input.of(1, a), Input.of(List.of("A"), Outputs.GET_MULTI_SPEC))
+                .build();
+        var r = ORCHESTRATOR.run(flow, Map.of("c", List.of(Input.of(5, a))));
+        assertThat(r.get(0).results()).isEqualTo(Map.of("A", List.of(5, 1)));
+    }
+
     @Test
     void equalValuesInDistinctInputsBothRun() {
         Definition<Integer> n = Definition.of("n", "int"), doubled = Definition.of("doubled", "int");
