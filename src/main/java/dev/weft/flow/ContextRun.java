@@ -251,9 +251,7 @@ final class ContextRun {
             for (Input i : toLock) {
                 locks.add(shared.lockOf(i));
             }
-            try (var held = LockSet.of(locks).acquire(shared.options.lockTimeout())) {
-                returned = timed(set, impl);
-            }
+            returned = LockSet.of(locks).call(shared.options.lockTimeout(), () -> timed(set, impl));
         }
         return outputsOf(set, returned);
     }

@@ -375,17 +375,18 @@ class OrchestratorTest {
     void aChainOfHundredThousandOperationsRuns() {
         // DFFML's recursive ancestry fails at about 490 operations; Weft's lineage is iterative and cached
         int n = 100_000;
-        @SuppressWarnings("unchecked") Definition<Object>[] d = new Definition[n + 1];
+        List<Definition<Integer>> d = new ArrayList<>(n + 1); // a list: a generic array can only be made raw
         for (int i = 0; i <= n; i++) {
-            d[i] = Definition.of("d" + i, "int");
+            d.add(Definition.of("d" + i, "int"));
         }
         DataFlow.Builder b = DataFlow.builder();
         OperationImplementation inc = (ctx, p) -> Map.of("out", (Integer) p.get("in") + 1);
         for (int i = 0; i < n; i++) {
-            b.operation(Operation.builder("step" + i).input("in", d[i]).output("out", d[i + 1]).build(), inc);
+            b.operation(Operation.builder("step" + i).input("in", d.get(i)).output("out", d.get(i + 1)).build(),
+                    inc);
         }
         b.operation(Outputs.getSingle(), Outputs.GET_SINGLE).seed(Input.of(List.of("d" + n), Outputs.GET_SINGLE_SPEC));
-        var r = ORCHESTRATOR.run(b.build(), Map.of("chain", List.of(Input.of(0, d[0]))));
+        var r = ORCHESTRATOR.run(b.build(), Map.of("chain", List.of(Input.of(0, d.get(0)))));
         assertThat(r.get(0).results()).isEqualTo(Map.of("d" + n, n));
     }
 
