@@ -10,11 +10,15 @@ import dev.weft.flow.ContextResult;
 import dev.weft.flow.DataFlow;
 import dev.weft.flow.DataFlows;
 import dev.weft.flow.Definition;
+import dev.weft.flow.DefinitionNotInContextException;
 import dev.weft.flow.FlowException;
 import dev.weft.flow.Input;
+import dev.weft.flow.InputFlow;
+import dev.weft.flow.Operation;
 import dev.weft.flow.OperationException;
 import dev.weft.flow.OperationRegistry;
 import dev.weft.flow.Orchestrator;
+import dev.weft.flow.Origin;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.NoSuchFileException;
@@ -50,7 +54,10 @@ import java.util.Map;
  *   <li>{@code operations} lists the registered operation names.</li>
  * </ul>
  *
- * Exit status: 0 on success, 1 when the flow cannot be loaded or fails, 2 for a usage error. Not thread safe: one
+ * Exit status: 0 on success, 1 when the flow cannot be loaded or fails, 2 for a usage error; a failure is one line
+ * on standard error. When an output operation finds no input of a definition it was asked for (DFFML's
+ * {@code DefinitionNotInContext}), the line says which definition, in which context, which operations produce it,
+ * and what the flow starts from: the usual cause is that no input reached those operations. Not thread safe: one
  * command at a time per instance.
  */
 public final class FlowCli {
@@ -205,11 +212,90 @@ public final class FlowCli {
             inputs.put("default", List.of()); // the seed alone, as DFFML runs a flow given no inputs
         }
         Map<String, Object> results = new LinkedHashMap<>();
-        for (ContextResult r : Orchestrator.withDefaults().run(flow, inputs)) {
-            results.put(r.context(), r.results());
+        try {
+            for (ContextResult r : Orchestrator.withDefaults().run(flow, inputs)) {
+                results.put(r.context(), r.results());
+            }
+        } catch (OperationException e) {
+            if (e.getCause() instanceof DefinitionNotInContextException missing) {
+                throw new FlowException(nothingToOutput(flow, missing), e);
+            }
+            throw e;
         }
         out.println(json(results));
         return 0;
+    }
+
+    /**
+     * Why an output operation found nothing, in the flow's terms: which definition, which context, the operations
+     * that produce it (the likely cause: no input reached them, or their conditions did not hold), and the
+     * definitions the flow starts from upstream of them, which {@code --input} gives.
+     */
+    static String nothingToOutput(DataFlow flow, DefinitionNotInContextException missing) {
+        String wanted = missing.definition();
+        StringBuilder b = new StringBuilder(missing.instance() + " found no '" + wanted + "' in context '"
+                + missing.context() + "': ");
+        List<String> producers = new ArrayList<>();
+        boolean conditional = false;
+        for (Operation op : flow.operations().values()) {
+            if (op.outputs().values().stream().anyMatch(d -> d.name().equals(wanted))) {
+                producers.add(op.instance());
+                conditional |= !op.conditions().isEmpty();
+            }
+        }
+        if (producers.isEmpty()) {
+            return b.append("no operation of this flow produces it, and no input gave it (--input VALUE=")
+                    .append(wanted).append(")").toString();
+        }
+        boolean one = producers.size() == 1;
+        b.append("no input reached ").append(String.join(" or ", producers))
+                .append(one ? ", which produces it" : ", which produce it");
+        if (conditional) {
+            b.append(one ? ", or its conditions did not hold" : ", or their conditions did not hold");
+        }
+        List<String> starts = startingDefinitions(flow, producers);
+        if (!starts.isEmpty()) {
+            List<String> options = new ArrayList<>();
+            starts.forEach(d -> options.add("--input VALUE=" + d));
+            b.append("; this flow starts from ").append(String.join(", ", starts))
+                    .append(" (").append(String.join(", ", options)).append(")");
+        }
+        return b.toString();
+    }
+
+    /**
+     * The definitions that the operations upstream of {@code instances} (and they) take from a named origin such as
+     * {@code "seed"}, without a default and not in the flow's seed: what a run has to be given to reach them.
+     * Conditions are left out: which condition a named source belongs to is not always known.
+     */
+    private static List<String> startingDefinitions(DataFlow flow, List<String> instances) {
+        java.util.Set<String> seeded = new java.util.HashSet<>();
+        flow.seed().forEach(i -> seeded.add(i.definition().name()));
+        java.util.Set<String> starts = new java.util.LinkedHashSet<>();
+        java.util.Set<String> visited = new java.util.HashSet<>();
+        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(instances);
+        while (!todo.isEmpty()) {
+            String instance = todo.poll();
+            Operation op = flow.operations().get(instance);
+            InputFlow f = flow.flow().get(instance);
+            if (!visited.add(instance) || op == null || f == null) {
+                continue;
+            }
+            f.inputs().forEach((param, sources) -> {
+                Definition<?> d = op.inputs().get(param);
+                for (InputFlow.Source source : sources) {
+                    if (source.origin() instanceof Origin.Output o) {
+                        todo.add(o.instance());
+                    } else if (source instanceof InputFlow.Source.AlternateDefinitions a) {
+                        starts.addAll(a.definitions());
+                    } else if (d != null && !d.hasDefault()) {
+                        starts.add(d.name());
+                    }
+                }
+            });
+        }
+        starts.removeAll(seeded);
+        return List.copyOf(starts);
     }
 
     private int diagram(List<String> args) throws IOException {

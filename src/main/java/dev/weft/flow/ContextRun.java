@@ -68,8 +68,10 @@ final class ContextRun {
     ContextResult run() throws InterruptedException {
         try (Scope<Object, Void> scope = Scope.open(ScopeOptions.named(Orchestrator.taskName(name)).withMetrics(shared.contextMetrics))) {
             try {
-                List<Input> first = new ArrayList<>(flow.seed());
-                first.addAll(given);
+                // the context's own inputs, then the seed: DFFML's seed_inputs appends the seed to the given inputs,
+                // and the order shows in get_multi's lists, get_single's pick (the last) and the order of runs
+                List<Input> first = new ArrayList<>(given);
+                first.addAll(flow.seed());
                 List<Input> admitted = admit(scope, first);
                 for (Operation op : flow.ofStage(Stage.PROCESSING)) {
                     if (op.inputs().isEmpty() && !op.validator() && conditionsHold(op)) {
@@ -249,9 +251,7 @@ final class ContextRun {
             for (Input i : toLock) {
                 locks.add(shared.lockOf(i));
             }
-            try (var held = LockSet.of(locks).acquire(shared.options.lockTimeout())) {
-                returned = timed(set, impl);
-            }
+            returned = LockSet.of(locks).call(shared.options.lockTimeout(), () -> timed(set, impl));
         }
         return outputsOf(set, returned);
     }
@@ -403,22 +403,7 @@ final class ContextRun {
         InputFlow f = flow.flow().get(op.instance());
         List<InputFlow.Source> sources = f == null ? List.of() : f.conditions();
         if (shared.options.dffmlCompatibleConditions()) {
-            for (InputFlow.Source source : sources) {
-                List<Input> from = byOrigin.getOrDefault(source.origin(), List.of());
-                if (from.isEmpty()) {
-                    return false; // DFFML bails out at the first condition origin with no inputs
-                }
-                Input last = null;
-                for (Input i : from) {
-                    if (op.conditions().contains(i.definition())) {
-                        last = i;
-                    }
-                }
-                if (last != null && Boolean.TRUE.equals(last.value())) {
-                    return true;
-                }
-            }
-            return false;
+            return dffmlConditionsHold(op, sources);
         }
         for (Definition<?> condition : op.conditions()) {
             // the last input of the condition's definition that one of the condition sources matches decides
@@ -438,6 +423,57 @@ final class ContextRun {
             }
         }
         return true;
+    }
+
+    /**
+     * DFFML's {@code _check_conditions}: the condition sources in order; the first whose origin has no input yet ends
+     * the check, false; otherwise the last input of that origin which is of the source's own condition decides, and
+     * the first source so decided true makes the whole check true.
+     */
+    private boolean dffmlConditionsHold(Operation op, List<InputFlow.Source> sources) {
+        for (int k = 0; k < sources.size(); k++) {
+            InputFlow.Source source = sources.get(k);
+            List<Input> from = byOrigin.getOrDefault(source.origin(), List.of());
+            if (from.isEmpty()) {
+                return false;
+            }
+            boolean foundAndTrue = false;
+            for (Input i : from) {
+                if (isDffmlCondition(op, k, source, i)) {
+                    foundAndTrue = Boolean.TRUE.equals(i.value());
+                }
+            }
+            if (foundAndTrue) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether DFFML counts {@code input} for condition source {@code k} of {@code op}. It compares definitions by
+     * name: with an alternate-definitions source, against that list; with an output source, against the producer's
+     * output definition; with a named origin ({@code "seed"}), against the k-th condition of the operation, so that
+     * each seed condition is read from its own definition, not from whichever condition input came last.
+     */
+    private boolean isDffmlCondition(Operation op, int k, InputFlow.Source source, Input input) {
+        if (source instanceof InputFlow.Source.AlternateDefinitions a) {
+            return a.definitions().contains(input.definition().name());
+        }
+        Definition<?> wanted;
+        if (source.origin() instanceof Origin.Output(String instance, String key)) {
+            wanted = flow.operations().get(instance).outputs().get(key);
+        } else if (k < op.conditions().size()) {
+            wanted = op.conditions().get(k);
+        } else {
+            // more sources than conditions: DFFML fails here (IndexError); Weft's automatic flow gets here when a
+            // condition has several producers, which shifts the later seed conditions, so any condition matches
+            return op.conditions().stream().anyMatch(c -> c.name().equals(input.definition().name()));
+        }
+        if (source instanceof InputFlow.Source.Lineage) {
+            return source.matches(input, wanted); // DFFML has no lineage conditions: Weft's own rule
+        }
+        return wanted.name().equals(input.definition().name());
     }
 
     /** Runs every operation of {@code stage} over its novel parameter sets, in order, on this thread. */

@@ -28,7 +28,8 @@ import java.util.stream.StreamSupport;
  *
  * <ul>
  *   <li>{@link #results()} / {@link #iterator()}: each context's result as it finishes; blocks for the next; ends
- *       when the run ends, then throws the run's failure if it failed (strict mode). One consumer only.</li>
+ *       when the run ends, then throws the run's failure if it failed (strict mode, or cancelled). Every context
+ *       whose event succeeded is in it, cancelled or not. One consumer only.</li>
  *   <li>{@link #future()}: completes with every result (completion order), or exceptionally with the failure.</li>
  *   <li>{@link #event()}: a read-only event that SUCCEEDS when the run ends without failure and FAILS otherwise;
  *       {@link #contextEvent(String)}: the same for one context. Events of any device can wait on them.</li>
@@ -165,7 +166,11 @@ public final class FlowRun implements AutoCloseable, Iterable<ContextResult> {
         return shared.stats();
     }
 
-    /** Cancels the run: running operations are interrupted, and it ends failed unless it had finished. */
+    /**
+     * Cancels the run: running operations are interrupted, and it ends failed unless it had finished. Nothing that
+     * finished is lost: every context whose {@linkplain #contextEvent(String) event} succeeded, before or during the
+     * cancellation, comes out of {@link #results()} before the run's failure.
+     */
     public void cancel() {
         runner.interrupt();
     }

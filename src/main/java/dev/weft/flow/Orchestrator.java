@@ -31,8 +31,9 @@ import dev.weft.event.EventSource;
  * <h2>Execution</h2>
  * Each context runs as a task of one scope (at most {@link Options#maxContexts()} at a time), and each operation
  * run as a task of its context's scope, so everything a run starts has ended when it returns. Contexts are
- * isolated: inputs of different contexts are never combined; the data flow's seed is added to every context. In a
- * context:
+ * isolated: inputs of different contexts are never combined; the data flow's seed is added to every context, after
+ * the context's own inputs (as DFFML's {@code seed_inputs} appends it, which shows in the order of
+ * {@code get_multi}'s lists and in {@code get_single}'s pick, the last). In a context:
  * <ol>
  *   <li>operations with no inputs (auto-start) run once, if their conditions hold;</li>
  *   <li>each new set of inputs wakes the PROCESSING operations listening to their origins; for each, the parameter
@@ -174,7 +175,7 @@ public final class Orchestrator {
     /**
      * Runs {@code flow} once per context and returns the results in completion order.
      *
-     * @param inputsByContext context name to the inputs it starts with (besides the seed), in the order given
+     * @param inputsByContext context name to the inputs it starts with, in the order given, before the seed
      * @throws OperationException in strict mode, after the other contexts ended; see the class description
      * @throws FlowException      if the flow cannot run
      */
@@ -186,10 +187,12 @@ public final class Orchestrator {
 
     /**
      * Runs {@code flow} once per context, handing each context's result to {@code onResult} on the calling thread as
-     * soon as that context finishes (completion order). Returns when every context has ended.
+     * soon as that context finishes (completion order). Returns when every context has ended. If the calling thread
+     * is interrupted, the run is cancelled, and the contexts that had finished by then are still handed to
+     * {@code onResult} before it throws.
      *
      * @throws OperationException in strict mode, after the other contexts ended (or were cancelled)
-     * @throws FlowException      if the flow cannot run
+     * @throws FlowException      if the flow cannot run, or the calling thread was interrupted
      */
     public void run(DataFlow flow, Map<String, List<Input>> inputsByContext, Consumer<ContextResult> onResult) {
         Objects.requireNonNull(flow, "flow");
@@ -250,8 +253,10 @@ public final class Orchestrator {
                     slots.acquire();
                     try {
                         ContextResult result = new ContextRun(shared, name, inputs).run();
-                        event.succeed();
+                        // queued before the event succeeds: whoever sees SUCCESS can count on the result being
+                        // handed over, by the loop below or, if the run is cancelled, by deliverFinished
                         finished.add(result);
+                        event.succeed();
                     } finally {
                         slots.release();
                     }
@@ -280,10 +285,16 @@ public final class Orchestrator {
             } catch (java.util.concurrent.CancellationException cancelled) {
                 // cancelled because of a failure that is reported below
             }
+            // after cancelAllOnFailure's break, contexts that succeeded before they were cancelled are still queued
+            deliverFinished(finished, onResult);
         } catch (InterruptedException e) {
+            // the scope is closed, so every context task has ended: the results that were still queued when the run
+            // was interrupted are all in `finished` now, and each of their events succeeded, so they must be handed
+            // over (with the interrupt status clear, so that a callback may block) before the run reports it
+            deliverFinished(finished, onResult);
             Thread.currentThread().interrupt();
             for (EventSource event : shared.contextEvents.values()) {
-                event.fail("run interrupted");
+                event.fail("run interrupted"); // only the contexts that had not finished: a finished event stays
             }
             throw new FlowException("interrupted while running " + flow, e);
         }
@@ -293,6 +304,18 @@ public final class Orchestrator {
                 first.addSuppressed(failures.get(i));
             }
             throw first;
+        }
+    }
+
+    /**
+     * Hands {@code onResult} the context results still in {@code finished} once the contexts' scope has ended; the
+     * failures queued with them are left: the run ended for another reason, which it reports.
+     */
+    private static void deliverFinished(LinkedBlockingQueue<Object> finished, Consumer<ContextResult> onResult) {
+        for (Object next = finished.poll(); next != null; next = finished.poll()) {
+            if (next instanceof ContextResult r) {
+                onResult.accept(r);
+            }
         }
     }
 

@@ -185,8 +185,7 @@ public final class Outputs {
     private static List<Input> require(OperationContext ctx, String name) {
         List<Input> found = ctx.inputs(name);
         if (found.isEmpty()) {
-            throw new FlowException(ctx.instanceName() + ": definition '" + name + "' not in context '"
-                    + ctx.contextName() + "' (DFFML's DefinitionNotInContext)");
+            throw new DefinitionNotInContextException(ctx.instanceName(), name, ctx.contextName());
         }
         return found;
     }

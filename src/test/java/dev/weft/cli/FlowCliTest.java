@@ -114,4 +114,24 @@ class FlowCliTest {
         assertThat(err()).startsWith("weft flow: ").contains("parse_line");
         assertThat(out()).isEmpty();
     }
+
+    /**
+     * A flow whose output operation finds nothing to output: one line naming the definition, the context and the
+     * likely cause in the flow's own terms (which operations produce it, what the flow starts from), no Java names.
+     */
+    @Test
+    void aFlowThatProducesNothingToOutputSaysWhatIsMissingAndWhy() {
+        assertThat(run("run", "docs/flows/calc.json")).isEqualTo(1);
+        assertThat(out()).isEmpty();
+        assertThat(err()).isEqualTo("weft flow: get_single found no 'result' in context 'default': no input reached "
+                + "add or mult, which produce it, or their conditions did not hold; this flow starts from "
+                + "calc_string (--input VALUE=calc_string)\n");
+        err.reset();
+        // an input that parses but is neither an addition nor a multiplication: the conditions do not hold
+        assertThat(run("run", "docs/flows/calc.json", "--context", "sub", "--input", "subtract 1 and 2=calc_string"))
+                .isEqualTo(1);
+        assertThat(err().lines()).singleElement().asString()
+                .startsWith("weft flow: get_single found no 'result' in context 'sub': ")
+                .doesNotContain("Exception").doesNotContain("dev.weft");
+    }
 }

@@ -2,6 +2,7 @@ package dev.weft.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -524,5 +525,46 @@ class FlowProperties {
             assertThat(o.thrown.getCause()).isInstanceOf(IllegalStateException.class);
             assertThat(o.inside.get()).as("operations still inside after the run of %s", f).isZero();
         });
+    }
+
+    /**
+     * Cancelling a run loses no context that finished: over 1-200 contexts of the calc flow, cancelled once the first
+     * {@code k} have succeeded (while the others are still finishing), every context whose event is SUCCESS comes out
+     * of {@link FlowRun#results()} exactly once, and no other does.
+     */
+    @Test
+    void cancellingDeliversEveryContextThatSucceeded() {
+        qt().withExamples(200).withShrinkCycles(100)
+                .forAll(integers().between(1, 200), integers().between(0, 200))
+                .checkAssert((n, cancelAfter) -> {
+                    int k = Math.min(n, cancelAfter);
+                    Map<String, List<Input>> contexts = new LinkedHashMap<>();
+                    for (int i = 0; i < n; i++) {
+                        contexts.put("c" + i, List.of(Input.of("add " + i + " and 1", Calc.CALC_STRING)));
+                    }
+                    List<String> delivered = new ArrayList<>();
+                    List<String> succeeded = new ArrayList<>();
+                    FlowRun run = Orchestrator.withDefaults().start(Calc.flow(), contexts);
+                    try (run) { // closing waits for the run to end, so the events below are final
+                        for (int i = 0; i < k; i++) {
+                            assertThat(run.contextEvent("c" + i).await(FINISH_WITHIN)).isTrue();
+                        }
+                        run.cancel();
+                        try {
+                            run.results().forEach(r -> delivered.add(r.context()));
+                        } catch (FlowException cancelled) {
+                            // the run was cancelled before it ended; what it delivered is the point
+                        }
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                    for (String c : contexts.keySet()) {
+                        if (run.contextEvent(c).query() == dev.weft.event.EventStatus.SUCCESS) {
+                            succeeded.add(c);
+                        }
+                    }
+                    assertThat(delivered).as("contexts delivered by a run of %s cancelled after %s succeeded", n, k)
+                            .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(succeeded);
+                });
     }
 }

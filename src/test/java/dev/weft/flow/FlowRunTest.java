@@ -102,6 +102,55 @@ class FlowRunTest {
         assertThat(run.contextEvent("c").isFinished()).isTrue();
     }
 
+    /**
+     * The run's thread is held inside its result callback (the first context's) until every other context has
+     * succeeded, then interrupted, as {@link FlowRun#cancel()} does: the results waiting to be handed over must still
+     * reach the callback. Goes through the package-private run so that the test can see the contexts' events while it
+     * holds the callback; {@code Orchestrator.run(flow, inputs, callback)} is the same code without them.
+     */
+    @Test
+    void anInterruptedRunStillDeliversEveryContextThatSucceeded() throws Exception {
+        Map<String, List<Input>> contexts = new java.util.LinkedHashMap<>();
+        Map<String, dev.weft.event.EventSource> events = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 50; i++) {
+            contexts.put("c" + i, List.of(Input.of("add " + i + " and 1", Calc.CALC_STRING)));
+            events.put("c" + i, new dev.weft.event.EventSource("context c" + i));
+        }
+        Orchestrator orchestrator = Orchestrator.withDefaults();
+        var shared = new Orchestrator.Shared(Calc.flow(), orchestrator.options(), events, null);
+        List<String> delivered = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch inCallback = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread runner = Thread.ofVirtual().start(() -> {
+            try {
+                orchestrator.run(shared, contexts, r -> {
+                    delivered.add(r.context());
+                    if (delivered.size() == 1) {
+                        inCallback.countDown();
+                        try {
+                            new CountDownLatch(1).await(); // until interrupted
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt(); // what cancel() leaves behind in a callback
+                        }
+                    }
+                });
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        assertThat(inCallback.await(20, TimeUnit.SECONDS)).isTrue();
+        List<String> succeeded = new ArrayList<>();
+        for (var e : events.entrySet()) {
+            assertThat(e.getValue().event().await(LONG)).as("context %s ended", e.getKey()).isTrue();
+            assertThat(e.getValue().event().query()).isEqualTo(EventStatus.SUCCESS);
+            succeeded.add(e.getKey());
+        }
+        runner.interrupt();
+        runner.join();
+        assertThat(thrown.get()).isInstanceOf(FlowException.class).hasMessageStartingWith("interrupted while running");
+        assertThat(delivered).as("contexts handed to the callback").containsExactlyInAnyOrderElementsOf(succeeded);
+    }
+
     @Test
     void aSubflowRunsAsAnOperation() {
         Operation calc = Operation.builder("calc").input("line", Calc.CALC_STRING).output("result", Calc.RESULT).build();

@@ -82,6 +82,61 @@ class OrchestratorTest {
                 .get(0).results()).isEqualTo(Map.of("out", List.of("ran")));
     }
 
+    /**
+     * DFFML's {@code _check_conditions}: the i-th condition source is matched only against inputs of the i-th
+     * condition, and the first source whose (last) matching input is true lets the operation run. So with two seed
+     * conditions any true one is enough, whichever its position, in the explicit flow {@code [seed, seed]} and in the
+     * automatic one (which keeps both: see {@link DataFlow}). Weft's own check wants both.
+     */
+    @Test
+    void dffmlCompatibleConditionsMatchEachSourceWithItsOwnCondition() {
+        Definition<Boolean> c1 = Definition.of("cond1", "bool"), c2 = Definition.of("cond2", "bool");
+        Definition<String> x = Definition.of("x", "str");
+        AtomicInteger runs = new AtomicInteger();
+        Operation guarded = Operation.builder("guarded").input("x", x).condition(c1).condition(c2).build();
+        DataFlow auto = DataFlow.builder().operation(guarded, (ctx, in) -> {
+            runs.incrementAndGet();
+            return null;
+        }).build();
+        DataFlow explicit = DataFlow.builder().operation(guarded, (ctx, in) -> {
+            runs.incrementAndGet();
+            return null;
+        }).flow("guarded", new InputFlow(Map.of("x", List.of(InputFlow.Source.seed())),
+                List.of(InputFlow.Source.seed(), InputFlow.Source.seed()))).build();
+        assertThat(auto.flow().get("guarded").conditions())
+                .containsExactly(InputFlow.Source.seed(), InputFlow.Source.seed());
+        var dffml = Orchestrator.of(Orchestrator.Options.defaults().withDffmlCompatibleConditions(true));
+        Map<String, Boolean> ran = new java.util.TreeMap<>();
+        Map<String, Boolean> expected = new java.util.TreeMap<>();
+        for (boolean v1 : new boolean[] {true, false}) {
+            for (boolean v2 : new boolean[] {true, false}) {
+                for (var flow : Map.of("auto", auto, "explicit", explicit).entrySet()) {
+                    for (var orchestrator : Map.of("dffml", dffml, "weft", ORCHESTRATOR).entrySet()) {
+                        String key = orchestrator.getKey() + " " + flow.getKey() + " (" + v1 + ", " + v2 + ")";
+                        runs.set(0);
+                        orchestrator.getValue().run(flow.getValue(), Map.of("c",
+                                List.of(Input.of("x", x), Input.of(v1, c1), Input.of(v2, c2))));
+                        ran.put(key, runs.get() == 1);
+                        expected.put(key, orchestrator.getKey().equals("dffml") ? v1 || v2 : v1 && v2);
+                    }
+                }
+            }
+        }
+        assertThat(ran).isEqualTo(expected);
+    }
+
+    /** DFFML's seed_inputs appends the flow's seed to the inputs a context is given, so they come first. */
+    @Test
+    void aContextsOwnInputsComeBeforeTheSeed() {
+        Definition<Integer> a = Definition.of("A", "int");
+        DataFlow flow = DataFlow.builder()
+                .operation(Outputs.getMulti(), Outputs.GET_MULTI)
+                .seed(Input.of(1, a), Input.of(List.of("A"), Outputs.GET_MULTI_SPEC))
+                .build();
+        var r = ORCHESTRATOR.run(flow, Map.of("c", List.of(Input.of(5, a))));
+        assertThat(r.get(0).results()).isEqualTo(Map.of("A", List.of(5, 1)));
+    }
+
     @Test
     void equalValuesInDistinctInputsBothRun() {
         Definition<Integer> n = Definition.of("n", "int"), doubled = Definition.of("doubled", "int");
@@ -320,17 +375,18 @@ class OrchestratorTest {
     void aChainOfHundredThousandOperationsRuns() {
         // DFFML's recursive ancestry fails at about 490 operations; Weft's lineage is iterative and cached
         int n = 100_000;
-        @SuppressWarnings("unchecked") Definition<Object>[] d = new Definition[n + 1];
+        List<Definition<Integer>> d = new ArrayList<>(n + 1); // a list: a generic array can only be made raw
         for (int i = 0; i <= n; i++) {
-            d[i] = Definition.of("d" + i, "int");
+            d.add(Definition.of("d" + i, "int"));
         }
         DataFlow.Builder b = DataFlow.builder();
         OperationImplementation inc = (ctx, p) -> Map.of("out", (Integer) p.get("in") + 1);
         for (int i = 0; i < n; i++) {
-            b.operation(Operation.builder("step" + i).input("in", d[i]).output("out", d[i + 1]).build(), inc);
+            b.operation(Operation.builder("step" + i).input("in", d.get(i)).output("out", d.get(i + 1)).build(),
+                    inc);
         }
         b.operation(Outputs.getSingle(), Outputs.GET_SINGLE).seed(Input.of(List.of("d" + n), Outputs.GET_SINGLE_SPEC));
-        var r = ORCHESTRATOR.run(b.build(), Map.of("chain", List.of(Input.of(0, d[0]))));
+        var r = ORCHESTRATOR.run(b.build(), Map.of("chain", List.of(Input.of(0, d.get(0)))));
         assertThat(r.get(0).results()).isEqualTo(Map.of("d" + n, n));
     }
 
