@@ -436,8 +436,8 @@ class CudaEventBackendTest {
                 throw new AssertionError(ex);
             }
         }, r -> Thread.ofVirtual().start(r));
-        Quiet.gracePeriod(Duration.ofMillis(30));
-        assertThat(sync).isNotDone();                                // waits for the stream's host function
+        fake.awaitQueued(a, 1);                                      // synchronize() launched its host function
+        assertThat(sync).isNotDone();                                // and waits for it to run
         fake.drainNow(a);
         sync.get(10, TimeUnit.SECONDS);
         s.close();

@@ -111,6 +111,7 @@ final class FakeCudaRuntime implements CudaRuntime {
         int outcome = failStream.getOrDefault(stream, SUCCESS);
         synchronized (this) {
             queue(stream).add(() -> eventCode.put(event, outcome));
+            notifyAll();
         }
     }
 
@@ -152,6 +153,7 @@ final class FakeCudaRuntime implements CudaRuntime {
         long id = HostFunctions.register(hostFunction); // the same table the real upcall stub uses
         synchronized (this) {
             queue(stream).add(() -> HostFunctions.run(id));
+            notifyAll();
         }
     }
 
@@ -178,6 +180,13 @@ final class FakeCudaRuntime implements CudaRuntime {
 
     synchronized int queued(long stream) {
         return queue(stream).size();
+    }
+
+    /** Blocks (a test's platform thread) until at least {@code n} operations are queued on {@code stream}. */
+    synchronized void awaitQueued(long stream, int n) throws InterruptedException {
+        while (queue(stream).size() < n) {
+            wait();
+        }
     }
 
     @Override
