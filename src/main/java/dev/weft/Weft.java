@@ -70,7 +70,7 @@ public final class Weft {
      * }
      */
     public static dev.weft.metrics.Metrics metrics() {
-        return dev.weft.metrics.Metrics.current(Scope.currentMetrics());
+        return dev.weft.metrics.Metrics.current();
     }
 
     /**

@@ -66,7 +66,7 @@ final class ContextRun {
     }
 
     ContextResult run() throws InterruptedException {
-        try (Scope<Object, Void> scope = Scope.open(ScopeOptions.named(Orchestrator.taskName(name)).withMetrics(shared.contextMetrics))) {
+        try (Scope<Object, Void> scope = Scope.open(ScopeOptions.named(Orchestrator.taskName(name)).withObserver(shared.contextMetrics))) {
             try {
                 // the context's own inputs, then the seed: DFFML's seed_inputs appends the seed to the given inputs,
                 // and the order shows in get_multi's lists, get_single's pick (the last) and the order of runs

@@ -245,7 +245,7 @@ public final class Orchestrator {
         LinkedBlockingQueue<Object> finished = new LinkedBlockingQueue<>();
         Semaphore slots = new Semaphore(Math.min(options.maxContexts(), contexts.size()));
         List<RuntimeException> failures = new ArrayList<>();
-        try (Scope<Object, Void> scope = Scope.open(ScopeOptions.named("flow").withMetrics(options.metrics()))) {
+        try (Scope<Object, Void> scope = Scope.open(ScopeOptions.named("flow").withObserver(options.metrics()))) {
             contexts.forEach((name, inputs) -> scope.fork(taskName(name), () -> {
                 // every context reports exactly once, whatever happens, so the loop below never waits in vain
                 EventSource event = shared.contextEvents.get(name);
@@ -356,7 +356,7 @@ public final class Orchestrator {
         Shared(DataFlow flow, Options options, Map<String, EventSource> contextEvents, Consumer<OperationRun> onRun) {
             this.flow = flow;
             this.options = options;
-            Metrics m = options.metrics() != null ? options.metrics() : Scope.currentMetrics();
+            Metrics m = options.metrics() != null ? options.metrics() : Metrics.ofCurrentScope();
             this.metrics = m == null || !m.isEnabled() ? null : m;
             this.contextMetrics = metrics == null ? null : metrics.withTags("scope", "flow.context");
             this.contextEvents = contextEvents;

@@ -1,9 +1,6 @@
 package dev.weft.lock;
 
-import dev.weft.metrics.Metrics;
 import dev.weft.scope.Scope;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,22 +48,16 @@ public final class LockSet {
     private final OrderedLock[] locks;
     private final boolean outOfOrder;
     private final Duration defaultTimeout;
-    private final Meters meters; // null: records nothing, and the fast path pays one null check
+    private final LockObserver observer;
+    private final LockObserver.Probe probe; // null: watched by nothing, and the fast path pays one null check
 
-    private LockSet(OrderedLock[] locks, boolean outOfOrder, Duration defaultTimeout, Meters meters) {
+    private LockSet(OrderedLock[] locks, boolean outOfOrder, Duration defaultTimeout, LockObserver observer,
+                    LockObserver.Probe probe) {
         this.locks = locks;
         this.outOfOrder = outOfOrder;
         this.defaultTimeout = defaultTimeout;
-        this.meters = meters;
-    }
-
-    /** The lock meters of one LockSet, looked up once. */
-    private record Meters(Metrics metrics, Timer acquired, Timer timedOut, Timer interrupted, Counter timeouts) {
-        static Meters of(Metrics m) {
-            return new Meters(m, m.timer("weft.lock.wait", "outcome", "acquired"),
-                    m.timer("weft.lock.wait", "outcome", "timeout"),
-                    m.timer("weft.lock.wait", "outcome", "interrupted"), m.counter("weft.lock.timeouts"));
-        }
+        this.observer = observer;
+        this.probe = probe;
     }
 
     /**
@@ -84,7 +75,7 @@ public final class LockSet {
         for (OrderedLock l : locks) {
             sorted.add(Objects.requireNonNull(l, "lock"));
         }
-        return new LockSet(sorted.toArray(new OrderedLock[0]), false, DEFAULT_TIMEOUT, null);
+        return new LockSet(sorted.toArray(new OrderedLock[0]), false, DEFAULT_TIMEOUT, null, null);
     }
 
     /** A set of the given locks: see {@link #of(OrderedLock...)}. */
@@ -94,7 +85,7 @@ public final class LockSet {
 
     /** This set without the order check: acquisitions rely on their timeout alone to end a would-be deadlock. */
     public LockSet allowingOutOfOrder() {
-        return new LockSet(locks, true, defaultTimeout, meters);
+        return new LockSet(locks, true, defaultTimeout, observer, probe);
     }
 
     /**
@@ -109,23 +100,23 @@ public final class LockSet {
             throw new IllegalArgumentException("default timeout of lock set " + locks() + " must be positive, got "
                     + timeout);
         }
-        return new LockSet(locks, outOfOrder, timeout, meters);
+        return new LockSet(locks, outOfOrder, timeout, observer, probe);
     }
 
     /**
-     * This set recording into {@code metrics}: timer {@code weft.lock.wait} (tag {@code outcome}: {@code acquired},
-     * {@code timeout} or {@code interrupted}) times every acquisition's wait (zero when every lock was free at once),
-     * and counter {@code weft.lock.timeouts} counts timeouts. Add tags to tell lock sets apart
-     * ({@code metrics.withTags("locks", "db")}). {@code null} or {@link Metrics#none()}: records nothing.
+     * This set watched by {@code observer}, which is told of every acquisition's outcome and wait, for example
+     * {@code withObserver(Metrics.of(registry).withTags("locks", "db"))} (timer {@code weft.lock.wait} by outcome,
+     * counter {@code weft.lock.timeouts}). {@code null}, or an observer whose {@link LockObserver#attached()} returns
+     * {@code null} (such as {@code Metrics.none()}): watched by nothing.
      */
-    public LockSet withMetrics(Metrics metrics) {
-        return new LockSet(locks, outOfOrder, defaultTimeout,
-                metrics == null || !metrics.isEnabled() ? null : Meters.of(metrics));
+    public LockSet withObserver(LockObserver observer) {
+        LockObserver.Probe p = observer == null ? null : observer.attached();
+        return new LockSet(locks, outOfOrder, defaultTimeout, p == null ? null : observer, p);
     }
 
-    /** The metrics this set records into; {@code null} when none. */
-    public Metrics metrics() {
-        return meters == null ? null : meters.metrics();
+    /** The observer that watches this set; {@code null} when none. */
+    public LockObserver observer() {
+        return observer;
     }
 
     /** The locks, in acquisition order. */
@@ -196,8 +187,8 @@ public final class LockSet {
         }
         if (taken < n) {
             acquireRest(held, taken, timeout); // the slow path
-        } else if (meters != null) {
-            meters.acquired().record(0, TimeUnit.NANOSECONDS);
+        } else if (probe != null) {
+            probe.acquired(0);
         }
         return held;
     }
@@ -221,19 +212,18 @@ public final class LockSet {
         } catch (Throwable e) {
             held.ownerHolds.remove(held);
             unlockFirst(taken);
-            if (meters != null) {
+            if (probe != null) {
                 long waited = System.nanoTime() - start;
                 if (e instanceof LockTimeoutException) {
-                    meters.timedOut().record(waited, TimeUnit.NANOSECONDS);
-                    meters.timeouts().increment();
+                    probe.timedOut(waited);
                 } else if (e instanceof InterruptedException) {
-                    meters.interrupted().record(waited, TimeUnit.NANOSECONDS);
+                    probe.interrupted(waited);
                 }
             }
             throw e;
         }
-        if (meters != null) {
-            meters.acquired().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        if (probe != null) {
+            probe.acquired(System.nanoTime() - start);
         }
     }
 

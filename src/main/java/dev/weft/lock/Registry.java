@@ -1,5 +1,6 @@
 package dev.weft.lock;
 
+import dev.weft.scope.Scope;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -170,6 +171,25 @@ final class Registry {
     // sweep (amortised O(1) per registration). No ReferenceQueue on purpose: it would be written by the JDK's
     // reference-handler thread at any moment, which confuses model checkers (Lincheck) that snapshot static state.
     private static final ConcurrentHashMap<ThreadKey, Holds> THREADS = new ConcurrentHashMap<>();
+
+    static {
+        // Scope.dump() shows lock waits through this hook (the scope package imports nothing of locks). Registered
+        // when the first LockSet acquisition loads this class: before that no thread can wait on an OrderedLock.
+        Scope.addDumpContributor(Registry::describeWaits);
+    }
+
+    /** For Scope.dump(): what the task or scope owner at {@code path} waits for, held by whom, how long; or null. */
+    private static String describeWaits(String path) {
+        List<Locks.Wait> waits = Locks.waitsOf(path);
+        if (waits.isEmpty()) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder();
+        for (Locks.Wait w : waits) {
+            out.append(out.isEmpty() ? "" : "  ").append(w.describe());
+        }
+        return out.toString();
+    }
     private static final int FIRST_SWEEP = 64;
     private static final AtomicInteger SWEEP_AT = new AtomicInteger(FIRST_SWEEP);
 

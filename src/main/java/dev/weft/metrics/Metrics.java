@@ -9,6 +9,9 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.weft.event.Event;
+import dev.weft.lock.LockObserver;
+import dev.weft.scope.Scope;
+import dev.weft.scope.ScopeObserver;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,9 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * A handle on a Micrometer {@link MeterRegistry} plus common tags: what Weft's scopes, lock sets and data flows
  * record into, and what tasks and operations use to report their own metrics through {@link dev.weft.Weft#metrics()}.
  *
- * <p>Nothing records unless a handle is attached: {@link dev.weft.scope.ScopeOptions#withMetrics(Metrics)},
+ * <p>Nothing records unless a handle is attached: {@link dev.weft.scope.ScopeOptions#withObserver} (a handle is a
+ * {@link ScopeObserver} and a {@link LockObserver}: the core knows observers, never Micrometer),
  * {@link dev.weft.flow.Orchestrator.Options#withMetrics(Metrics)} and
- * {@link dev.weft.lock.LockSet#withMetrics(Metrics)}. There is no global registry: {@link #simple()} makes a new
+ * {@link dev.weft.lock.LockSet#withObserver(LockObserver)}. There is no global registry: {@link #simple()} makes a new
  * {@link SimpleMeterRegistry} on every call, and {@link #none()} is a handle whose meters discard everything.
  *
  * <p>The meters Weft itself records (all times in the registry's base unit, tags besides the handle's own):
@@ -55,7 +59,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Thread safety: immutable and thread safe; meters are Micrometer's, which are thread safe.
  */
-public final class Metrics {
+public final class Metrics implements ScopeObserver, LockObserver {
     /** Bound by data flow runs around each operation, so that {@link #current()} is tagged with the operation. */
     private static final ScopedValue<Metrics> CURRENT = ScopedValue.newInstance();
     private static final Metrics NONE;
@@ -105,14 +109,41 @@ public final class Metrics {
 
     /**
      * The current context's handle: the one a data flow bound around the running operation (tagged
-     * {@code operation}), else {@code fallback} when not null, else {@link #none()}. {@link dev.weft.Weft#metrics()}
-     * passes the current scope's handle as the fallback.
+     * {@code operation}), else {@link #ofCurrentScope()} when the current scope records, else {@link #none()}. Never
+     * null. {@link dev.weft.Weft#metrics()} returns this.
      */
-    public static Metrics current(Metrics fallback) {
+    public static Metrics current() {
         if (CURRENT.isBound()) {
             return CURRENT.get();
         }
-        return fallback != null ? fallback : NONE;
+        Metrics scope = ofCurrentScope();
+        return scope != null ? scope : NONE;
+    }
+
+    /**
+     * The handle of the innermost scope the current thread owns, else of the scope of the task it runs, tagged
+     * {@code scope} with that scope's name; {@code null} when that scope records no metrics, or outside any scope.
+     */
+    public static Metrics ofCurrentScope() {
+        return Scope.currentProbe() instanceof ScopeMeters m ? m.metrics : null;
+    }
+
+    /**
+     * As a {@link ScopeObserver}: the meters of the scope that opened (see the table above), or {@code null} for
+     * {@link #none()} and other disabled handles, so that {@code withObserver(Metrics.none())} turns recording off.
+     */
+    @Override
+    public ScopeObserver.Probe opened(String scopeName) {
+        return enabled ? new ScopeMeters(this, scopeName) : null;
+    }
+
+    /**
+     * As a {@link LockObserver}: the lock set's meters (timer {@code weft.lock.wait} by outcome, counter
+     * {@code weft.lock.timeouts}), or {@code null} for a disabled handle. Add tags to tell sets apart.
+     */
+    @Override
+    public LockObserver.Probe attached() {
+        return enabled ? new LockMeters(this) : null;
     }
 
     /**

@@ -1,7 +1,5 @@
 package dev.weft.scope;
 
-import dev.weft.lock.Locks;
-import dev.weft.metrics.Metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -92,6 +90,8 @@ public final class Scope<T, R> implements AutoCloseable {
     private static final ThreadLocal<Scope<?, ?>> INNERMOST = new ThreadLocal<>();
     /** Live scopes with no parent, for {@link #dump()}: the one piece of global state, and only for observation. */
     private static final Set<Scope<?, ?>> ROOTS = ConcurrentHashMap.newKeySet();
+    /** What else {@link #dump()} shows of a path (lock waits); see {@link #addDumpContributor}. */
+    private static final List<DumpContributor> DUMP_CONTRIBUTORS = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static final AtomicLong IDS = new AtomicLong();
     private static final int OPEN = 0, JOINED = 1, CLOSED = 2;
 
@@ -127,9 +127,12 @@ public final class Scope<T, R> implements AutoCloseable {
     private volatile int phase = OPEN;
     private long forked;
     private int inFlight; // guarded by lock, only when maxConcurrency is bounded
-    /** This scope's meters, or null when it records nothing: then every hot path pays one null check. */
-    final ScopeMeters meters;
-    private int joinOutcome = 2; // for meters: 0 join returned, 1 join threw TaskFailedException, 2 otherwise
+    /** The observer this scope's nested scopes inherit, or null. */
+    private final ScopeObserver observer;
+    /** What watches this scope, or null when nothing does: then every hot path pays one null check. */
+    final ScopeObserver.Probe probe;
+    /** For the probe: SUCCEEDED if join returned, FAILED if it threw TaskFailedException, else CANCELLED. */
+    private Task.State joinOutcome = Task.State.CANCELLED;
 
     private Scope(Policy<T, R> policy, ScopeOptions options) {
         this.options = Objects.requireNonNull(options, "options");
@@ -140,13 +143,10 @@ public final class Scope<T, R> implements AutoCloseable {
         String name = options.name();
         this.path = name == null ? base : base.isEmpty() ? name : base + "/" + name;
         this.timeout = options.effectiveTimeout(Instant.now());
-        Metrics metrics = options.metrics();
-        if (metrics == null) {
-            ScopeMeters inherited = enclosing != null ? enclosing.meters : parentTask != null ? parentTask.scope.meters
-                    : null;
-            metrics = inherited == null ? null : inherited.base;
-        }
-        this.meters = metrics == null || !metrics.isEnabled() ? null : new ScopeMeters(metrics, name);
+        ScopeObserver given = options.observer();
+        this.observer = given != null ? given : enclosing != null ? enclosing.observer
+                : parentTask != null ? parentTask.scope.observer : null;
+        this.probe = observer == null ? null : observer.opened(name);
         event.begin();
         // Weft times out by itself rather than through the JDK's configuration: the timer then names the tasks running
         // at that moment and cancels the scopes nested in this one by the same owner, which the JDK cannot know of.
@@ -251,13 +251,13 @@ public final class Scope<T, R> implements AutoCloseable {
                     + "' must be non-blank and contain no '/', got '" + name + "'");
         }
         TaskImpl<U> t = new TaskImpl<>(this, name, ++forked, task);
-        if (meters != null) {
-            meters.forked();
+        if (probe != null) {
+            probe.forked();
         }
         policy.onFork(t);
         if (!takeSlot() || isCancelled()) {
-            if (t.skip() && meters != null) {
-                meters.ended(Task.State.CANCELLED, 0);
+            if (t.skip() && probe != null) {
+                probe.ended(Task.State.CANCELLED, 0);
             }
             return t;
         }
@@ -310,8 +310,8 @@ public final class Scope<T, R> implements AutoCloseable {
             }
             task.publishEnd(); // completion callbacks run here, never under the scope's lock
         }
-        if (meters != null) {
-            meters.ended(task.state(), task.runNanos());
+        if (probe != null) {
+            probe.ended(task.state(), task.runNanos());
         }
         if (cancel) {
             cancel(failure != null ? "task '" + task.name() + "' failed: " + failure
@@ -378,10 +378,10 @@ public final class Scope<T, R> implements AutoCloseable {
         try {
             result = policy.result(this);
         } catch (TaskFailedException e) {
-            joinOutcome = 1;
+            joinOutcome = Task.State.FAILED;
             throw e;
         }
-        joinOutcome = 0;
+        joinOutcome = Task.State.SUCCEEDED;
         return result;
     }
 
@@ -535,8 +535,8 @@ public final class Scope<T, R> implements AutoCloseable {
             }
             for (TaskImpl<?> t : live.running()) {
                 // forked just as the scope was cancelled, it never ran: mark it cancelled
-                if (t.skip() && meters != null) {
-                    meters.ended(Task.State.CANCELLED, 0);
+                if (t.skip() && probe != null) {
+                    probe.ended(Task.State.CANCELLED, 0);
                 }
             }
             INNERMOST.set(enclosing);
@@ -554,8 +554,8 @@ public final class Scope<T, R> implements AutoCloseable {
                 event.cancelled = isCancelled();
                 event.commit();
             }
-            if (meters != null) {
-                meters.closed(joinOutcome, System.nanoTime() - openedNanos);
+            if (probe != null) {
+                probe.closed(joinOutcome, System.nanoTime() - openedNanos);
             }
         }
     }
@@ -626,14 +626,13 @@ public final class Scope<T, R> implements AutoCloseable {
     }
 
     /**
-     * The metrics of the innermost scope the current thread owns, else of the scope of the task it runs, tagged
-     * {@code scope} with that scope's name; {@code null} when that scope records no metrics or outside any scope.
-     * {@link dev.weft.Weft#metrics()} is the usual way in.
+     * The probe of the innermost scope the current thread owns, else of the scope of the task it runs; {@code null}
+     * when nothing watches that scope, or outside any scope. For observers that give tasks a handle of their own
+     * (as {@code Metrics.current()} does).
      */
-    public static Metrics currentMetrics() {
+    public static ScopeObserver.Probe currentProbe() {
         Scope<?, ?> inner = INNERMOST.get();
-        ScopeMeters m = inner != null ? inner.meters : CURRENT_TASK.isBound() ? CURRENT_TASK.get().scope.meters : null;
-        return m == null ? null : m.metrics;
+        return inner != null ? inner.probe : CURRENT_TASK.isBound() ? CURRENT_TASK.get().scope.probe : null;
     }
 
     /** The name of the task the current thread runs, or {@code null} outside any task. */
@@ -689,11 +688,36 @@ public final class Scope<T, R> implements AutoCloseable {
         }
     }
 
-    /** Appends, for a task or scope owner waiting on an OrderedLock, what it waits for, held by whom, how long. */
+    /** Appends what the contributors say of a task or scope owner (what it waits for, for example). */
     private static void appendLockWaits(StringBuilder out, String path) {
-        for (Locks.Wait w : Locks.waitsOf(path)) {
-            out.append("  ").append(w.describe());
+        for (DumpContributor c : DUMP_CONTRIBUTORS) {
+            String about = c.about(path);
+            if (about != null && !about.isEmpty()) {
+                out.append("  ").append(about);
+            }
         }
+    }
+
+    /**
+     * Adds {@code contributor} to what {@link #dump()} prints: after each task and each scope owner, what it says of
+     * that path. The lock package adds one at its first use, showing the {@code OrderedLock} a task waits for, its
+     * holder and the wait; the core itself imports nothing of it. Like the scope tree, the list of contributors is
+     * process-wide and only read for dumps. Thread safe; adding the same contributor twice shows it twice.
+     *
+     * @throws NullPointerException if {@code contributor} is null
+     */
+    public static void addDumpContributor(DumpContributor contributor) {
+        DUMP_CONTRIBUTORS.add(Objects.requireNonNull(contributor, "contributor"));
+    }
+
+    /** Says something about a task or a scope owner for {@link #dump()}; see {@link #addDumpContributor}. */
+    @FunctionalInterface
+    public interface DumpContributor {
+        /**
+         * What to show after the task or scope owner at {@code path}, or {@code null} or empty for nothing. Called
+         * from the dumping thread while tasks run: must be thread safe, quick and must not block.
+         */
+        String about(String path);
     }
 
     private static String age(long nanos) {

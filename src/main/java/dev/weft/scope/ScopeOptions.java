@@ -1,56 +1,54 @@
 package dev.weft.scope;
 
-import dev.weft.metrics.Metrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
 /**
  * Immutable options for opening a {@link Scope}. Start from {@link #defaults()} or {@link #named(String)} and chain
- * the {@code with…} methods, each of which returns a new instance:
+ * the {@code with…} methods, each of which returns a new instance (there is no public constructor, so an option can be
+ * added without breaking callers):
  *
  * {@snippet :
  * var options = ScopeOptions.named("download").withTimeout(Duration.ofSeconds(5)).withMaxConcurrency(100);
  * }
  *
- * @param name             the scope's name, a segment of {@link dev.weft.Weft#context() context} paths; {@code null}
- *                         for an unnamed scope, which adds no path segment
- * @param timeout          time from opening after which the scope is cancelled; {@code null} for none
- * @param deadline         instant after which the scope is cancelled; {@code null} for none. With both a timeout and a
- *                         deadline, the earlier wins
- * @param maxConcurrency   at most this many tasks run at once; {@code fork} parks the owner (a virtual thread parks
- *                         without holding a carrier) until one ends. {@link Integer#MAX_VALUE} for no limit
- * @param closeGracePeriod how long {@link Scope#close()} waits for cancelled tasks before it logs, by name, which ones
- *                         it is still waiting for (and again each time the period doubles)
- * @param metrics          where the scope and its tasks record their counts, timings and gauges (see
- *                         {@link Metrics} for the meters); {@code null} to inherit the enclosing scope's (or the
- *                         forking task's scope's), and to record nothing when there is none. Meters are tagged
- *                         {@code scope} with the scope's name unless these metrics already carry a {@code scope}
- *                         tag. With no metrics the scope's hot paths pay one null check
+ * <ul>
+ *   <li>{@link #name()}: the scope's name, a segment of {@link dev.weft.Weft#context() context} paths; {@code null}
+ *       for an unnamed scope, which adds no path segment.</li>
+ *   <li>{@link #timeout()}: time from opening after which the scope is cancelled; {@code null} for none.</li>
+ *   <li>{@link #deadline()}: instant after which the scope is cancelled; {@code null} for none. With both a timeout
+ *       and a deadline, the earlier wins.</li>
+ *   <li>{@link #maxConcurrency()}: at most this many tasks run at once; {@code fork} parks the owner (a virtual thread
+ *       parks without holding a carrier) until one ends. {@link Integer#MAX_VALUE} for no limit.</li>
+ *   <li>{@link #closeGracePeriod()}: how long {@link Scope#close()} waits for cancelled tasks before it logs, by name,
+ *       which ones it is still waiting for (and again each time the period doubles).</li>
+ *   <li>{@link #observer()}: a hook that watches the scope and its tasks (metrics, for example:
+ *       {@code withObserver(Metrics.of(registry))}); {@code null} to inherit the enclosing scope's (or the forking
+ *       task's scope's), and to watch nothing when there is none.</li>
+ * </ul>
+ *
+ * <p>Instances are immutable and thread safe; {@code equals} compares every option.
  */
-public record ScopeOptions(String name, Duration timeout, Instant deadline, int maxConcurrency,
-                           Duration closeGracePeriod, Metrics metrics) {
+public final class ScopeOptions {
 
     private static final ScopeOptions DEFAULTS =
             new ScopeOptions(null, null, null, Integer.MAX_VALUE, Duration.ofSeconds(5), null);
 
-    /**
-     * Options without metrics of their own (inherited, or none); kept for callers of the record before metrics.
-     *
-     * @throws IllegalArgumentException as the canonical constructor
-     * @throws NullPointerException     as the canonical constructor
-     */
-    public ScopeOptions(String name, Duration timeout, Instant deadline, int maxConcurrency,
-                        Duration closeGracePeriod) {
-        this(name, timeout, deadline, maxConcurrency, closeGracePeriod, null);
-    }
+    private final String name;
+    private final Duration timeout;
+    private final Instant deadline;
+    private final int maxConcurrency;
+    private final Duration closeGracePeriod;
+    private final ScopeObserver observer;
 
     /**
      * @throws IllegalArgumentException for a blank name, a negative timeout, a limit below 1 or a non-positive grace
      *                                  period, naming the option, its value and the scope
      * @throws NullPointerException     for a null grace period
      */
-    public ScopeOptions {
+    private ScopeOptions(String name, Duration timeout, Instant deadline, int maxConcurrency,
+                         Duration closeGracePeriod, ScopeObserver observer) {
         String scope = name == null ? "(unnamed scope)" : "scope '" + name + "'";
         if (name != null && (name.isBlank() || name.contains("/"))) {
             throw new IllegalArgumentException("scope name must be non-blank and contain no '/', got '" + name + "'");
@@ -67,9 +65,15 @@ public record ScopeOptions(String name, Duration timeout, Instant deadline, int 
             throw new IllegalArgumentException(
                     "closeGracePeriod of " + scope + " must be positive, got " + closeGracePeriod);
         }
+        this.name = name;
+        this.timeout = timeout;
+        this.deadline = deadline;
+        this.maxConcurrency = maxConcurrency;
+        this.closeGracePeriod = closeGracePeriod;
+        this.observer = observer;
     }
 
-    /** Unnamed, no timeout, no concurrency limit, a 5 s close grace period. */
+    /** Unnamed, no timeout, no concurrency limit, a 5 s close grace period, no observer of its own. */
     public static ScopeOptions defaults() {
         return DEFAULTS;
     }
@@ -81,35 +85,86 @@ public record ScopeOptions(String name, Duration timeout, Instant deadline, int 
 
     /** A copy with this name ({@code null} for unnamed). */
     public ScopeOptions withName(String name) {
-        return new ScopeOptions(name, timeout, deadline, maxConcurrency, closeGracePeriod, metrics);
+        return new ScopeOptions(name, timeout, deadline, maxConcurrency, closeGracePeriod, observer);
     }
 
     /** A copy with this timeout, counted from the scope's opening; {@code null} removes it. */
     public ScopeOptions withTimeout(Duration timeout) {
-        return new ScopeOptions(name, timeout, deadline, maxConcurrency, closeGracePeriod, metrics);
+        return new ScopeOptions(name, timeout, deadline, maxConcurrency, closeGracePeriod, observer);
     }
 
     /** A copy with this deadline; {@code null} removes it. */
     public ScopeOptions withDeadline(Instant deadline) {
-        return new ScopeOptions(name, timeout, deadline, maxConcurrency, closeGracePeriod, metrics);
+        return new ScopeOptions(name, timeout, deadline, maxConcurrency, closeGracePeriod, observer);
     }
 
     /** A copy that runs at most {@code maxConcurrency} tasks at once. */
     public ScopeOptions withMaxConcurrency(int maxConcurrency) {
-        return new ScopeOptions(name, timeout, deadline, maxConcurrency, closeGracePeriod, metrics);
+        return new ScopeOptions(name, timeout, deadline, maxConcurrency, closeGracePeriod, observer);
     }
 
     /** A copy with this close grace period. */
     public ScopeOptions withCloseGracePeriod(Duration closeGracePeriod) {
-        return new ScopeOptions(name, timeout, deadline, maxConcurrency, closeGracePeriod, metrics);
+        return new ScopeOptions(name, timeout, deadline, maxConcurrency, closeGracePeriod, observer);
     }
 
     /**
-     * A copy that records into {@code metrics}; {@code null} inherits the enclosing scope's, if any.
-     * {@link Metrics#none()} turns recording off for this scope (and scopes nested in it that inherit).
+     * A copy watched by {@code observer}, which scopes nested in it inherit; {@code null} inherits the enclosing
+     * scope's, if any. An observer whose {@link ScopeObserver#opened} returns {@code null} (such as
+     * {@code Metrics.none()}) turns watching off for this scope and those that inherit it.
      */
-    public ScopeOptions withMetrics(Metrics metrics) {
-        return new ScopeOptions(name, timeout, deadline, maxConcurrency, closeGracePeriod, metrics);
+    public ScopeOptions withObserver(ScopeObserver observer) {
+        return new ScopeOptions(name, timeout, deadline, maxConcurrency, closeGracePeriod, observer);
+    }
+
+    /** The scope's name, or {@code null} if unnamed. */
+    public String name() {
+        return name;
+    }
+
+    /** The timeout counted from the scope's opening, or {@code null}. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** The deadline, or {@code null}. */
+    public Instant deadline() {
+        return deadline;
+    }
+
+    /** At most this many tasks run at once ({@link Integer#MAX_VALUE}: no limit). */
+    public int maxConcurrency() {
+        return maxConcurrency;
+    }
+
+    /** How long close waits before it logs the tasks it still waits for. */
+    public Duration closeGracePeriod() {
+        return closeGracePeriod;
+    }
+
+    /** The scope's own observer, or {@code null} to inherit. */
+    public ScopeObserver observer() {
+        return observer;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ScopeOptions other && Objects.equals(name, other.name)
+                && Objects.equals(timeout, other.timeout) && Objects.equals(deadline, other.deadline)
+                && maxConcurrency == other.maxConcurrency && closeGracePeriod.equals(other.closeGracePeriod)
+                && Objects.equals(observer, other.observer);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, timeout, deadline, maxConcurrency, closeGracePeriod, observer);
+    }
+
+    @Override
+    public String toString() {
+        return "ScopeOptions[name=" + name + ", timeout=" + timeout + ", deadline=" + deadline + ", maxConcurrency="
+                + (maxConcurrency == Integer.MAX_VALUE ? "unbounded" : maxConcurrency) + ", closeGracePeriod="
+                + closeGracePeriod + ", observer=" + observer + "]";
     }
 
     /** The effective timeout at {@code openedAt}: the earlier of timeout and deadline, or {@code null}. */

@@ -65,10 +65,10 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
         if (scope.isCancelled()) {
             Thread.currentThread().interrupt();
         }
-        ScopeMeters meters = scope.meters;
-        if (meters != null) {
+        ScopeObserver.Probe probe = scope.probe;
+        if (probe != null) {
             startNanos = System.nanoTime();
-            meters.started(startNanos - forkedNanos);
+            probe.started(startNanos - forkedNanos);
         }
         T result = null;
         Throwable failure = null;

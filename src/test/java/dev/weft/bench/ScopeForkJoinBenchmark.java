@@ -62,7 +62,7 @@ public class ScopeForkJoinBenchmark {
     /** {@link #weftScope()} recording into a {@link Metrics#simple()} registry: what metrics cost per task. */
     @Benchmark
     public Object weftScopeWithMetrics() throws InterruptedException {
-        try (var scope = Scope.open(ScopeOptions.named("bench").withMetrics(metrics))) {
+        try (var scope = Scope.open(ScopeOptions.named("bench").withObserver(metrics))) {
             for (int i = 0; i < TASKS; i++) {
                 scope.fork(TRIVIAL);
             }

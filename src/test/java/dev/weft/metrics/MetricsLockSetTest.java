@@ -34,9 +34,9 @@ class MetricsLockSetTest {
         Metrics metrics = Metrics.simple().withTags("locks", "ab");
         MeterRegistry r = metrics.registry();
         OrderedLock a = new OrderedLock("a"), b = new OrderedLock("b");
-        LockSet set = LockSet.of(a, b).withMetrics(metrics);
-        assertThat(set.metrics()).isSameAs(metrics);
-        assertThat(LockSet.of(a).metrics()).isNull();
+        LockSet set = LockSet.of(a, b).withObserver(metrics);
+        assertThat(set.observer()).isSameAs(metrics);
+        assertThat(LockSet.of(a).observer()).isNull();
 
         set.run(Duration.ofSeconds(5), () -> { }); // free at once
         assertThat(count(r, "acquired")).isEqualTo(1);
@@ -92,10 +92,10 @@ class MetricsLockSetTest {
     @Test
     void noneOrNullRecordsNothing() throws InterruptedException {
         OrderedLock a = new OrderedLock("a");
-        LockSet set = LockSet.of(a).withMetrics(Metrics.none());
-        assertThat(set.metrics()).isNull();
+        LockSet set = LockSet.of(a).withObserver(Metrics.none());
+        assertThat(set.observer()).isNull();
         set.run(Duration.ofSeconds(1), () -> { });
-        assertThat(LockSet.of(a).withMetrics(null).metrics()).isNull();
+        assertThat(LockSet.of(a).withObserver(null).observer()).isNull();
         assertThat(Metrics.none().registry().getMeters()).isEmpty();
     }
 }

@@ -34,7 +34,7 @@ class MetricsScopeTest {
     void settleScopeCountsEverySuccessAndFailure() throws InterruptedException {
         Metrics metrics = Metrics.simple();
         MeterRegistry r = metrics.registry();
-        try (var scope = Scope.<Integer>settle(ScopeOptions.named("jobs").withMetrics(metrics))) {
+        try (var scope = Scope.<Integer>settle(ScopeOptions.named("jobs").withObserver(metrics))) {
             for (int i = 0; i < 5; i++) {
                 int n = i;
                 scope.fork(() -> {
@@ -64,7 +64,7 @@ class MetricsScopeTest {
         MeterRegistry r = metrics.registry();
         CountDownLatch started = new CountDownLatch(1);
         assertThatThrownBy(() -> {
-            try (var scope = Scope.open(ScopeOptions.named("all").withMetrics(metrics))) {
+            try (var scope = Scope.open(ScopeOptions.named("all").withObserver(metrics))) {
                 scope.fork("blocker", () -> {
                     started.countDown();
                     new CountDownLatch(1).await(); // until cancelled
@@ -97,7 +97,7 @@ class MetricsScopeTest {
         Metrics metrics = Metrics.simple();
         MeterRegistry r = metrics.registry();
         Task<?> late;
-        try (var scope = Scope.open(ScopeOptions.named("late").withMetrics(metrics))) {
+        try (var scope = Scope.open(ScopeOptions.named("late").withObserver(metrics))) {
             scope.cancel();
             late = scope.fork(() -> "never");
             assertThatThrownBy(scope::join).isInstanceOf(java.util.concurrent.CancellationException.class);
@@ -114,7 +114,7 @@ class MetricsScopeTest {
     void nestedScopesInheritAndTasksReportThroughWeftMetrics() throws InterruptedException {
         Metrics metrics = Metrics.simple().withTags("run", "t1");
         MeterRegistry r = metrics.registry();
-        try (var outer = Scope.open(ScopeOptions.named("outer").withMetrics(metrics))) {
+        try (var outer = Scope.open(ScopeOptions.named("outer").withObserver(metrics))) {
             outer.fork("parent", () -> {
                 assertThat(Weft.metrics().tags()).extracting(Object::toString)
                         .contains("tag(run=t1)", "tag(scope=outer)");
@@ -140,7 +140,7 @@ class MetricsScopeTest {
     @Test
     void withoutMetricsNothingIsRecordedAndWeftMetricsIsNone() throws InterruptedException {
         try (var scope = Scope.open(ScopeOptions.named("plain"))) {
-            assertThat(Scope.currentMetrics()).isNull();
+            assertThat(Metrics.ofCurrentScope()).isNull();
             Task<Metrics> t = scope.fork(Weft::metrics);
             scope.join();
             assertThat(t.get()).isSameAs(Metrics.none());
@@ -156,9 +156,9 @@ class MetricsScopeTest {
     @Test
     void metricsNoneTurnsOffInheritance() throws InterruptedException {
         Metrics metrics = Metrics.simple();
-        try (var outer = Scope.open(ScopeOptions.named("outer").withMetrics(metrics))) {
-            try (var quiet = Scope.open(ScopeOptions.named("quiet").withMetrics(Metrics.none()))) {
-                assertThat(Scope.currentMetrics()).isNull();
+        try (var outer = Scope.open(ScopeOptions.named("outer").withObserver(metrics))) {
+            try (var quiet = Scope.open(ScopeOptions.named("quiet").withObserver(Metrics.none()))) {
+                assertThat(Metrics.ofCurrentScope()).isNull();
                 quiet.fork(() -> null);
                 quiet.join();
             }

@@ -1,18 +1,19 @@
-package dev.weft.scope;
+package dev.weft.metrics;
 
-import dev.weft.metrics.Metrics;
+import dev.weft.scope.ScopeObserver;
+import dev.weft.scope.Task;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The meters of one scope, looked up once when it opens so that each task pays a few adds: made only when the scope
- * has {@link Metrics} (its own or inherited). Thread safe (Micrometer meters and atomics).
+ * The meters of one scope, looked up once when it opens so that each task pays a few adds: the {@link ScopeObserver}
+ * probe that {@link Metrics} gives a scope. Thread safe (Micrometer meters and atomics).
  */
-final class ScopeMeters {
-    final Metrics base; // as given: what nested scopes that inherit are tagged from
-    final Metrics metrics; // tagged with the scope, what Weft.metrics() gives its tasks
+final class ScopeMeters implements ScopeObserver.Probe {
+    final Metrics metrics; // tagged with the scope: what Metrics.current() gives its tasks
     private final Counter tasksStarted;
     private final Timer tasksQueued;
     private final Timer tasksSucceeded, tasksFailed, tasksCancelled;
@@ -21,9 +22,8 @@ final class ScopeMeters {
     private final AtomicLong scopesActive;
 
     ScopeMeters(Metrics base, String scopeName) {
-        this.base = base;
         boolean tagged = false;
-        for (io.micrometer.core.instrument.Tag t : base.tags()) {
+        for (Tag t : base.tags()) {
             tagged |= t.getKey().equals("scope");
         }
         // a scope tag given with the metrics is kept: many scopes (one per data flow context) can share one value
@@ -42,16 +42,19 @@ final class ScopeMeters {
         scopesActive.incrementAndGet();
     }
 
-    void forked() {
+    @Override
+    public void forked() {
         tasksStarted.increment();
         tasksActive.incrementAndGet();
     }
 
-    void started(long queuedNanos) {
+    @Override
+    public void started(long queuedNanos) {
         tasksQueued.record(queuedNanos, TimeUnit.NANOSECONDS);
     }
 
-    void ended(Task.State state, long runNanos) {
+    @Override
+    public void ended(Task.State state, long runNanos) {
         Timer t = switch (state) {
             case SUCCEEDED -> tasksSucceeded;
             case FAILED -> tasksFailed;
@@ -61,10 +64,14 @@ final class ScopeMeters {
         tasksActive.decrementAndGet();
     }
 
-    /** The scope closed; {@code outcome}: 0 succeeded, 1 failed, 2 cancelled. */
-    void closed(int outcome, long openNanos) {
-        (outcome == 0 ? scopeSucceeded : outcome == 1 ? scopeFailed : scopeCancelled)
-                .record(openNanos, TimeUnit.NANOSECONDS);
+    @Override
+    public void closed(Task.State outcome, long openNanos) {
+        Timer t = switch (outcome) {
+            case SUCCEEDED -> scopeSucceeded;
+            case FAILED -> scopeFailed;
+            default -> scopeCancelled;
+        };
+        t.record(openNanos, TimeUnit.NANOSECONDS);
         scopesActive.decrementAndGet();
     }
 }
