@@ -16,6 +16,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import dev.weft.event.EventSource;
 
 /**
@@ -373,7 +374,7 @@ public final class Orchestrator {
             c.nanos.add(nanos);
             c.max.accumulate(nanos);
             if (metrics != null) {
-                c.timer(metrics, instance, failed).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                c.timer(metrics, instance, failed).accept(nanos);
             }
         }
 
@@ -399,12 +400,13 @@ public final class Orchestrator {
             final LongAdder failures = new LongAdder();
             final LongAdder nanos = new LongAdder();
             final LongAccumulator max = new LongAccumulator(Math::max, 0);
-            private volatile io.micrometer.core.instrument.Timer succeeded, failed; // made on first use
+            private volatile LongConsumer succeeded, failed; // made on first use
 
-            io.micrometer.core.instrument.Timer timer(Metrics m, String instance, boolean fail) {
-                io.micrometer.core.instrument.Timer t = fail ? failed : succeeded;
+            LongConsumer timer(Metrics m, String instance, boolean fail) {
+                LongConsumer t = fail ? failed : succeeded;
                 if (t == null) {
-                    t = m.timer("weft.operation.run", "operation", instance, "outcome", fail ? "failed" : "succeeded");
+                    t = m.nanosRecorder("weft.operation.run", "operation", instance, "outcome",
+                            fail ? "failed" : "succeeded");
                     if (fail) {
                         failed = t;
                     } else {

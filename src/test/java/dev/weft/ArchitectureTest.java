@@ -1,0 +1,89 @@
+package dev.weft;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.EvaluationResult;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Weft's package graph, enforced (issue 13): {@code event} &lt;- {@code scope} &lt;- {@code lock} &lt;- the rest, no
+ * cycles, heavy libraries only in the package that needs them, and the applications ({@code demo}, {@code cli}) never
+ * imported by the library. Each rule is also run against a deliberate violation compiled into the test classes
+ * ({@code dev.weft.*.violation}), so every rule is seen failing on every build.
+ */
+class ArchitectureTest {
+    static JavaClasses library;
+
+    /** The rules, by name; each applies to Weft's main classes (and, in the second test, to one violation more). */
+    static final Map<String, ArchRule> RULES = Map.of(
+            "no cycles between packages", slices().matching("dev.weft.(*)..").should().beFreeOfCycles(),
+            "event is a leaf", classes().that().resideInAPackage("dev.weft.event..").should().onlyDependOnClassesThat()
+                    .resideInAnyPackage("dev.weft.event..", "java..", "jdk.internal..", "org.slf4j.."),
+            "scope imports only event", classes().that().resideInAPackage("dev.weft.scope..").should()
+                    .onlyDependOnClassesThat().resideInAnyPackage("dev.weft.scope..", "dev.weft.event..", "java..",
+                            "jdk.jfr..", "org.slf4j.."),
+            "lock imports only scope and event", classes().that().resideInAPackage("dev.weft.lock..").should()
+                    .onlyDependOnClassesThat().resideInAnyPackage("dev.weft.lock..", "dev.weft.scope..",
+                            "dev.weft.event..", "java..", "org.slf4j.."),
+            "Micrometer only in metrics", noClasses().that().resideOutsideOfPackage("dev.weft.metrics..").should().dependOnClassesThat().resideInAPackage("io.micrometer.."),
+            // flow reads and writes flow files; the flow CLI parses and prints JSON values
+            "Jackson only where flow files are read and written", noClasses().that()
+                    .resideOutsideOfPackages("dev.weft.flow..", "dev.weft.cli..").should().dependOnClassesThat()
+                    .resideInAPackage("com.fasterxml.jackson.."),
+            "Pekko only in cluster", noClasses().that().resideOutsideOfPackages("dev.weft.cluster..").should()
+                    .dependOnClassesThat().resideInAPackage("org.apache.pekko.."),
+            "the library never imports the applications", noClasses().that()
+                    .resideOutsideOfPackages("dev.weft.demo..", "dev.weft.cli..").should().dependOnClassesThat()
+                    .resideInAnyPackage("dev.weft.demo..", "dev.weft.cli.."));
+
+    /** Each rule's deliberate violation (test classes under dev.weft.*.violation), by rule name. */
+    static final Map<String, String> VIOLATIONS = Map.of(
+            "no cycles between packages", "dev.weft.event.violation.EventImportsScope",
+            "event is a leaf", "dev.weft.event.violation.EventImportsScope",
+            "scope imports only event", "dev.weft.scope.violation.ScopeImportsLock",
+            "lock imports only scope and event", "dev.weft.lock.violation.LockImportsFlow",
+            "Micrometer only in metrics", "dev.weft.lock.violation.LockUsesMicrometer",
+            "Jackson only where flow files are read and written", "dev.weft.scope.violation.ScopeUsesJackson",
+            "the library never imports the applications", "dev.weft.lock.violation.LockImportsDemo");
+
+    @BeforeAll
+    static void importLibrary() {
+        library = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.weft");
+        assertThat(library).as("Weft's main classes were found").hasSizeGreaterThan(100);
+    }
+
+    @Test
+    void theLibraryKeepsEveryRule() {
+        for (var rule : RULES.entrySet()) {
+            EvaluationResult result = rule.getValue().evaluate(library);
+            assertThat(result.hasViolation()).as("%s:%n%s", rule.getKey(), result.getFailureReport()).isFalse();
+        }
+    }
+
+    @Test
+    void everyRuleFailsAgainstItsDeliberateViolation() throws ClassNotFoundException {
+        assertThat(VIOLATIONS.keySet()).as("every rule but Pekko's (no Pekko class to import yet) has a violation")
+                .containsExactlyInAnyOrderElementsOf(RULES.keySet().stream()
+                        .filter(n -> !n.startsWith("Pekko")).toList());
+        // Main and test classes together: the violations are test classes; other test classes may break rules too,
+        // so each report is checked for its own violation by name.
+        JavaClasses withViolations = new ClassFileImporter().importPackages("dev.weft");
+        for (var v : VIOLATIONS.entrySet()) {
+            assertThat(Class.forName(v.getValue())).isNotNull();
+            EvaluationResult result = RULES.get(v.getKey()).evaluate(withViolations);
+            assertThat(result.hasViolation()).as("rule '%s' against %s", v.getKey(), v.getValue()).isTrue();
+            assertThat(result.getFailureReport().toString()).contains(v.getValue());
+        }
+    }
+}
