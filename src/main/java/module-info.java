@@ -9,14 +9,17 @@
 module dev.weft {
     requires org.slf4j;
     requires jdk.jfr;
-    // Data flow files (dev.weft.flow.DataFlows): DFFML's dict format as JSON and YAML.
-    requires com.fasterxml.jackson.databind;
-    requires com.fasterxml.jackson.dataformat.yaml;
+    // Data flow files (dev.weft.flow.DataFlows): DFFML's dict format as JSON and YAML. Static: optional in the pom;
+    // only programs that read or write flow files need Jackson on their path.
+    requires static com.fasterxml.jackson.databind;
+    requires static com.fasterxml.jackson.dataformat.yaml;
     // The demo's embedded HTTP server only; the library itself never needs it.
     requires static jdk.httpserver;
     // Metrics (dev.weft.metrics): Micrometer as the facade; heap and thread gauges from the platform beans, and the
     // virtual thread scheduler's bean where the JDK has it.
-    requires transitive micrometer.core;
+    // Static: optional in the pom; the core reaches metrics only through ScopeObserver and LockObserver, so only
+    // programs that use dev.weft.metrics need Micrometer (and then name it themselves).
+    requires static micrometer.core;
     requires java.management;
     requires static jdk.management;
     // The demo's HTTP client and its java.util.logging formatter (dev.weft.demo, not exported; run on the class path).
