@@ -42,6 +42,10 @@ class ArchitectureTest {
                     .resideInAPackage("com.fasterxml.jackson.."),
             "Pekko only in cluster", noClasses().that().resideOutsideOfPackages("dev.weft.cluster..").should()
                     .dependOnClassesThat().resideInAPackage("org.apache.pekko.."),
+            "the JDK's preview StructuredTaskScope only in the scope package's adapter", noClasses().that()
+                    .doNotHaveFullyQualifiedName("dev.weft.scope.JdkScope")
+                    .and().doNotHaveFullyQualifiedName("dev.weft.scope.JdkScope$1").should().dependOnClassesThat()
+                    .haveNameMatching("java\\.util\\.concurrent\\.StructuredTaskScope.*"),
             "the library never imports the applications", noClasses().that()
                     .resideOutsideOfPackages("dev.weft.demo..", "dev.weft.cli..").should().dependOnClassesThat()
                     .resideInAnyPackage("dev.weft.demo..", "dev.weft.cli.."));
@@ -54,7 +58,9 @@ class ArchitectureTest {
             "lock imports only scope and event", "dev.weft.lock.violation.LockImportsFlow",
             "Micrometer only in metrics", "dev.weft.lock.violation.LockUsesMicrometer",
             "Jackson only where flow files are read and written", "dev.weft.scope.violation.ScopeUsesJackson",
-            "the library never imports the applications", "dev.weft.lock.violation.LockImportsDemo");
+            "the library never imports the applications", "dev.weft.lock.violation.LockImportsDemo",
+            "the JDK's preview StructuredTaskScope only in the scope package's adapter",
+            "dev.weft.scope.violation.ScopeUsesStructuredTaskScope");
 
     @BeforeAll
     static void importLibrary() {

@@ -21,28 +21,28 @@ abstract sealed class Policy<T, R> {
     }
 
     /** @return true to cancel the scope */
-    abstract boolean onSuccess(Scope<T, R> scope, TaskImpl<?> task);
+    abstract boolean onSuccess(ScopeImpl<T, R> scope, TaskImpl<?> task);
 
     /** Called under the scope's lock. @return true to cancel the scope */
-    boolean onFailure(Scope<T, R> scope, TaskImpl<?> task) {
+    boolean onFailure(ScopeImpl<T, R> scope, TaskImpl<?> task) {
         failures.add(task);
         return false;
     }
 
     /** Called by the owner when join starts, under the lock. @return true to cancel the scope */
-    boolean onJoin(Scope<T, R> scope) {
+    boolean onJoin(ScopeImpl<T, R> scope) {
         return false;
     }
 
     /** The join result, called by the owner after the JDK scope's join returned; may throw. */
-    abstract R result(Scope<T, R> scope);
+    abstract R result(ScopeImpl<T, R> scope);
 
     /** Called under the lock, or after join. */
     List<Throwable> failureExceptions() {
         return failures.stream().map(Task::exception).toList();
     }
 
-    TaskFailedException failed(Scope<T, R> scope, String what) {
+    TaskFailedException failed(ScopeImpl<T, R> scope, String what) {
         if (failures.isEmpty()) {
             return new TaskFailedException(scope.path(), null,
                     "scope '" + scope.describe() + "' failed: " + what, null, List.of());
@@ -54,7 +54,7 @@ abstract sealed class Policy<T, R> {
                         + first.exception(), first.exception(), all.subList(1, all.size()));
     }
 
-    CancellationException cancelled(Scope<T, R> scope) {
+    CancellationException cancelled(ScopeImpl<T, R> scope) {
         String why = scope.cancelReason();
         CancellationException e = new CancellationException("scope '" + scope.describe() + "' was cancelled"
                 + (why == null ? "" : ": " + why));
@@ -70,18 +70,18 @@ abstract sealed class Policy<T, R> {
         }
 
         @Override
-        boolean onSuccess(Scope<Object, Void> scope, TaskImpl<?> task) {
+        boolean onSuccess(ScopeImpl<Object, Void> scope, TaskImpl<?> task) {
             return false;
         }
 
         @Override
-        boolean onFailure(Scope<Object, Void> scope, TaskImpl<?> task) {
+        boolean onFailure(ScopeImpl<Object, Void> scope, TaskImpl<?> task) {
             failures.add(task);
             return true;
         }
 
         @Override
-        Void result(Scope<Object, Void> scope) {
+        Void result(ScopeImpl<Object, Void> scope) {
             if (!failures.isEmpty()) {
                 throw failed(scope, failures.size() + " task(s) failed");
             }
@@ -108,13 +108,13 @@ abstract sealed class Policy<T, R> {
         }
 
         @Override
-        boolean onSuccess(Scope<T, T> scope, TaskImpl<?> task) {
+        boolean onSuccess(ScopeImpl<T, T> scope, TaskImpl<?> task) {
             return winner.compareAndSet(null, task);
         }
 
         @Override
         @SuppressWarnings("unchecked")
-        T result(Scope<T, T> scope) {
+        T result(ScopeImpl<T, T> scope) {
             TaskImpl<?> won = winner.get();
             if (won != null) {
                 return (T) won.get();
@@ -145,13 +145,13 @@ abstract sealed class Policy<T, R> {
         }
 
         @Override
-        boolean onSuccess(Scope<T, List<Outcome<T>>> scope, TaskImpl<?> task) {
+        boolean onSuccess(ScopeImpl<T, List<Outcome<T>>> scope, TaskImpl<?> task) {
             return false;
         }
 
         @Override
         @SuppressWarnings("unchecked")
-        List<Outcome<T>> result(Scope<T, List<Outcome<T>>> scope) {
+        List<Outcome<T>> result(ScopeImpl<T, List<Outcome<T>>> scope) {
             if (scope.isCancelled()) {
                 throw cancelled(scope);
             }
@@ -186,7 +186,7 @@ abstract sealed class Policy<T, R> {
 
         @Override
         @SuppressWarnings("unchecked")
-        boolean onSuccess(Scope<T, List<T>> scope, TaskImpl<?> task) {
+        boolean onSuccess(ScopeImpl<T, List<T>> scope, TaskImpl<?> task) {
             return scope.locked(() -> {
                 if (results.size() < n && !scope.isCancelled()) {
                     results.add((T) task.get());
@@ -196,13 +196,13 @@ abstract sealed class Policy<T, R> {
         }
 
         @Override
-        boolean onFailure(Scope<T, List<T>> scope, TaskImpl<?> task) {
+        boolean onFailure(ScopeImpl<T, List<T>> scope, TaskImpl<?> task) {
             failures.add(task);
             return unreachable();
         }
 
         @Override
-        boolean onJoin(Scope<T, List<T>> scope) {
+        boolean onJoin(ScopeImpl<T, List<T>> scope) {
             joining = true;
             return unreachable();
         }
@@ -213,7 +213,7 @@ abstract sealed class Policy<T, R> {
         }
 
         @Override
-        List<T> result(Scope<T, List<T>> scope) {
+        List<T> result(ScopeImpl<T, List<T>> scope) {
             return scope.locked(() -> {
                 if (results.size() >= n) {
                     return java.util.Collections.unmodifiableList(new ArrayList<>(results));

@@ -28,7 +28,7 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
         }
     }
 
-    final Scope<?, ?> scope;
+    final ScopeImpl<?, ?> scope;
     private final String givenName;
     private final long index;
     private final Callable<? extends T> body;
@@ -43,11 +43,11 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
     private long endNanos; // published by the volatile write of state that follows it
     private long startNanos; // set by the task's own thread, only when its scope records metrics
     /** Scopes opened by this task's thread, for {@link Scope#dump()}; created on first use. */
-    private volatile Set<Scope<?, ?>> children;
+    private volatile Set<ScopeImpl<?, ?>> children;
     /** The source of {@link #event()}, made on first call so that tasks nobody asks about pay nothing. */
     private volatile EventSource completion;
 
-    TaskImpl(Scope<?, ?> scope, String name, long index, Callable<? extends T> body) {
+    TaskImpl(ScopeImpl<?, ?> scope, String name, long index, Callable<? extends T> body) {
         this.scope = scope;
         this.givenName = name;
         this.index = index;
@@ -73,7 +73,7 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
         T result = null;
         Throwable failure = null;
         try {
-            result = ScopedValue.where(Scope.CURRENT_TASK, this).call(body::call);
+            result = ScopedValue.where(ScopeTree.CURRENT_TASK, this).call(body::call);
         } catch (Throwable e) {
             failure = e;
         }
@@ -88,6 +88,11 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
             event.commit();
         }
         return null; // outcomes are Weft's business; the JDK scope only sees successes
+    }
+
+    /** Whether the scope marked this task as never run. */
+    boolean wasSkipped() {
+        return (int) RUN.getVolatile(this) == SKIPPED;
     }
 
     /** Marks a task that never started as cancelled; false if it had already started. */
@@ -170,8 +175,8 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
         return s.event();
     }
 
-    void addChild(Scope<?, ?> child) {
-        Set<Scope<?, ?>> set = children;
+    void addChild(ScopeImpl<?, ?> child) {
+        Set<ScopeImpl<?, ?>> set = children;
         if (set == null) {
             CHILDREN.compareAndSet(this, null, ConcurrentHashMap.newKeySet());
             set = children;
@@ -179,15 +184,15 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
         set.add(child);
     }
 
-    void removeChild(Scope<?, ?> child) {
-        Set<Scope<?, ?>> set = children;
+    void removeChild(ScopeImpl<?, ?> child) {
+        Set<ScopeImpl<?, ?>> set = children;
         if (set != null) {
             set.remove(child);
         }
     }
 
-    Set<Scope<?, ?>> children() {
-        Set<Scope<?, ?>> set = children;
+    Set<ScopeImpl<?, ?>> children() {
+        Set<ScopeImpl<?, ?>> set = children;
         return set == null ? Set.of() : set;
     }
 

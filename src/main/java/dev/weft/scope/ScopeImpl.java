@@ -1,0 +1,537 @@
+package dev.weft.scope;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * The machinery behind {@link Scope}, which states the contract: the owner-side state machine (open, joined,
+ * closed), fork and join, cancellation and its propagation to nested scopes, Weft's own timeout, and what each task's
+ * end means for the policy. The JDK's preview scope is reached only through {@link JdkScope}; the tree of live scopes
+ * and dumps live in {@link ScopeTree}, the concurrency limit in {@link Limiter}, the close watchdog in
+ * {@link CloseWatchdog}.
+ *
+ * <p>Concurrency: fork, join and close run on the owner; {@link #taskEnded} on each task's thread; cancel and the
+ * timer on any thread. One {@link ReentrantLock} orders failures against cancellation and guards the timeout's
+ * record; no callback and no blocking call runs under it.
+ */
+final class ScopeImpl<T, R> implements Scope<T, R> {
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final int OPEN = 0, JOINED = 1, CLOSED = 2;
+
+    private final long id = IDS.incrementAndGet();
+    private final ScopeOptions options;
+    private final Policy<T, R> policy;
+    private final String path;
+    private final Thread owner = Thread.currentThread();
+    private final ScopeImpl<?, ?> enclosing;
+    private final TaskImpl<?> parentTask;
+    private final long openedNanos = System.nanoTime();
+    private final Duration timeout;
+    private final JdkScope jdkScope;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** The concurrency limit, or null without one. */
+    private final Limiter limiter;
+    private final CountDownLatch sentinelRelease = new CountDownLatch(1);
+    private final AtomicInteger running = new AtomicInteger();
+    private final LiveTasks live = new LiveTasks();
+    private final Set<ScopeImpl<?, ?>> nested = ConcurrentHashMap.newKeySet();
+    private final ScopeEvent event = new ScopeEvent();
+    /** Cancels the scope when its timeout passes; null without a timeout. */
+    private final ScheduledFuture<?> timer;
+    /** Why the scope was cancelled, for messages; written once, under lock, before {@code cancelled}. */
+    private String cancelReason;
+    /**
+     * Set by the timer, with the tasks running at that moment: those it finds running, and those that end after it
+     * marked the scope cancelled (each records itself before its end state is written). Under lock.
+     */
+    private boolean timedOut;
+    private final Set<TaskImpl<?>> runningAtTimeout = new java.util.HashSet<>();
+    /** Set under lock when join has its result, so that a timer firing later changes nothing. */
+    private boolean settled;
+    private volatile boolean cancelled;
+    private volatile boolean joining;
+    private volatile int phase = OPEN;
+    private long forked;
+    /** The observer this scope's nested scopes inherit, or null. */
+    private final ScopeObserver observer;
+    /** What watches this scope, or null when nothing does: then every hot path pays one null check. */
+    final ScopeObserver.Probe probe;
+    /** For the probe: SUCCEEDED if join returned, FAILED if it threw TaskFailedException, else CANCELLED. */
+    private Task.State joinOutcome = Task.State.CANCELLED;
+
+    ScopeImpl(Policy<T, R> policy, ScopeOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.policy = policy;
+        this.limiter = options.maxConcurrency() == Integer.MAX_VALUE ? null : new Limiter(options.maxConcurrency());
+        this.enclosing = ScopeTree.INNERMOST.get();
+        this.parentTask = enclosing == null && ScopeTree.CURRENT_TASK.isBound() ? ScopeTree.CURRENT_TASK.get() : null;
+        String base = enclosing != null ? enclosing.path : parentTask != null ? parentTask.path() : "";
+        String name = options.name();
+        this.path = name == null ? base : base.isEmpty() ? name : base + "/" + name;
+        this.timeout = options.effectiveTimeout(Instant.now());
+        ScopeObserver given = options.observer();
+        this.observer = given != null ? given : enclosing != null ? enclosing.observer
+                : parentTask != null ? parentTask.scope.observer : null;
+        this.probe = observer == null ? null : observer.opened(name);
+        event.begin();
+        // Weft times out by itself rather than through the JDK's configuration: the timer then names the tasks running
+        // at that moment and cancels the scopes nested in this one by the same owner, which the JDK cannot know of.
+        this.jdkScope = new JdkScope(describe(), () -> cancelled);
+        // The sentinel lets any thread cancel the scope: the JDK scope cancels only from a completing subtask.
+        jdkScope.fork(() -> {
+            sentinelRelease.await();
+            return null;
+        });
+        ScopeTree.INNERMOST.set(this);
+        if (enclosing != null) {
+            enclosing.nested.add(this);
+        } else if (parentTask != null) {
+            parentTask.addChild(this);
+        } else {
+            ScopeTree.addRoot(this);
+        }
+        // Opened inside a scope already cancelled (its timeout may pass before this line): cancelled from the start.
+        // Registered first, then checked, while cancellation sets its flag first, then visits the nested scopes:
+        // with both sides volatile, at least one of them sees the other.
+        ScopeImpl<?, ?> around = enclosing != null ? enclosing : parentTask != null ? parentTask.scope : null;
+        if (around != null && around.isCancelled()) {
+            cancel(around.cancelledBecause());
+        }
+        // Scheduled last: the timer may run at once (a deadline in the past) and needs the scope complete.
+        this.timer = timeout == null ? null : ForkJoinPool.commonPool().schedule(this::onTimeout,
+                TimeUnit.NANOSECONDS.convert(timeout), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public <U extends T> Task<U> fork(Callable<? extends U> task) {
+        return fork(null, task);
+    }
+
+    @Override
+    public <U extends T> Task<U> fork(String name, Callable<? extends U> task) {
+        Objects.requireNonNull(task, () -> "null task forked in scope '" + describe() + "'");
+        checkOwner("fork");
+        if (phase != OPEN) {
+            throw new IllegalStateException("fork in scope '" + describe() + "' after "
+                    + (phase == JOINED ? "join" : "close"));
+        }
+        if (name != null && (name.isBlank() || name.contains("/"))) {
+            throw new IllegalArgumentException("task name in scope '" + describe()
+                    + "' must be non-blank and contain no '/', got '" + name + "'");
+        }
+        TaskImpl<U> t = new TaskImpl<>(this, name, ++forked, task);
+        if (probe != null) {
+            probe.forked();
+        }
+        policy.onFork(t);
+        if (!takeSlot()) {
+            skipped(t);
+            return t;
+        }
+        live.add(t);
+        // A volatile read-modify-write between the add and the check: a timeout racing with this fork either is seen
+        // below (the task never runs) or sees the task in the live set (it is named); see onTimeout.
+        running.incrementAndGet();
+        if (isCancelled()) {
+            running.decrementAndGet();
+            if (limiter != null) {
+                limiter.release();
+            }
+            skipped(t);
+            return t;
+        }
+        jdkScope.fork(t);
+        return t;
+    }
+
+    /** Marks a task that will never run as cancelled. */
+    private void skipped(TaskImpl<?> t) {
+        if (t.skip() && probe != null) {
+            probe.ended(Task.State.CANCELLED, 0);
+        }
+    }
+
+    /** Parks for a concurrency slot; false if the scope was cancelled meanwhile. */
+    private boolean takeSlot() {
+        if (limiter == null) {
+            return true;
+        }
+        try {
+            return limiter.acquire(this::isCancelled); // woken by every task's end and every cancellation
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancel("its owner was interrupted while waiting to fork");
+            return false;
+        }
+    }
+
+    /** Called by a task's own thread when its body returned or threw. */
+    void taskEnded(TaskImpl<?> task, Object value, Throwable failure) {
+        boolean cancel;
+        if (failure == null) {
+            if (cancelled) {
+                recordIfTimedOut(task); // before the end state: see onTimeout
+            }
+            @SuppressWarnings("unchecked") TaskImpl<Object> t = (TaskImpl<Object>) task;
+            t.succeed(value);
+            cancel = policy.onSuccess(this, task);
+        } else {
+            lock.lock();
+            try {
+                // Under the lock, so a failure is either recorded before cancellation or classified as cancelled.
+                boolean already = isCancelled();
+                if (timedOut && !settled) {
+                    runningAtTimeout.add(task);
+                }
+                task.recordFailure(failure, already);
+                cancel = !already && policy.onFailure(this, task);
+            } finally {
+                lock.unlock();
+            }
+            task.publishEnd(); // completion callbacks run here, never under the scope's lock
+        }
+        if (probe != null) {
+            probe.ended(task.state(), task.runNanos());
+        }
+        if (cancel) {
+            cancel(failure != null ? "task '" + task.name() + "' failed: " + failure
+                    : "task '" + task.name() + "' completed its " + policy.name() + " policy");
+        }
+        if (limiter != null) {
+            limiter.release();
+        }
+        if (running.decrementAndGet() == 0 && joining) {
+            sentinelRelease.countDown();
+        }
+    }
+
+    @Override
+    public R join() throws InterruptedException {
+        checkOwner("join");
+        if (phase != OPEN) {
+            throw new IllegalStateException("scope '" + describe() + "' was already "
+                    + (phase == JOINED ? "joined" : "closed"));
+        }
+        phase = JOINED;
+        if (locked(() -> policy.onJoin(this))) {
+            cancel("its " + policy.name() + " policy cannot be satisfied by the tasks forked");
+        }
+        joining = true;
+        if (running.get() == 0) {
+            sentinelRelease.countDown();
+        }
+        try {
+            jdkScope.join();
+        } catch (InterruptedException e) {
+            cancel("its owner was interrupted in join");
+            locked(policy::failureExceptions).forEach(e::addSuppressed);
+            throw e;
+        }
+        ScopeTimeoutException timeoutFailure = locked(() -> {
+            settled = true;
+            if (!timedOut) {
+                return null;
+            }
+            // Forks are over: a task found running at the timeout and then skipped by its fork never ran.
+            List<String> names = runningAtTimeout.stream().filter(t -> !t.wasSkipped()).map(Task::name).sorted()
+                    .toList();
+            List<String> shown = names.subList(0, Math.min(32, names.size()));
+            return new ScopeTimeoutException(describe(), timeout, shown, names.size() - shown.size(),
+                    policy.failureExceptions());
+        });
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        if (timeoutFailure != null) {
+            throw timeoutFailure;
+        }
+        R result;
+        try {
+            result = policy.result(this);
+        } catch (TaskFailedException e) {
+            joinOutcome = Task.State.FAILED;
+            throw e;
+        }
+        joinOutcome = Task.State.SUCCEEDED;
+        return result;
+    }
+
+    /**
+     * Runs on the common pool's timer when the timeout or deadline passes: names the tasks running at this moment
+     * (whatever they do once interrupted) and cancels the scope, unless join already had its result.
+     */
+    private void onTimeout() {
+        lock.lock();
+        try {
+            if (settled || isCancelled()) {
+                return;
+            }
+            timedOut = true;
+            // Marked cancelled first, then the running count read, then the live set. A fork racing with this timeout
+            // adds its task, then increments the count, then checks for cancellation: if that check missed the mark,
+            // this read of the count sees the increment, hence the task in the live set. A task that ends from here on
+            // records itself (taskEnded), so one that answers the interrupt at once is not lost either. Nothing is
+            // interrupted until the lock is released.
+            boolean first = markCancelled("timed out after " + timeout);
+            running.get();
+            runningAtTimeout.addAll(live.running());
+            if (first) {
+                wakeOwner();
+            }
+        } finally {
+            lock.unlock();
+        }
+        propagateCancel();
+    }
+
+    @Override
+    public void cancel() {
+        cancel("cancel() was called from thread " + describe(Thread.currentThread()));
+    }
+
+    private void cancel(String reason) {
+        boolean first;
+        lock.lock();
+        try {
+            first = cancelLocked(reason);
+        } finally {
+            lock.unlock();
+        }
+        if (first) {
+            propagateCancel();
+        }
+    }
+
+    /** Marks the scope cancelled and wakes the owner; true for the call that cancelled it. Under lock. */
+    private boolean cancelLocked(String reason) {
+        boolean first = markCancelled(reason);
+        wakeOwner();
+        return first;
+    }
+
+    /** A task ending after the scope was cancelled: if by its timeout, the task was running then. */
+    private void recordIfTimedOut(TaskImpl<?> task) {
+        lock.lock();
+        try {
+            if (timedOut && !settled) {
+                runningAtTimeout.add(task);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Sets the cancelled flag and its reason; true for the call that cancelled. Under lock. */
+    private boolean markCancelled(String reason) {
+        boolean first = !cancelled;
+        if (first) {
+            cancelReason = reason;
+            cancelled = true;
+        }
+        return first;
+    }
+
+    /**
+     * Wakes an owner parked in fork (for a slot) or join: releasing the sentinel subtask makes the JDK scope cancel,
+     * which also interrupts every task, hence after the timeout's record is complete.
+     */
+    private void wakeOwner() {
+        if (limiter != null) {
+            limiter.wakeAll();
+        }
+        sentinelRelease.countDown();
+    }
+
+    /**
+     * After the scope was cancelled, outside its lock: interrupts its running tasks and cancels the scopes nested in
+     * it, by the same owner or by its tasks, naming this scope as the reason.
+     */
+    private void propagateCancel() {
+        String because = cancelledBecause();
+        for (TaskImpl<?> t : live.running()) {
+            t.interrupt();
+            for (ScopeImpl<?, ?> child : t.children()) {
+                child.cancel(because);
+            }
+        }
+        for (ScopeImpl<?, ?> inner : nested) {
+            inner.cancel(because);
+        }
+    }
+
+    /** The reason given to the scopes nested in this cancelled one. */
+    private String cancelledBecause() {
+        String why = cancelReason();
+        return "enclosing scope '" + describe() + "' " + (timedOut() ? "" : "was cancelled")
+                + (why == null ? "" : timedOut() ? why : ": " + why);
+    }
+
+    private boolean timedOut() {
+        return locked(() -> timedOut);
+    }
+
+    /** Why the scope was cancelled, or null if it was not (or only by the JDK scope closing). */
+    String cancelReason() {
+        return locked(() -> cancelReason);
+    }
+
+    private static String describe(Thread t) {
+        return t.getName().isEmpty() ? "#" + t.threadId() : "'" + t.getName() + "'";
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return cancelled || jdkScope.isCancelled();
+    }
+
+    @Override
+    public void close() {
+        checkOwner("close");
+        if (phase == CLOSED) {
+            return;
+        }
+        List<String> unclosed = new ArrayList<>();
+        for (ScopeImpl<?, ?> inner = ScopeTree.INNERMOST.get(); inner != null && inner != this;
+                inner = ScopeTree.INNERMOST.get()) {
+            unclosed.add(inner.describe());
+            inner.close0();
+        }
+        boolean joined = phase == JOINED;
+        close0();
+        if (!unclosed.isEmpty()) {
+            throw new IllegalStateException("scope '" + describe() + "' closed while nested scope(s) " + unclosed
+                    + " were open; they were closed first");
+        }
+        if (!joined && forked > 0) {
+            throw new IllegalStateException("scope '" + describe() + "' closed without join after forking "
+                    + forked + " task(s); unfinished tasks were cancelled");
+        }
+    }
+
+    private void close0() {
+        boolean joined = phase == JOINED;
+        phase = CLOSED;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        if (!joined) {
+            cancel("it was closed before join");
+        }
+        Thread watchdog = CloseWatchdog.start(describe(), id, options.closeGracePeriod(), live::running);
+        try {
+            jdkScope.close();
+        } finally {
+            if (watchdog != null) {
+                watchdog.interrupt();
+            }
+            for (TaskImpl<?> t : live.running()) {
+                // forked just as the scope was cancelled, it never ran: mark it cancelled
+                if (t.skip() && probe != null) {
+                    probe.ended(Task.State.CANCELLED, 0);
+                }
+            }
+            ScopeTree.INNERMOST.set(enclosing);
+            if (enclosing != null) {
+                enclosing.nested.remove(this);
+            } else if (parentTask != null) {
+                parentTask.removeChild(this);
+            } else {
+                ScopeTree.removeRoot(this);
+            }
+            if (event.shouldCommit()) {
+                event.path = describe();
+                event.policy = policy.name();
+                event.forked = forked;
+                event.cancelled = isCancelled();
+                event.commit();
+            }
+            if (probe != null) {
+                probe.closed(joinOutcome, System.nanoTime() - openedNanos);
+            }
+        }
+    }
+
+    private void checkOwner(String what) {
+        if (Thread.currentThread() != owner) {
+            throw new WrongThreadException(what + " on scope '" + describe() + "' from thread " + Thread.currentThread()
+                    + ", but only its owner " + owner + " may do that");
+        }
+    }
+
+    <V> V locked(Supplier<V> action) {
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String name() {
+        return options.name();
+    }
+
+    @Override
+    public String path() {
+        return path;
+    }
+
+    /** The path, or {@code #id} for an unnamed root scope, as used in messages. */
+    String describe() {
+        return path.isEmpty() ? "#" + id : name() == null ? path + "/#" + id : path;
+    }
+
+    // ---- read by ScopeTree for dumps, and by Scope's static methods ----
+
+    long id() {
+        return id;
+    }
+
+    Thread owner() {
+        return owner;
+    }
+
+    String policyName() {
+        return policy.name();
+    }
+
+    boolean isJoining() {
+        return phase == JOINED;
+    }
+
+    long openedNanos() {
+        return openedNanos;
+    }
+
+    long forkedCount() {
+        return forked;
+    }
+
+    List<TaskImpl<?>> runningTasks() {
+        return live.running();
+    }
+
+    Set<ScopeImpl<?, ?>> nestedScopes() {
+        return nested;
+    }
+
+    @Override
+    public String toString() {
+        return "Scope['" + describe() + "', " + policy.name() + "]";
+    }
+}
