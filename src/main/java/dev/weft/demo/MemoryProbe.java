@@ -20,6 +20,11 @@ import javax.management.ObjectName;
  * ({@code VmRSS} of {@code /proc/PID/status}) of every worker process registered with {@link #addChild}. A child's
  * peak resident set ({@code VmHWM}) is read when it is {@linkplain #childDone finished}, so the children's peak is
  * the larger of the sampled sum and the sum of their own peaks.
+ *
+ * <p>Heap used counts garbage not yet collected, so its peak mostly tells when the collector ran. What a run
+ * <em>keeps</em> is measured by {@link #checkpoint}: a forced collection while the run is under way (the report calls
+ * it with half the pages done), after which heap used and committed stacks, less those after the collection of
+ * {@link #begin}, plus the workers' resident sets, are what the run holds at that moment.
  */
 final class MemoryProbe implements AutoCloseable {
     private static final Pattern STACK = Pattern.compile("stack: reserved=(\\d+)KB, committed=(\\d+)KB");
@@ -34,6 +39,9 @@ final class MemoryProbe implements AutoCloseable {
     private final AtomicLong peakChildrenSampled = new AtomicLong();
     private final AtomicLong childrenHwm = new AtomicLong();
     private final AtomicLong peakSelfRss = new AtomicLong();
+    private volatile long baseHeap;
+    private volatile long baseStacks;
+    private volatile long kept = -1;
     private volatile boolean running = true;
     private final Thread thread;
 
@@ -45,8 +53,9 @@ final class MemoryProbe implements AutoCloseable {
      * @param children worker processes' resident sets, summed (0 without workers)
      * @param total    peak of heap used plus stacks in one sample, plus {@code children}
      * @param selfRss  this JVM's resident set ({@code VmRSS}), for reference (-1 where /proc is missing)
+     * @param kept     what the run held at the {@link #checkpoint}, or -1 without one
      */
-    record Peaks(long heap, long stacks, long children, long total, long selfRss) {
+    record Peaks(long heap, long stacks, long children, long total, long selfRss, long kept) {
     }
 
     MemoryProbe() {
@@ -79,7 +88,27 @@ final class MemoryProbe implements AutoCloseable {
         peakChildrenSampled.set(0);
         childrenHwm.set(0);
         peakSelfRss.set(-1);
+        kept = -1;
+        baseHeap = memory.getHeapMemoryUsage().getUsed();
+        baseStacks = nmt ? Math.max(0, readStacks()) : 0;
         sample();
+    }
+
+    /**
+     * Collects garbage now and records what the run holds: heap used and committed thread stacks above those after
+     * {@link #begin}'s collection, plus the worker processes' current resident sets. Blocks the calling thread for
+     * the collection (every other thread stops for it anyway).
+     */
+    void checkpoint() {
+        sample();
+        System.gc();
+        long heap = memory.getHeapMemoryUsage().getUsed();
+        long stacks = nmt ? Math.max(0, readStacks()) : 0;
+        long kids = 0;
+        for (long pid : children) {
+            kids += Math.max(0, ProcessMemory.rssBytes(pid).orElse(-1));
+        }
+        kept = Math.max(0, heap - baseHeap) + Math.max(0, stacks - baseStacks) + kids;
     }
 
     /** Counts process {@code pid}'s resident set from now on. */
@@ -101,7 +130,8 @@ final class MemoryProbe implements AutoCloseable {
     Peaks end() {
         sample();
         long kids = Math.max(peakChildrenSampled.get(), childrenHwm.get());
-        return new Peaks(peakHeap.get(), nmt ? peakStacks.get() : -1, kids, peakOwn.get() + kids, peakSelfRss.get());
+        return new Peaks(peakHeap.get(), nmt ? peakStacks.get() : -1, kids, peakOwn.get() + kids, peakSelfRss.get(),
+                kept);
     }
 
     private void sample() {
