@@ -42,6 +42,7 @@ final class MemoryProbe implements AutoCloseable {
     private volatile long baseHeap;
     private volatile long baseStacks;
     private volatile long kept = -1;
+    private volatile long keptStacks = -1;
     private volatile boolean running = true;
     private final Thread thread;
 
@@ -54,8 +55,9 @@ final class MemoryProbe implements AutoCloseable {
      * @param total    peak of heap used plus stacks in one sample, plus {@code children}
      * @param selfRss  this JVM's resident set ({@code VmRSS}), for reference (-1 where /proc is missing)
      * @param kept     what the run held at the {@link #checkpoint}, or -1 without one
+     * @param keptStacks the part of {@code kept} that is committed thread stacks, or -1 without a checkpoint
      */
-    record Peaks(long heap, long stacks, long children, long total, long selfRss, long kept) {
+    record Peaks(long heap, long stacks, long children, long total, long selfRss, long kept, long keptStacks) {
     }
 
     MemoryProbe() {
@@ -78,9 +80,13 @@ final class MemoryProbe implements AutoCloseable {
         return nmt;
     }
 
-    /** Collects garbage, forgets the children and starts the peaks afresh. */
+    /**
+     * Collects garbage, waits for the stacks of threads that ended to be released, forgets the children and starts
+     * the peaks afresh.
+     */
     void begin() {
         System.gc();
+        settleStacks();
         children.clear();
         peakHeap.set(0);
         peakStacks.set(0);
@@ -89,6 +95,7 @@ final class MemoryProbe implements AutoCloseable {
         childrenHwm.set(0);
         peakSelfRss.set(-1);
         kept = -1;
+        keptStacks = -1;
         baseHeap = memory.getHeapMemoryUsage().getUsed();
         baseStacks = nmt ? Math.max(0, readStacks()) : 0;
         sample();
@@ -108,7 +115,8 @@ final class MemoryProbe implements AutoCloseable {
         for (long pid : children) {
             kids += Math.max(0, ProcessMemory.rssBytes(pid).orElse(-1));
         }
-        kept = Math.max(0, heap - baseHeap) + Math.max(0, stacks - baseStacks) + kids;
+        keptStacks = Math.max(0, stacks - baseStacks);
+        kept = Math.max(0, heap - baseHeap) + keptStacks + kids;
     }
 
     /** Counts process {@code pid}'s resident set from now on. */
@@ -131,7 +139,7 @@ final class MemoryProbe implements AutoCloseable {
         sample();
         long kids = Math.max(peakChildrenSampled.get(), childrenHwm.get());
         return new Peaks(peakHeap.get(), nmt ? peakStacks.get() : -1, kids, peakOwn.get() + kids, peakSelfRss.get(),
-                kept);
+                kept, keptStacks);
     }
 
     private void sample() {
@@ -146,6 +154,31 @@ final class MemoryProbe implements AutoCloseable {
         }
         peakChildrenSampled.accumulateAndGet(kids, Math::max);
         peakSelfRss.accumulateAndGet(ProcessMemory.rssBytes(ProcessHandle.current().pid()).orElse(-1), Math::max);
+    }
+
+    /**
+     * A platform thread's stack is released a moment after {@link Thread#join} returns (when the JVM deletes the
+     * thread), so right after a pool of 1,000 threads ends its stacks still count. Reads the committed stacks every
+     * 10 ms until two reads in a row do not fall, for at most 2 s.
+     */
+    private void settleStacks() {
+        if (!nmt) {
+            return;
+        }
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        long last = readStacks();
+        int steady = 0;
+        while (steady < 2 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            long now = readStacks();
+            steady = now < last ? 0 : steady + 1;
+            last = now;
+        }
     }
 
     /** The {@code DiagnosticCommand} MBean's name, or null where the platform has none (then no stacks). */
