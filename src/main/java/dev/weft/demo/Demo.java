@@ -387,6 +387,8 @@ public final class Demo {
                     }
                 } finally {
                     clientThreads.close();
+                    // the next level starts with none of this client's connections left open at the server's end
+                    server.awaitNoConnections(Duration.ofSeconds(10));
                 }
             }
             String table = table(phases, probe.nmtAvailable()) + conclusions(phases, options, connectionHeap);

@@ -43,6 +43,7 @@ final class MemoryProbe implements AutoCloseable {
     private volatile long baseStacks;
     private volatile long kept = -1;
     private volatile long keptStacks = -1;
+    private long idleStacks = Long.MAX_VALUE / 2;
     private volatile boolean running = true;
     private final Thread thread;
 
@@ -158,26 +159,27 @@ final class MemoryProbe implements AutoCloseable {
 
     /**
      * A platform thread's stack is released a moment after {@link Thread#join} returns (when the JVM deletes the
-     * thread), so right after a pool of 1,000 threads ends its stacks still count. Reads the committed stacks every
-     * 10 ms until two reads in a row do not fall, for at most 2 s.
+     * thread; later still on a busy machine), so right after a pool of 1,000 threads ends its stacks still count.
+     * Reads the committed stacks every 10 ms until they are within 1 MiB of the least seen at any begin (the idle
+     * JVM's), for at most 5 s.
      */
     private void settleStacks() {
         if (!nmt) {
             return;
         }
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        long last = readStacks();
-        int steady = 0;
-        while (steady < 2 && System.nanoTime() < deadline) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        long now = readStacks();
+        while (now > idleStacks + (1 << 20) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            long now = readStacks();
-            steady = now < last ? 0 : steady + 1;
-            last = now;
+            now = readStacks();
+        }
+        if (now >= 0) {
+            idleStacks = Math.min(idleStacks, now);
         }
     }
 

@@ -8,6 +8,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -97,6 +100,52 @@ final class PageServer implements AutoCloseable {
     /** Starts counting {@link #connections} afresh. */
     void resetConnections() {
         peers.clear();
+    }
+
+    /**
+     * The server's ends of connections it has not closed yet (established, or closed by the client and not yet by
+     * the server), from {@code /proc/net/tcp} and {@code tcp6}; -1 where those cannot be read.
+     */
+    int openConnections() {
+        String port = String.format(":%04X ", port());
+        int open = 0;
+        boolean read = false;
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(Path.of(table));
+            } catch (IOException | RuntimeException e) {
+                continue;
+            }
+            read = true;
+            for (String line : lines) {
+                String[] f = line.strip().split("\\s+");
+                // sl local_address rem_address st ...; states 0A listen, 06 time-wait, 07 closed
+                if (f.length > 3 && (f[1] + " ").endsWith(port) && !Set.of("0A", "06", "07").contains(f[3])) {
+                    open++;
+                }
+            }
+        }
+        return read ? open : -1;
+    }
+
+    /**
+     * Waits until the server has closed every connection, checking every 20 ms for at most {@code timeout}: after a
+     * client closes, the server closes its ends only as its dispatcher gets to them, and until then their buffers
+     * count in the next measurement. Returns whether it got there (true at once where /proc cannot be read).
+     */
+    boolean awaitNoConnections(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            int open = openConnections();
+            if (open <= 0) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
     }
 
     private void serve(HttpExchange exchange, int delayMs) throws IOException {

@@ -94,6 +94,7 @@ final class Variants {
             scope(client, 20, none);
         } finally {
             clientThreads.close();
+            server.awaitNoConnections(Duration.ofSeconds(10));
         }
     }
 
@@ -102,8 +103,9 @@ final class Variants {
      * run measures what the variant keeps: when half its pages are done it collects garbage and reads heap used and
      * committed thread stacks (less those before the run) plus the worker processes' resident sets. The second run,
      * with no forced collection, is timed and sampled for peaks; it finds the connections the first one opened still
-     * open (both sides keep them alive), so no variant's time includes opening them. The row's counts, failure causes
-     * and connections are the timed run's.
+     * open (both sides keep them alive), so no variant's time includes opening them, while its kept memory includes
+     * the connections it opened. The row's counts, failure causes and connections are the timed run's. Afterwards
+     * it waits for the server to close its ends of the client's connections, so the next variant starts clean.
      */
     DownloaderReport.Row run(Variant v, int n) throws IOException, InterruptedException {
         int measured = v.concurrency() == 0 ? n : (int) Math.min(n, (long) options.cap() * v.concurrency());
@@ -133,6 +135,8 @@ final class Variants {
             }
         } finally {
             clientThreads.close();
+            // the next variant starts with no connection of this one left open at the server's end
+            server.awaitNoConnections(Duration.ofSeconds(10));
         }
     }
 

@@ -91,11 +91,16 @@ class PageServerTest {
                 assertThat(closed).as("connections the server closed after their first response").isEmpty();
                 assertThat(reused).isEqualTo(connections);
                 assertThat(server.connections()).isEqualTo(connections);
+                // where /proc/net/tcp can be read (Linux), it shows the server's ends open
+                assertThat(server.openConnections()).isIn(-1, connections);
             } finally {
                 for (Socket s : sockets) {
                     s.close();
                 }
             }
+            // once the client has closed them, the server closes its ends too
+            assertThat(server.awaitNoConnections(java.time.Duration.ofSeconds(30))).isTrue();
+            assertThat(server.openConnections()).isIn(-1, 0);
         }
     }
 }
