@@ -163,19 +163,23 @@ final class ReportFiles {
 
                 ## How it was measured
 
-                - Every variant runs twice at every size, with one HTTP client (HTTP/1.1, keep-alive; the server
-                  keeps every connection open, see `PageServer`): an untimed run that measures what it keeps,
-                  then the timed run, which finds the connections the first one opened still open. So no
-                  variant's time includes opening connections, and each uses as many as it has requests in
-                  flight (the connections column: distinct connections the server saw in the timed run).
+                - Every variant runs three times at every size with one HTTP client (HTTP/1.1, keep-alive; the
+                  server keeps every connection open, see `PageServer`): an untimed warm-up, which opens its
+                  connections and compiles its code; the timed run; and an untimed run that measures what it keeps.
+                  So no variant's time includes opening connections, and each uses as many as it has requests in
+                  flight (connections: distinct connections the server saw in the timed run). The process pool
+                  has no warm-up: its connections are its workers', new in every run. Between variants the report
+                  waits until the server has closed the previous client's connections.
                 - Wall time is start to finish, worker process start-up included. Capped variants (serial, the
                   2 x cores pool and the process pool fetch at most `--cap` pages per thread or process) have the
                   rest extrapolated linearly; their pages/s, memory and counts are of the pages they fetched.
-                - Kept at half way: in the untimed run, when half the pages are done, a forced full collection,
+                - Kept at half way: in the memory run, when half the pages are done, a forced full collection,
                   then heap used plus committed thread stacks (Native Memory Tracking) above those after a
                   collection before the run, plus the worker processes' resident sets. That is what the variant
                   holds with its requests in flight: tasks, threads, queued work, request and response state, the
-                  results stored so far. The idle connections of this client are held before the run too.
+                  results stored so far. Its connections were open before the run, so they are not in it: each
+                  open connection holds roughly 50 KiB of heap in this JVM, both ends together (`./weft demo`
+                  measures it), times the connections column. It is one sample, so it moves between runs.
                 - Peak total = this JVM's peak heap used plus committed thread stacks, sampled every 20 ms in the
                   timed run, plus the worker processes' resident sets (the larger of their sampled sum and the sum
                   of each one's own peak, `VmHWM`). Heap used includes garbage not yet collected, so this column

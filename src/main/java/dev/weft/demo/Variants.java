@@ -99,28 +99,27 @@ final class Variants {
     }
 
     /**
-     * Runs {@code v} for {@code n} pages (fewer when capped) twice with one HTTP client and measures it. The first
-     * run measures what the variant keeps: when half its pages are done it collects garbage and reads heap used and
-     * committed thread stacks (less those before the run) plus the worker processes' resident sets. The second run,
-     * with no forced collection, is timed and sampled for peaks; it finds the connections the first one opened still
-     * open (both sides keep them alive), so no variant's time includes opening them, while its kept memory includes
-     * the connections it opened. The row's counts, failure causes and connections are the timed run's. Afterwards
-     * it waits for the server to close its ends of the client's connections, so the next variant starts clean.
+     * Runs {@code v} for {@code n} pages (fewer when capped) with one HTTP client, three times: an untimed warm-up
+     * that opens the variant's connections (both sides keep them alive) and compiles its code; the timed run, sampled
+     * for peaks, which so includes no connection set-up; and the memory run, which when half its pages are done
+     * collects garbage and reads heap used and committed thread stacks above those before it (its connections are
+     * already open then, so they are not counted: the connections column says how many it holds) plus the worker
+     * processes' resident sets. The process pool skips the warm-up: its connections are its workers', new in every
+     * run. The row's counts, failure causes and connections are the timed run's. Afterwards it waits for the server
+     * to close its ends of the client's connections, so the next variant starts clean.
      */
     DownloaderReport.Row run(Variant v, int n) throws IOException, InterruptedException {
         int measured = v.concurrency() == 0 ? n : (int) Math.min(n, (long) options.cap() * v.concurrency());
         ExecutorService clientThreads = Executors.newVirtualThreadPerTaskExecutor();
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .executor(clientThreads).connectTimeout(Duration.ofSeconds(30)).build()) {
-            long kept;
-            try (ReportProgress bar = ReportProgress.create(v.id() + " " + n + " (memory)", measured,
-                    options.progress())) {
-                probe.begin();
-                ReportProgress progress = ReportProgress.withCheckpoint(bar, Math.max(1, measured / 2),
-                        probe::checkpoint);
-                variant(v, client, measured, progress);
-                kept = probe.end().kept();
+            if (!v.id().equals("process-pool")) {
+                try (ReportProgress bar = ReportProgress.create(v.id() + " " + n + " (warm-up)", measured,
+                        options.progress())) {
+                    variant(v, client, measured, bar);
+                }
             }
+            DownloaderReport.Row row;
             try (ReportProgress progress = ReportProgress.create(v.id() + " " + n, measured, options.progress())) {
                 server.resetConnections();
                 probe.begin();
@@ -129,9 +128,20 @@ final class Variants {
                 long wall = System.nanoTime() - start;
                 MemoryProbe.Peaks peaks = probe.end();
                 long estimated = measured == n ? wall : (long) ((double) wall * n / measured);
-                return new DownloaderReport.Row(v.id(), n, c.measured(), wall, estimated, peaks.heap(),
-                        peaks.stacks(), peaks.children(), peaks.total(), kept, server.connections(), c.ok(),
+                row = new DownloaderReport.Row(v.id(), n, c.measured(), wall, estimated, peaks.heap(),
+                        peaks.stacks(), peaks.children(), peaks.total(), -1, server.connections(), c.ok(),
                         c.failed(), Pages.expectedFailures(measured, options.errorRate()), c.causes().counts());
+            }
+            try (ReportProgress bar = ReportProgress.create(v.id() + " " + n + " (memory)", measured,
+                    options.progress())) {
+                probe.begin();
+                variant(v, client, measured, ReportProgress.withCheckpoint(bar, Math.max(1, measured / 2),
+                        probe::checkpoint));
+                long kept = probe.end().kept();
+                return new DownloaderReport.Row(row.variant(), row.requests(), row.measured(), row.measuredNanos(),
+                        row.wallNanos(), row.heap(), row.stacks(), row.children(), row.total(), kept,
+                        row.connections(), row.ok(), row.failedReported(), row.expectedFailures(),
+                        row.failureCauses());
             }
         } finally {
             clientThreads.close();
