@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * and kept alive before anything is measured (the server keeps them open too, see {@link PageServer}). Each way runs
  * once untimed, which warms it up and measures what it keeps (a forced collection with half its pages done, see
  * {@link MemoryProbe#checkpoint}), then {@link Options#rounds()} timed rounds, interleaved with the other ways of its
- * level; the table gives the median and the range. The closing lines say what the figures show, decided from them:
- * two ways whose ranges overlap are called the same.
+ * level; the table gives the median and the range. The closing lines say what the figures show, decided from them
+ * ({@link #compare}): medians within 10% of each other are called the same, since a shared 2-core machine moves
+ * them more than that.
  *
  * <p>Run it with {@code ./weft demo [--requests N] [--delay-ms N] [--rounds N]}; the launcher turns on Native Memory
  * Tracking, without which the stacks column reads {@code n/a}. The server runs in the same JVM, so its own (virtual)
@@ -668,9 +669,8 @@ public final class Demo {
                     mib(connectionHeap.getOrDefault(level, -1L))));
         }
         PhaseResult flow = find(phases, "Weft data flow", options.levels().getLast());
-        t.append(String.format(Locale.ROOT, "Weft data flow against Weft scope at %d at a time: %.2fx the time; "
-                        + "%s.%n", flow.atOnce(), (double) flow.median() / widestWeft.median(),
-                compare("the data flow", flow, "the scope", widestWeft)));
+        t.append(String.format(Locale.ROOT, "Weft data flow against Weft scope at %d at a time: %s.%n",
+                flow.atOnce(), compare("the data flow", flow, "the scope", widestWeft)));
         t.append(String.format(Locale.ROOT, "Serial%s: %s, %.0fx the Weft scope at %d at a time.%n",
                 serial.estimated() ? " (estimated from " + serial.attempted() + " pages)" : "",
                 seconds(serial.estimatedNanos()), (double) serial.estimatedNanos() / widestWeft.median(),
@@ -693,22 +693,30 @@ public final class Demo {
                 .orElseThrow(() -> new IllegalStateException("no " + approach + " at " + level + " at a time"));
     }
 
+    /** Medians closer than this ratio are called the same: a shared 2-core machine moves them more than that. */
+    static final double SAME_WITHIN = 1.10;
+
     /**
-     * "the same within the spread of the rounds" when the two ranges of rounds overlap, else which is faster and by
-     * how much (medians); with one round each, says there is no spread to judge by.
+     * The verdict on two approaches' timed rounds: "within 10% of each other" when their medians are closer than
+     * {@link #SAME_WITHIN}; else which is faster by the medians, and whether the rounds' ranges are apart or overlap;
+     * with a single round either way, says there is no spread to judge by.
      */
     static String compare(String aName, PhaseResult a, String bName, PhaseResult b) {
         String ranges = String.format(Locale.ROOT, "%s %s, %s %s", aName, range(a), bName, range(b));
-        if (a.wallNanos().size() < 2 || b.wallNanos().size() < 2) {
-            return "one round each, no spread to judge by (" + ranges + ")";
-        }
-        if (a.fastest() <= b.slowest() && b.fastest() <= a.slowest()) {
-            return "the same within the spread of the rounds (" + ranges + ")";
-        }
         boolean aFaster = a.median() < b.median();
         double ratio = aFaster ? (double) b.median() / a.median() : (double) a.median() / b.median();
-        return String.format(Locale.ROOT, "%s %.2fx faster, the ranges apart (%s)", aFaster ? aName : bName, ratio,
-                ranges);
+        String faster = aFaster ? aName : bName;
+        if (a.wallNanos().size() < 2 || b.wallNanos().size() < 2) {
+            return String.format(Locale.ROOT, "%s %.2fx faster in one round each, no spread to judge by (%s)",
+                    faster, ratio, ranges);
+        }
+        if (ratio < SAME_WITHIN) {
+            return String.format(Locale.ROOT, "within %.0f%% of each other, the same here (%s %.0f%% faster by the "
+                    + "medians; %s)", (SAME_WITHIN - 1) * 100, faster, (ratio - 1) * 100, ranges);
+        }
+        boolean overlap = a.fastest() <= b.slowest() && b.fastest() <= a.slowest();
+        return String.format(Locale.ROOT, "%s %.2fx faster by the medians, %s (%s)", faster, ratio,
+                overlap ? "but the rounds' ranges overlap" : "the ranges apart", ranges);
     }
 
     private static String range(PhaseResult p) {

@@ -130,11 +130,13 @@ final class ReportFiles {
     static String markdown(DownloaderReport.Options options, List<DownloaderReport.Row> rows) {
         StringBuilder sb = new StringBuilder("# Seed 001 downloader: comparison report\n\n");
         sb.append(String.format(Locale.ROOT, "Sizes %s; pages of about %d bytes; server delay %d ms per page; "
-                        + "error rate %s; %d cores, Java %s (%s), %s %s; %s.%n%n", options.requests(),
+                        + "error rate %s; %d cores, Java %s (%s), %s %s; %s; load average (1, 5, 15 min) at the "
+                        + "end: %s (above the core count, other work shared the machine and the times moved "
+                        + "with it).%n%n", options.requests(),
                 Pages.PAGE_BYTES, options.delayMs(), options.errorRate(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), System.getProperty("java.vm.vendor"),
                 System.getProperty("os.name"), System.getProperty("os.arch"),
-                Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), loadAverage()));
         sb.append("| variant | requests | wall time (s) | pages/s | connections | peak heap (MiB) "
                 + "| workers' RSS (MiB) | peak total (MiB) | kept at half way (MiB) | ok | failed, reported | lost "
                 + "| unreported failures |\n");
@@ -197,6 +199,16 @@ final class ReportFiles {
                 ![peak memory vs requests](peak-memory.png)
                 """);
         return sb.toString();
+    }
+
+    /** The 1-, 5- and 15-minute load averages from /proc/loadavg, or "n/a". */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + ", " + f[1] + ", " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
     }
 
     private static double mib(long bytes) {

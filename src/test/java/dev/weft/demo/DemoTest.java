@@ -106,7 +106,7 @@ class DemoTest {
         assertThat(serial.estimated()).isTrue();
         assertThat(serial.estimatedNanos()).isEqualTo(serial.wallNanos().getFirst() * 3);
         assertThat(result.table()).contains("(estimated from 4)", "platform pool of 3", "platform pool of 12",
-                "one round each, no spread to judge by");
+                "no spread to judge by");
         assertThat(result.phases().subList(1, 6)).allSatisfy(p -> assertThat(p.ok()).isEqualTo(12));
     }
 
@@ -137,15 +137,20 @@ class DemoTest {
     }
 
     @Test
-    void theVerdictFollowsTheRoundsRangesNotASingleRatio() {
-        Demo.PhaseResult pool = phase("platform pool of 64", "64 platform", 64, 1000, 1000, 0, 890, 950, 940);
-        Demo.PhaseResult weft = phase("Weft scope", "virtual/page", 64, 1000, 1000, 0, 870, 930, 890);
-        assertThat(Demo.compare("the pool", pool, "Weft", weft))
-                .startsWith("the same within the spread of the rounds (the pool 0.89-0.95 s, Weft 0.87-0.93 s)");
-        Demo.PhaseResult fast = phase("Weft scope", "virtual/page", 1000, 1000, 1000, 0, 140, 170, 165);
-        assertThat(Demo.compare("the pool", pool, "Weft", fast)).startsWith("Weft 5.70x faster, the ranges apart");
+    void theVerdictFollowsTheRoundsNotASingleRatio() {
+        Demo.PhaseResult pool = phase("platform pool of 64", "64 platform", 64, 1000, 1000, 0, 880, 900, 920);
+        // medians 0.90 and 0.94 s, ranges apart: still within 10 %, so the same (the flip-flopping verdict)
+        Demo.PhaseResult weft = phase("Weft scope", "virtual/page", 64, 1000, 1000, 0, 930, 940, 990);
+        assertThat(Demo.compare("the pool", pool, "Weft", weft)).isEqualTo("within 10% of each other, the same "
+                + "here (the pool 4% faster by the medians; the pool 0.88-0.92 s, Weft 0.93-0.99 s)");
+        Demo.PhaseResult fast = phase("Weft scope", "virtual/page", 1000, 1000, 1000, 0, 180, 200, 400);
+        assertThat(Demo.compare("the pool", pool, "Weft", fast))
+                .isEqualTo("Weft 4.50x faster by the medians, the ranges apart (the pool 0.88-0.92 s, Weft 0.18-0.40 s)");
+        Demo.PhaseResult flow = phase("Weft data flow", "virtual/context", 1000, 1000, 1000, 0, 300, 440, 470);
+        assertThat(Demo.compare("the data flow", flow, "the scope", fast))
+                .startsWith("the scope 2.20x faster by the medians, but the rounds' ranges overlap");
         Demo.PhaseResult once = phase("Weft scope", "virtual/page", 64, 1000, 1000, 0, 900);
-        assertThat(Demo.compare("the pool", pool, "Weft", once)).startsWith("one round each, no spread to judge by");
+        assertThat(Demo.compare("the pool", pool, "Weft", once)).contains("no spread to judge by");
         assertThat(phase("p", "t", 3, 10, 10, 2, 5).complete()).isFalse();
     }
 
