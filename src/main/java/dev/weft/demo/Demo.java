@@ -11,45 +11,59 @@ import dev.weft.scope.Scope;
 import dev.weft.scope.ScopeOptions;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Seed 001's concurrent downloader: fetches {@code N} pages from an embedded HTTP server three ways (in series, on
- * a fixed pool of platform threads, and in a Weft scope with one virtual thread per page) and prints a table of wall
- * time and peak memory (heap used plus committed thread stacks, sampled every 20 ms) for each.
+ * Seed 001's concurrent downloader: fetches {@code N} pages from an embedded HTTP server in series, on a fixed pool
+ * of platform threads, in a Weft scope (a virtual thread per page) and as a Weft data flow, and prints a table of
+ * wall time and memory for each.
  *
- * <p>Run it with {@code ./weft demo [--requests N] [--delay-ms N]}; the launcher turns on Native Memory Tracking,
- * without which the stacks column reads {@code n/a}. The server runs in the same JVM, so its own (virtual) threads
- * and buffers are part of every measurement alike.
+ * <p>The comparison is kept fair so that only the concurrency model differs. The concurrent ways run at the same
+ * number of requests at a time (a <em>level</em>): the pool's size, and one request per page (at most
+ * {@value #WIDE_MAX}); at each level they share one HTTP client whose connections, as many as the level, are opened
+ * and kept alive before anything is measured (the server keeps them open too, see {@link PageServer}). Each way runs
+ * once untimed, which warms it up and measures what it keeps (a forced collection with half its pages done, see
+ * {@link MemoryProbe#checkpoint}), then {@link Options#rounds()} timed rounds, interleaved with the other ways of its
+ * level; the table gives the median and the range. The closing lines say what the figures show, decided from them
+ * ({@link #compare}): medians within 10% of each other are called the same, since a shared 2-core machine moves
+ * them more than that.
+ *
+ * <p>Run it with {@code ./weft demo [--requests N] [--delay-ms N] [--rounds N]}; the launcher turns on Native Memory
+ * Tracking, without which the stacks column reads {@code n/a}. The server runs in the same JVM, so its own (virtual)
+ * threads and buffers are part of every measurement alike.
  */
 public final class Demo {
     private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
     /** Size of every page body in bytes. */
     static final int PAGE_BYTES = 4096;
-    private static final String USAGE = "usage: ./weft demo [--requests N] [--delay-ms N]\n"
+    /** The most requests at a time of the wide level (one per page up to this). */
+    static final int WIDE_MAX = 1000;
+    private static final String USAGE = "usage: ./weft demo [--requests N] [--delay-ms N] [--rounds N]\n"
             + "  --requests N   pages to download, 1..1000000 (default 1000)\n"
-            + "  --delay-ms N   server delay per page in milliseconds, 0..60000 (default 50)";
+            + "  --delay-ms N   server delay per page in milliseconds, 0..60000 (default 50)\n"
+            + "  --rounds N     timed rounds of each concurrent way, 1..20 (default 3); the table gives the median";
 
     private Demo() {
     }
@@ -60,9 +74,10 @@ public final class Demo {
      * @param requests   pages to download in each approach
      * @param delayMs    the server's artificial delay per page
      * @param serialCap  at most this many pages are fetched in series; the rest is estimated linearly
-     * @param poolSize   threads in the fixed platform pool
+     * @param poolSize   threads in the fixed platform pool, and requests at a time of the narrow level
+     * @param rounds     timed rounds of each concurrent approach
      */
-    public record Options(int requests, int delayMs, int serialCap, int poolSize) {
+    public record Options(int requests, int delayMs, int serialCap, int poolSize, int rounds) {
         /** Checks every value, naming the option. */
         public Options {
             if (requests < 1 || requests > 1_000_000) {
@@ -77,25 +92,39 @@ public final class Demo {
             if (poolSize < 1) {
                 throw new IllegalArgumentException("pool size must be at least 1, got " + poolSize);
             }
+            if (rounds < 1 || rounds > 20) {
+                throw new IllegalArgumentException("--rounds must be between 1 and 20, got " + rounds);
+            }
         }
 
-        /** 1000 requests, 50 ms delay, 50 serial requests, a pool of 64. */
+        /** These settings with 3 rounds. */
+        public Options(int requests, int delayMs, int serialCap, int poolSize) {
+            this(requests, delayMs, serialCap, poolSize, 3);
+        }
+
+        /** 1000 requests, 50 ms delay, 50 serial requests, a pool of 64, 3 rounds. */
         public static Options defaults() {
-            return new Options(1000, 50, 50, 64);
+            return new Options(1000, 50, 50, 64, 3);
+        }
+
+        /** The levels, in requests at a time: the pool's size, then one per page up to {@link #WIDE_MAX}. */
+        public List<Integer> levels() {
+            int narrow = Math.min(poolSize, requests), wide = Math.min(requests, WIDE_MAX);
+            return wide > narrow ? List.of(narrow, wide) : List.of(narrow);
         }
 
         /**
-         * Parses {@code --requests N} and {@code --delay-ms N} over the defaults.
+         * Parses {@code --requests N}, {@code --delay-ms N} and {@code --rounds N} over the defaults.
          *
          * @throws IllegalArgumentException for an unknown option, a missing or non-numeric value, or one out of range
          */
         public static Options parse(String... args) {
             Options o = defaults();
-            int requests = o.requests, delayMs = o.delayMs;
+            int requests = o.requests, delayMs = o.delayMs, rounds = o.rounds;
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 switch (arg) {
-                    case "--requests", "--delay-ms" -> {
+                    case "--requests", "--delay-ms", "--rounds" -> {
                         if (i + 1 >= args.length) {
                             throw new IllegalArgumentException(arg + " needs a number");
                         }
@@ -106,51 +135,84 @@ public final class Demo {
                         } catch (NumberFormatException e) {
                             throw new IllegalArgumentException(arg + " needs a whole number, got '" + value + "'");
                         }
-                        if (arg.equals("--requests")) {
-                            requests = n;
-                        } else {
-                            delayMs = n;
+                        switch (arg) {
+                            case "--requests" -> requests = n;
+                            case "--delay-ms" -> delayMs = n;
+                            default -> rounds = n;
                         }
                     }
                     default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
                 }
             }
-            return new Options(requests, delayMs, o.serialCap, o.poolSize);
+            return new Options(requests, delayMs, o.serialCap, o.poolSize, rounds);
         }
     }
 
     /**
      * What one approach did and used.
      *
-     * @param approach   its name, as in the table
-     * @param threads    the threads it ran the downloads on, in words
-     * @param attempted  pages it tried to fetch
-     * @param ok         pages that arrived whole (status 200, the full body for that page)
-     * @param wallNanos  measured wall time
-     * @param estimatedNanos wall time for all pages: measured, or extrapolated for the capped serial run
-     * @param peakHeap   peak heap used, in bytes
-     * @param peakStacks peak committed thread-stack memory in bytes, or -1 without Native Memory Tracking
-     * @param peakTotal  peak of heap used plus stacks, taken from the same sample
+     * @param approach    its name, as in the table
+     * @param threads     the threads it ran the downloads on, in words
+     * @param atOnce      requests at a time (its level; 1 in series)
+     * @param requests    pages the row stands for
+     * @param attempted   pages it fetched in each run (fewer than {@code requests} for the capped serial run)
+     * @param ok          pages that arrived whole (status 200, the full body for that page) in its worst run
+     * @param lost        pages that did not arrive, over all its runs (the untimed one too)
+     * @param wallNanos   the measured wall time of each timed round
+     * @param estimatedNanos the median round, or for the capped serial run its time extrapolated to all pages
+     * @param peakHeap    peak heap used (garbage included) over the timed rounds, in bytes
+     * @param peakStacks  peak committed thread-stack memory in bytes, or -1 without Native Memory Tracking
+     * @param kept        heap after a forced collection plus committed stacks, above those before the run, with
+     *                    half the pages done (the untimed run), in bytes
+     * @param keptStacks  the part of {@code kept} that is committed thread stacks (0 without Native Memory Tracking)
+     * @param connections most distinct connections the server saw in one timed round
      */
-    public record PhaseResult(String approach, String threads, int attempted, int ok, long wallNanos,
-                              long estimatedNanos, long peakHeap, long peakStacks, long peakTotal) {
-        /** Whether every attempted page arrived. */
+    public record PhaseResult(String approach, String threads, int atOnce, int requests, int attempted, int ok,
+                              int lost, List<Long> wallNanos, long estimatedNanos, long peakHeap, long peakStacks,
+                              long kept, long keptStacks, int connections) {
+        /** Copies the rounds. */
+        public PhaseResult {
+            wallNanos = List.copyOf(wallNanos);
+        }
+
+        /** Whether every run fetched every page it attempted. */
         public boolean complete() {
-            return ok == attempted;
+            return lost == 0 && ok == attempted;
         }
 
         /** Whether the wall time for all pages was extrapolated from fewer. */
         public boolean estimated() {
-            return estimatedNanos != wallNanos;
+            return attempted < requests;
         }
+
+        /** The median timed round. */
+        public long median() {
+            return Demo.median(wallNanos);
+        }
+
+        /** The fastest timed round. */
+        public long fastest() {
+            return wallNanos.stream().mapToLong(Long::longValue).min().orElse(0);
+        }
+
+        /** The slowest timed round. */
+        public long slowest() {
+            return wallNanos.stream().mapToLong(Long::longValue).max().orElse(0);
+        }
+    }
+
+    static long median(List<Long> values) {
+        List<Long> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n == 0 ? 0 : n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     /**
      * The demo's outcome.
      *
-     * @param phases serial, pool, Weft scope and Weft data flow, in that order
-     * @param table  the printed table and ratios
-     * @param dump   what {@link Scope#dump()} returned half way through the Weft run, or {@code null} if it never ran
+     * @param phases  serial, then at each level the pool and the Weft scope, and the data flow at the widest level
+     * @param table   the printed table and the closing lines
+     * @param dump    what {@link Scope#dump()} returned half way through a Weft run, or {@code null} if it never ran
      * @param lineage the printed lineage of page 3's stored word count, from a one-page run of the data flow
      */
     public record Result(List<PhaseResult> phases, String table, String dump, String lineage) {
@@ -185,51 +247,189 @@ public final class Demo {
             return;
         }
         if (!result.allComplete()) {
-            System.err.println("demo: FAILED, some pages were lost (see the ok column)");
+            System.err.println("demo: FAILED, some pages were lost (see the pages ok column)");
             System.exit(1);
         }
     }
 
+    /** One way of downloading at one level, run once per call. */
+    private interface Way {
+        /** Fetches pages {@code 0..n-1} at most {@code atOnce} at a time; returns how many arrived whole. */
+        int run(Fetcher fetcher, int n, int atOnce, Progress progress) throws InterruptedException;
+    }
+
+    /** An approach being measured: its way, its level and what its runs gave so far. */
+    private static final class Measured {
+        final String approach, threads;
+        final int atOnce, attempted;
+        final Way way;
+        final List<Long> walls = new ArrayList<>();
+        int worstOk = Integer.MAX_VALUE, lost, connections;
+        long peakHeap, peakStacks = -1, kept = -1, keptStacks = -1;
+
+        Measured(String approach, String threads, int atOnce, int attempted, Way way) {
+            this.approach = approach;
+            this.threads = threads;
+            this.atOnce = atOnce;
+            this.attempted = attempted;
+            this.way = way;
+        }
+
+        void counted(int ok) {
+            worstOk = Math.min(worstOk, ok);
+            lost += attempted - ok;
+        }
+
+        PhaseResult result(int requests) {
+            long median = median(walls);
+            long estimated = attempted == requests ? median : (long) ((double) median * requests / attempted);
+            return new PhaseResult(approach, threads, atOnce, requests, attempted,
+                    worstOk == Integer.MAX_VALUE ? 0 : worstOk, lost, walls, estimated, peakHeap, peakStacks, kept,
+                    keptStacks, connections);
+        }
+    }
+
     /**
-     * Runs the three approaches against a fresh embedded server and prints progress, the half-way scope dump, the
-     * table and the ratios to {@code out}.
+     * Runs every approach against a fresh embedded server and prints what it does, the half-way scope dump, the
+     * table, the closing lines and a lineage to {@code out}.
      *
      * @throws IOException          if the server cannot start
      * @throws InterruptedException if the calling thread is interrupted
      */
     public static Result run(Options options, PrintStream out) throws IOException, InterruptedException {
-        PageServer server = new PageServer(options.delayMs(), page -> false, Demo::pageBody,
+        try (PageServer server = new PageServer(options.delayMs(), page -> false, Demo::pageBody,
                 "text/plain; charset=utf-8");
-        MemorySampler sampler = new MemorySampler();
-        // The client's own async work runs on virtual threads too, so its default cached pool of platform threads
-        // does not grow with the number of requests in flight and blur the thread counts of the table.
-        ExecutorService clientThreads = Executors.newVirtualThreadPerTaskExecutor();
-        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(clientThreads).connectTimeout(Duration.ofSeconds(30)).build()) {
-            URI base = server.base();
-            Fetcher fetcher = new Fetcher(client, base);
-            out.printf("demo: %d pages of %d bytes, server delay %d ms, on http://127.0.0.1:%d%n",
-                    options.requests(), PAGE_BYTES, options.delayMs(), server.port());
-            if (!sampler.nmtAvailable()) {
+             MemoryProbe probe = new MemoryProbe()) {
+            out.printf(Locale.ROOT, "demo: %d pages of %d bytes, server delay %d ms, on http://127.0.0.1:%d; "
+                            + "%d cores, load average %s at the start%n", options.requests(), PAGE_BYTES,
+                    options.delayMs(), server.port(), Runtime.getRuntime().availableProcessors(), loadAverage());
+            if (!probe.nmtAvailable()) {
                 out.println("demo: Native Memory Tracking is off, so stacks: n/a (run via ./weft demo)");
             }
-            sampler.start();
+            List<Integer> levels = new ArrayList<>(List.of(1));  // serial first, on a client of its own
+            levels.addAll(options.levels());
             List<PhaseResult> phases = new ArrayList<>();
-            phases.add(serial(options, fetcher, sampler, out));
-            phases.add(pool(options, fetcher, sampler, out));
+            Map<Integer, Long> connectionHeap = new LinkedHashMap<>();
             String[] dump = new String[1];
-            phases.add(weft(options, fetcher, sampler, out, dump));
-            phases.add(dataflow(options, fetcher, sampler, out));
-            String table = table(phases, sampler.nmtAvailable());
+            String lineage = "";
+            // page 3's fetch is logged once, showing the Weft context path in the log line
+            java.util.concurrent.atomic.AtomicBoolean logPage3 = new java.util.concurrent.atomic.AtomicBoolean();
+            for (int li = 0; li < levels.size(); li++) {
+                int level = levels.get(li);
+                boolean serialLevel = li == 0, first = li == 1, widest = li == levels.size() - 1;
+                // The client's own async work runs on virtual threads, so its default cached pool of platform
+                // threads does not grow with the requests in flight and blur the stacks column.
+                ExecutorService clientThreads = Executors.newVirtualThreadPerTaskExecutor();
+                try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .executor(clientThreads).connectTimeout(Duration.ofSeconds(30)).build()) {
+                    Fetcher fetcher = new Fetcher(client, server.base());
+                    connectionHeap.put(level, openConnections(fetcher, level, server, probe, out));
+                    List<Measured> ways = new ArrayList<>();
+                    if (serialLevel) {
+                        int cap = Math.min(options.requests(), options.serialCap());
+                        ways.add(new Measured(cap < options.requests() ? "serial (estimated from " + cap + ")"
+                                : "serial", "1 platform", 1, cap, (f, n, atOnce, p) -> serial(f, n, p, out)));
+                    } else {
+                        ways.add(new Measured("platform pool of " + level, level + " platform", level,
+                                options.requests(), (f, n, atOnce, p) -> pool(f, n, atOnce, p, out)));
+                        ways.add(new Measured("Weft scope", "virtual/page", level, options.requests(),
+                                (f, n, atOnce, p) -> weft(f, n, atOnce, p, out, logPage3)));
+                    }
+                    if (widest && !serialLevel) {
+                        ways.add(new Measured("Weft data flow", "virtual/context", level, options.requests(),
+                                (f, n, atOnce, p) -> dataflow(f, n, atOnce, p, out)));
+                    }
+                    // An untimed run of each: warms it up and measures what it keeps with half its pages done.
+                    for (Measured m : ways) {
+                        boolean takeDump = first && m.approach.equals("Weft scope");
+                        probe.begin();
+                        Progress progress = new Progress(m.attempted, () -> {
+                            if (takeDump) {
+                                dump[0] = Scope.dump();
+                            }
+                            probe.checkpoint();
+                        });
+                        m.counted(m.way.run(fetcher, m.attempted, m.atOnce, progress));
+                        MemoryProbe.Peaks peaks = probe.end();
+                        m.kept = peaks.kept();
+                        m.keptStacks = peaks.keptStacks();
+                        if (takeDump && dump[0] != null) {
+                            out.print("--- Scope.dump() with " + (m.attempted / 2) + " of " + m.attempted
+                                    + " pages done, " + level + " at a time ---\n" + dump[0] + "--- end of dump ---\n");
+                        }
+                    }
+                    // The timed rounds, interleaved so that a slow spell of the machine hits every approach.
+                    for (int round = 1; round <= options.rounds(); round++) {
+                        for (Measured m : ways) {
+                            if (m.atOnce == 1 && round > 1) {
+                                continue;  // serial: one round is long enough
+                            }
+                            server.resetConnections();
+                            probe.begin();
+                            long start = System.nanoTime();
+                            int ok = m.way.run(fetcher, m.attempted, m.atOnce, new Progress(m.attempted, null));
+                            long wall = System.nanoTime() - start;
+                            MemoryProbe.Peaks peaks = probe.end();
+                            m.counted(ok);
+                            m.walls.add(wall);
+                            m.peakHeap = Math.max(m.peakHeap, peaks.heap());
+                            m.peakStacks = Math.max(m.peakStacks, peaks.stacks());
+                            m.connections = Math.max(m.connections, server.connections());
+                            out.printf(Locale.ROOT, "  %-28s %4d at a time  round %d/%d  %7.3f s  %d/%d pages%n",
+                                    m.approach, m.atOnce, round, m.atOnce == 1 ? 1 : options.rounds(), wall / 1e9,
+                                    ok, m.attempted);
+                        }
+                    }
+                    for (Measured m : ways) {
+                        phases.add(m.result(options.requests()));
+                    }
+                    if (widest) {
+                        lineage = lineageOfPage3(fetcher);
+                    }
+                } finally {
+                    clientThreads.close();
+                    // the next level starts with none of this client's connections left open at the server's end
+                    server.awaitNoConnections(Duration.ofSeconds(10));
+                }
+            }
+            String table = table(phases, probe.nmtAvailable()) + conclusions(phases, options, connectionHeap);
             out.print(table);
-            String lineage = lineageOfPage3(fetcher);
             out.print(lineage);
             out.flush();
             return new Result(List.copyOf(phases), table, dump[0], lineage);
-        } finally {
-            sampler.stop();
-            server.close();
-            clientThreads.close();
+        }
+    }
+
+    /**
+     * Opens {@code level} connections (that many requests at once, twice) and returns the heap they hold after a
+     * collection: both ends, the client's and the server's, are in this JVM.
+     */
+    private static long openConnections(Fetcher fetcher, int level, PageServer server, MemoryProbe probe,
+                                        PrintStream out) throws InterruptedException {
+        probe.begin();
+        server.resetConnections();
+        for (int pass = 0; pass < 2; pass++) {
+            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < level; i++) {
+                    int page = i;
+                    threads.submit(() -> fetcher.fetch(page));
+                }
+            }
+        }
+        probe.checkpoint();
+        long held = Math.max(0, probe.end().kept());
+        out.printf(Locale.ROOT, "demo: %d at a time: %d connection%s opened and kept alive (holding %s of heap in "
+                + "this JVM, both ends); warm-up done%n", level, server.connections(),
+                server.connections() == 1 ? "" : "s", mib(held));
+        return held;
+    }
+
+    /** The system's 1-minute load average, or "n/a". */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
         }
     }
 
@@ -271,39 +471,33 @@ public final class Demo {
         }
     }
 
-    private static PhaseResult serial(Options options, Fetcher fetcher, MemorySampler sampler, PrintStream out) {
-        int attempted = Math.min(options.requests(), options.serialCap());
-        Progress progress = new Progress("serial", attempted, out, null);
+    private static int serial(Fetcher fetcher, int n, Progress progress, PrintStream out) {
         int ok = 0;
-        sampler.beginPhase();
-        long start = System.nanoTime();
-        for (int i = 0; i < attempted; i++) {
+        for (int i = 0; i < n; i++) {
             try {
                 fetcher.fetch(i);
                 ok++;
             } catch (IOException e) {
-                out.println("  serial: " + e.getMessage());
+                out.println("  serial: page " + i + ": " + FailureCauses.describe(e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
             progress.done();
         }
-        long wall = System.nanoTime() - start;
-        long[] peaks = sampler.endPhase();
-        long estimated = attempted == options.requests() ? wall : wall * options.requests() / attempted;
-        return new PhaseResult(attempted < options.requests() ? "serial (estimated from " + attempted + ")"
-                : "serial", "1 platform", attempted, ok, wall, estimated, peaks[0], peaks[1], peaks[2]);
+        return ok;
     }
 
-    private static PhaseResult pool(Options options, Fetcher fetcher, MemorySampler sampler, PrintStream out)
+    private static int pool(Fetcher fetcher, int n, int threads, Progress progress, PrintStream out)
             throws InterruptedException {
-        int n = options.requests();
-        Progress progress = new Progress("pool", n, out, null);
-        sampler.beginPhase();
-        long start = System.nanoTime();
         int ok = 0;
-        try (ExecutorService pool = Executors.newFixedThreadPool(options.poolSize())) {
+        // The pool's threads are joined after it closes, so that the next run does not count their stacks.
+        List<Thread> started = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
+            Thread t = Thread.ofPlatform().name("demo-pool-", started.size()).unstarted(task);
+            started.add(t);
+            return t;
+        })) {
             List<Future<Integer>> futures = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 int page = i;
@@ -315,47 +509,33 @@ public final class Demo {
                     }
                 }));
             }
-            for (Future<Integer> f : futures) {
+            for (int page = 0; page < n; page++) {
                 try {
-                    f.get();
+                    futures.get(page).get();
                     ok++;
                 } catch (ExecutionException e) {
-                    out.println("  pool: " + e.getCause().getMessage());
+                    out.println("  pool: page " + page + ": " + FailureCauses.describe(e));
                 }
             }
         }
-        long wall = System.nanoTime() - start;
-        long[] peaks = sampler.endPhase();
-        return new PhaseResult("platform pool of " + options.poolSize(), options.poolSize() + " platform", n, ok,
-                wall, wall, peaks[0], peaks[1], peaks[2]);
+        for (Thread t : List.copyOf(started)) {
+            t.join();
+        }
+        return ok;
     }
 
-    private static PhaseResult weft(Options options, Fetcher fetcher, MemorySampler sampler, PrintStream out,
-                                    String[] dumpOut) throws InterruptedException {
-        int n = options.requests();
-        CompletableFuture<String> dumped = new CompletableFuture<>();
-        // At half way a separate virtual thread takes the dump while the page tasks run.
-        Progress progress = new Progress("weft", n, out, () -> Thread.ofVirtual().name("weft-demo-dump").start(() -> {
-            try {
-                String dump = Scope.dump();
-                out.print("--- Scope.dump() with " + (n / 2) + " of " + n + " pages done ---\n" + dump
-                        + "--- end of dump ---\n");
-                dumped.complete(dump);
-            } catch (Throwable t) {
-                dumped.completeExceptionally(t);
-            }
-        }));
+    /** Weft: a scope "demo" whose task "download" opens a scope of one task per page, {@code atOnce} at a time. */
+    private static int weft(Fetcher fetcher, int n, int atOnce, Progress progress, PrintStream out,
+                            java.util.concurrent.atomic.AtomicBoolean logPage3) throws InterruptedException {
         AtomicInteger ok = new AtomicInteger();
-        sampler.beginPhase();
-        long start = System.nanoTime();
         try (var scope = Scope.open(ScopeOptions.named("demo"))) {
             scope.fork("download", () -> {
-                try (var pages = Scope.open()) {
+                try (var pages = Scope.open(ScopeOptions.defaults().withMaxConcurrency(atOnce))) {
                     for (int i = 0; i < n; i++) {
                         int page = i;
                         pages.fork("page-" + page, () -> {
                             int bytes = fetcher.fetch(page);
-                            if (page == 3) {
+                            if (page == 3 && logPage3.compareAndSet(false, true)) {
                                 LOG.info("fetched page {} ({} bytes)", page, bytes);
                             }
                             ok.incrementAndGet();
@@ -365,19 +545,13 @@ public final class Demo {
                     }
                     pages.join();
                 }
-                // Keep the scope tree alive until the half-way dump has been taken.
-                dumped.join();
                 return null;
             });
             scope.join();
         } catch (RuntimeException e) {
-            out.println("  weft: " + e);
+            out.println("  weft: " + FailureCauses.describe(e));
         }
-        long wall = System.nanoTime() - start;
-        long[] peaks = sampler.endPhase();
-        dumpOut[0] = dumped.getNow(null);
-        return new PhaseResult("Weft scope, virtual threads", n + " virtual", n, ok.get(), wall, wall,
-                peaks[0], peaks[1], peaks[2]);
+        return ok.get();
     }
 
     // The downloader as a data flow: fetch -> parse -> store, one context per page.
@@ -403,26 +577,20 @@ public final class Demo {
                 .build();
     }
 
-    private static PhaseResult dataflow(Options options, Fetcher fetcher, MemorySampler sampler, PrintStream out) {
-        int n = options.requests();
-        Progress progress = new Progress("flow", n, out, null);
-        java.util.Map<Integer, Integer> store = new java.util.concurrent.ConcurrentHashMap<>();
+    private static int dataflow(Fetcher fetcher, int n, int atOnce, Progress progress, PrintStream out) {
+        Map<Integer, Integer> store = new ConcurrentHashMap<>();
         DataFlow flow = downloaderFlow(fetcher, store);
-        java.util.Map<String, List<Input>> contexts = new java.util.LinkedHashMap<>();
+        Map<String, List<Input>> contexts = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             contexts.put("page-" + i, List.of(Input.of(i, PAGE)));
         }
-        sampler.beginPhase();
-        long start = System.nanoTime();
         try {
-            Orchestrator.withDefaults().run(flow, contexts, r -> progress.done());
+            Orchestrator.of(Orchestrator.Options.defaults().withMaxContexts(atOnce))
+                    .run(flow, contexts, r -> progress.done());
         } catch (RuntimeException e) {
-            out.println("  flow: " + e);
+            out.println("  flow: " + FailureCauses.describe(e));
         }
-        long wall = System.nanoTime() - start;
-        long[] peaks = sampler.endPhase();
-        return new PhaseResult("Weft data flow", n + " contexts", n, store.size(), wall, wall,
-                peaks[0], peaks[1], peaks[2]);
+        return store.size();
     }
 
     /** Runs the flow for page 3 alone, keeping its inputs, and prints where its stored result came from. */
@@ -441,36 +609,118 @@ public final class Demo {
         return sb.toString();
     }
 
-    private static String table(List<PhaseResult> phases, boolean nmt) {
-        StringBuilder t = new StringBuilder();
-        String row = "%-30s | %-12s | %-10s | %-10s | %-11s | %-10s | %s%n";
-        t.append('\n').append(String.format(Locale.ROOT, row, "approach", "threads", "wall time", "peak heap",
-                "peak stacks", "peak total", "pages ok"));
-        t.append("-".repeat(30)).append("-+-").append("-".repeat(12)).append("-+-").append("-".repeat(10))
-                .append("-+-").append("-".repeat(10)).append("-+-").append("-".repeat(11)).append("-+-")
-                .append("-".repeat(10)).append("-+-").append("-".repeat(9)).append('\n');
+    /** The table: one row per approach, every column as wide as its widest cell. */
+    static String table(List<PhaseResult> phases, boolean nmt) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"approach", "threads", "at once", "conns", "wall time", "rounds", "peak heap",
+            "kept", "stacks", "pages ok"});
         for (PhaseResult p : phases) {
-            t.append(String.format(Locale.ROOT, row, p.approach(), p.threads(), seconds(p.estimatedNanos()),
-                    mib(p.peakHeap()), nmt ? mib(p.peakStacks()) : "n/a", mib(p.peakTotal()),
-                    p.ok() + "/" + p.attempted() + (p.complete() ? "" : " LOST")));
+            rows.add(new String[] {p.approach(), p.threads(), Integer.toString(p.atOnce()),
+                Integer.toString(p.connections()), seconds(p.estimatedNanos()) + (p.estimated() ? " (est.)" : ""),
+                p.wallNanos().size() == 1 ? "1: " + seconds(p.fastest()) + (p.estimated() ? " for " + p.attempted()
+                        : "") : p.wallNanos().size() + ": " + range(p),
+                mib(p.peakHeap()), mib(p.kept()), nmt ? mib(p.peakStacks()) : "n/a",
+                p.ok() + "/" + p.attempted() + (p.complete() ? "" : " LOST " + p.lost())});
         }
-        PhaseResult serial = phases.get(0), pool = phases.get(1), weft = phases.get(2);
-        t.append('\n');
-        t.append(String.format(Locale.ROOT, "wall time ratios: pool/Weft %.1fx, serial%s/Weft %.1fx%s%n",
-                (double) pool.estimatedNanos() / weft.estimatedNanos(), serial.estimated() ? " estimate" : "",
-                (double) serial.estimatedNanos() / weft.estimatedNanos(), phases.size() > 3
-                        ? String.format(Locale.ROOT, ", data flow/Weft scope %.2fx",
-                        (double) phases.get(3).estimatedNanos() / weft.estimatedNanos()) : ""));
-        t.append(String.format(Locale.ROOT, "peak total memory ratios: pool/Weft %.2fx, serial/Weft %.2fx%n",
-                (double) pool.peakTotal() / weft.peakTotal(), (double) serial.peakTotal() / weft.peakTotal()));
-        if (!nmt) {
-            t.append("stacks: n/a (run via ./weft demo); peak total is heap only\n");
+        int[] widths = new int[rows.get(0).length];
+        for (String[] r : rows) {
+            for (int i = 0; i < r.length; i++) {
+                widths[i] = Math.max(widths[i], r[i].length());
+            }
         }
-        t.append("memory = heap used + committed thread stacks (Native Memory Tracking), sampled every 20 ms; "
-                + "virtual thread stacks live in the heap.\n"
-                + "heap used counts garbage not yet collected; the server and the HTTP client's buffers share the JVM "
-                + "and are counted in every row.\n");
+        StringBuilder t = new StringBuilder("\n");
+        for (int k = 0; k < rows.size(); k++) {
+            String[] r = rows.get(k);
+            for (int i = 0; i < r.length; i++) {
+                t.append(i == 0 ? "" : " | ").append(r[i]).append(" ".repeat(widths[i] - r[i].length()));
+            }
+            t.append('\n');
+            if (k == 0) {
+                for (int i = 0; i < widths.length; i++) {
+                    t.append(i == 0 ? "" : "-+-").append("-".repeat(widths[i]));
+                }
+                t.append('\n');
+            }
+        }
         return t.toString();
+    }
+
+    /**
+     * What the figures show, in words decided from them: for each level the pool against the Weft scope (the same
+     * when their rounds' ranges overlap), what each kept, what the open connections hold, the data flow against the
+     * scope and the serial estimate; then how memory was measured.
+     */
+    static String conclusions(List<PhaseResult> phases, Options options, Map<Integer, Long> connectionHeap) {
+        StringBuilder t = new StringBuilder("\n");
+        PhaseResult serial = phases.getFirst(), widestWeft = null;
+        for (int level : options.levels()) {
+            PhaseResult pool = find(phases, "platform pool of " + level, level);
+            PhaseResult weft = find(phases, "Weft scope", level);
+            widestWeft = weft;
+            double bound = Math.ceil((double) options.requests() / level) * options.delayMs() / 1000.0;
+            t.append(String.format(Locale.ROOT, "%d at a time, each over the same %d kept-alive connection%s (the "
+                            + "server's delay alone: %.2f s): platform pool of %d %s, Weft scope %s (medians of %d "
+                            + "rounds): %s.%n", level, level, level == 1 ? "" : "s", bound, level,
+                    seconds(pool.median()), seconds(weft.median()), options.rounds(),
+                    compare("the pool", pool, "Weft", weft)));
+            t.append(String.format(Locale.ROOT, "  kept with half the pages done: pool %s (%s of it thread stacks), "
+                            + "Weft %s (%s of it thread stacks); the %d open connections themselves hold %s, before the run, in both.%n",
+                    mib(pool.kept()), mib(pool.keptStacks()), mib(weft.kept()), mib(weft.keptStacks()), level,
+                    mib(connectionHeap.getOrDefault(level, -1L))));
+        }
+        PhaseResult flow = find(phases, "Weft data flow", options.levels().getLast());
+        t.append(String.format(Locale.ROOT, "Weft data flow against Weft scope at %d at a time: %s.%n",
+                flow.atOnce(), compare("the data flow", flow, "the scope", widestWeft)));
+        t.append(String.format(Locale.ROOT, "Serial%s: %s, %.0fx the Weft scope at %d at a time.%n",
+                serial.estimated() ? " (estimated from " + serial.attempted() + " pages)" : "",
+                seconds(serial.estimatedNanos()), (double) serial.estimatedNanos() / widestWeft.median(),
+                widestWeft.atOnce()));
+        t.append("""
+                at once: requests in flight at most; conns: distinct connections the server saw in a timed round.
+                wall time: median of the timed rounds (rounds: how many, and their range), each run after an \
+                untimed one of its own and the connections' warm-up.
+                kept: heap after a forced collection plus committed thread stacks, above the JVM's before the run, \
+                with half the pages done (in the untimed run); virtual thread stacks live in the heap.
+                peak heap: heap used, sampled every 20 ms in the timed rounds; it counts garbage not yet collected, so \
+                it mostly says when the collector ran. stacks: peak committed thread stacks (Native Memory Tracking).
+                The server and the HTTP client share this JVM and are counted in every row.
+                """);
+        return t.toString();
+    }
+
+    private static PhaseResult find(List<PhaseResult> phases, String approach, int level) {
+        return phases.stream().filter(p -> p.approach().equals(approach) && p.atOnce() == level).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no " + approach + " at " + level + " at a time"));
+    }
+
+    /** Medians closer than this ratio are called the same: a shared 2-core machine moves them more than that. */
+    static final double SAME_WITHIN = 1.10;
+
+    /**
+     * The verdict on two approaches' timed rounds: "within 10% of each other" when their medians are closer than
+     * {@link #SAME_WITHIN}; else which is faster by the medians, and whether the rounds' ranges are apart or overlap;
+     * with a single round either way, says there is no spread to judge by.
+     */
+    static String compare(String aName, PhaseResult a, String bName, PhaseResult b) {
+        String ranges = String.format(Locale.ROOT, "%s %s, %s %s", aName, range(a), bName, range(b));
+        boolean aFaster = a.median() < b.median();
+        double ratio = aFaster ? (double) b.median() / a.median() : (double) a.median() / b.median();
+        String faster = aFaster ? aName : bName;
+        if (a.wallNanos().size() < 2 || b.wallNanos().size() < 2) {
+            return String.format(Locale.ROOT, "%s %.2fx faster in one round each, no spread to judge by (%s)",
+                    faster, ratio, ranges);
+        }
+        if (ratio < SAME_WITHIN) {
+            return String.format(Locale.ROOT, "within %.0f%% of each other, the same here (%s %.0f%% faster by the "
+                    + "medians; %s)", (SAME_WITHIN - 1) * 100, faster, (ratio - 1) * 100, ranges);
+        }
+        boolean overlap = a.fastest() <= b.slowest() && b.fastest() <= a.slowest();
+        return String.format(Locale.ROOT, "%s %.2fx faster by the medians, %s (%s)", faster, ratio,
+                overlap ? "but the rounds' ranges overlap" : "the ranges apart", ranges);
+    }
+
+    private static String range(PhaseResult p) {
+        return String.format(Locale.ROOT, "%.2f-%.2f s", p.fastest() / 1e9, p.slowest() / 1e9);
     }
 
     private static String seconds(long nanos) {
@@ -481,106 +731,21 @@ public final class Demo {
         return bytes < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
     }
 
-    /** Counts finished pages, prints a line every 10 %, and runs {@code atHalf} once at half way. */
+    /** Counts finished pages and runs {@code atHalf}, if any, once at half way, on the thread of that page. */
     private static final class Progress {
-        private final String label;
         private final int total;
-        private final PrintStream out;
         private final Runnable atHalf;
         private final AtomicInteger done = new AtomicInteger();
-        private final long start = System.nanoTime();
 
-        Progress(String label, int total, PrintStream out, Runnable atHalf) {
-            this.label = label;
+        Progress(int total, Runnable atHalf) {
             this.total = total;
-            this.out = out;
             this.atHalf = atHalf;
         }
 
         void done() {
-            int n = done.incrementAndGet();
-            if ((long) n * 10 / total != (long) (n - 1) * 10 / total) {
-                out.printf(Locale.ROOT, "  %-6s %3d%%  %d/%d pages  %.2f s%n", label, (long) n * 100 / total, n,
-                        total, (System.nanoTime() - start) / 1e9);
-            }
-            if (atHalf != null && n == Math.max(1, total / 2)) {
+            if (done.incrementAndGet() == Math.max(1, total / 2) && atHalf != null) {
                 atHalf.run();
             }
-        }
-    }
-
-    /**
-     * Samples heap used and committed thread stacks every 20 ms on a platform daemon thread and keeps the peaks of
-     * the current phase.
-     */
-    private static final class MemorySampler {
-        private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        private final ObjectName diagnostics;
-        private final boolean nmt;
-        private final AtomicLong peakHeap = new AtomicLong();
-        private final AtomicLong peakStacks = new AtomicLong();
-        private final AtomicLong peakTotal = new AtomicLong();
-        private volatile boolean running = true;
-        private Thread thread;
-
-        MemorySampler() {
-            diagnostics = MemoryProbe.diagnosticCommand();
-            nmt = diagnostics != null && readStacks() >= 0;
-        }
-
-        boolean nmtAvailable() {
-            return nmt;
-        }
-
-        void start() {
-            thread = Thread.ofPlatform().daemon().name("weft-demo-memory-sampler").start(() -> {
-                while (running) {
-                    sample();
-                    try {
-                        Thread.sleep(20);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
-        }
-
-        void stop() throws InterruptedException {
-            running = false;
-            if (thread != null) {
-                thread.interrupt();
-                thread.join();
-            }
-        }
-
-        /** Collects garbage and starts a phase's peaks afresh. */
-        void beginPhase() {
-            System.gc();
-            peakHeap.set(0);
-            peakStacks.set(nmt ? 0 : -1);
-            peakTotal.set(0);
-            sample();
-        }
-
-        /** The phase's peaks: heap, stacks (-1 without NMT), total. */
-        long[] endPhase() {
-            sample();
-            return new long[] {peakHeap.get(), peakStacks.get(), peakTotal.get()};
-        }
-
-        private void sample() {
-            long heap = memory.getHeapMemoryUsage().getUsed();
-            long stacks = nmt ? readStacks() : -1;
-            peakHeap.accumulateAndGet(heap, Math::max);
-            if (stacks >= 0) {
-                peakStacks.accumulateAndGet(stacks, Math::max);
-            }
-            peakTotal.accumulateAndGet(heap + Math.max(0, stacks), Math::max);
-        }
-
-        /** Committed thread-stack bytes from Native Memory Tracking, or -1 when it is off or unreadable. */
-        private long readStacks() {
-            return MemoryProbe.committedStacks(diagnostics);
         }
     }
 }

@@ -14,7 +14,8 @@ import java.time.Duration;
 /**
  * A worker process of the downloader report's process pool (the analogue of a Python {@code ProcessPoolExecutor}
  * worker): reads page numbers from standard input, one a line, and for each fetches and parses the page and writes
- * one line to standard output, {@code ok PAGE TAGS WORDS LINKS} or {@code err PAGE MESSAGE}. It ends at the end of
+ * one line to standard output, {@code ok PAGE TAGS WORDS LINKS} or {@code err PAGE CAUSE} (the exception's class
+ * and message, {@link FailureCauses#describe}). It ends at the end of
  * its input. It uses only the JDK, so it starts on the same class path as its parent.
  */
 public final class DownloadWorker {
@@ -55,7 +56,7 @@ public final class DownloadWorker {
                     Pages.Parsed p = Fetch.fetchAndParse(client, base, page);
                     out.println("ok " + page + " " + p.tags() + " " + p.words() + " " + p.links());
                 } catch (IOException e) {
-                    out.println("err " + page + " " + String.valueOf(e.getMessage()).replace('\n', ' '));
+                    out.println("err " + page + " " + FailureCauses.describe(e));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     out.println("err " + page + " interrupted");

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Seed 001's comparison as a runnable report: the downloader (fetch each page from the embedded HTTP server, parse
@@ -181,12 +182,24 @@ public final class DownloaderReport {
      * @param stacks             peak committed thread stacks of this JVM, bytes, or -1 without Native Memory Tracking
      * @param children           peak resident set of the worker processes, summed, bytes (0 without workers)
      * @param total              peak heap plus stacks plus the workers' resident sets, bytes
+     * @param kept               what the run held with half its pages done, bytes: heap after a forced collection
+     *                           plus committed stacks, above those before the run, plus the workers' resident sets
+     *                           ({@link MemoryProbe#checkpoint}; measured in an untimed run of its own), or -1
+     * @param connections        distinct connections the server saw requests on in the timed run
      * @param ok                 pages fetched, parsed and stored (of {@code measured})
      * @param failedReported     pages whose failure reached the caller, naming the page
      * @param expectedFailures   pages of the measured ones the server fails
+     * @param failureCauses      why the reported pages failed: exception class and message (page number as N) and
+     *                           how many pages, most first; the counts add up to {@code failedReported}
      */
     public record Row(String variant, int requests, int measured, long measuredNanos, long wallNanos, long heap,
-                      long stacks, long children, long total, int ok, int failedReported, int expectedFailures) {
+                      long stacks, long children, long total, long kept, int connections, int ok,
+                      int failedReported, int expectedFailures, Map<String, Integer> failureCauses) {
+        /** Copies the causes, keeping their order. */
+        public Row {
+            failureCauses = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(failureCauses));
+        }
+
         /** Whether the time for all pages was extrapolated from fewer. */
         public boolean extrapolated() {
             return measured < requests;
@@ -284,11 +297,14 @@ public final class DownloaderReport {
                 for (Variants.Variant v : variants.all()) {
                     Row row = variants.run(v, n);
                     rows.add(row);
-                    out.printf(Locale.ROOT, "  %-20s n=%-7d %8.3f s%s  %9.1f req/s  peak %7.1f MiB  ok %d  "
-                                    + "failed %d  lost %d  unreported %d%n", row.variant(), n, row.wallNanos() / 1e9,
+                    out.printf(Locale.ROOT, "  %-20s n=%-7d %8.3f s%s  %9.1f req/s  peak %7.1f MiB  kept %7.1f MiB"
+                                    + "  %d connections  ok %d  failed %d  lost %d  unreported %d%n", row.variant(), n,
+                            row.wallNanos() / 1e9,
                             row.extrapolated() ? " (extrapolated from " + row.measured() + ")" : "",
-                            row.throughput(), row.total() / (1024.0 * 1024.0), row.ok(), row.failedReported(),
-                            row.lost(), row.unreportedFailures());
+                            row.throughput(), row.total() / (1024.0 * 1024.0), Math.max(0, row.kept()) / (1024.0 * 1024.0),
+                            row.connections(), row.ok(), row.failedReported(), row.lost(), row.unreportedFailures());
+                    row.failureCauses().forEach((cause, pages) ->
+                            out.printf(Locale.ROOT, "      %d x %s%n", pages, cause));
                 }
             }
         }

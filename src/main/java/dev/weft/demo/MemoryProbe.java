@@ -20,6 +20,11 @@ import javax.management.ObjectName;
  * ({@code VmRSS} of {@code /proc/PID/status}) of every worker process registered with {@link #addChild}. A child's
  * peak resident set ({@code VmHWM}) is read when it is {@linkplain #childDone finished}, so the children's peak is
  * the larger of the sampled sum and the sum of their own peaks.
+ *
+ * <p>Heap used counts garbage not yet collected, so its peak mostly tells when the collector ran. What a run
+ * <em>keeps</em> is measured by {@link #checkpoint}: a forced collection while the run is under way (the report calls
+ * it with half the pages done), after which heap used and committed stacks, less those after the collection of
+ * {@link #begin}, plus the workers' resident sets, are what the run holds at that moment.
  */
 final class MemoryProbe implements AutoCloseable {
     private static final Pattern STACK = Pattern.compile("stack: reserved=(\\d+)KB, committed=(\\d+)KB");
@@ -34,6 +39,11 @@ final class MemoryProbe implements AutoCloseable {
     private final AtomicLong peakChildrenSampled = new AtomicLong();
     private final AtomicLong childrenHwm = new AtomicLong();
     private final AtomicLong peakSelfRss = new AtomicLong();
+    private volatile long baseHeap;
+    private volatile long baseStacks;
+    private volatile long kept = -1;
+    private volatile long keptStacks = -1;
+    private long idleStacks = Long.MAX_VALUE / 2;
     private volatile boolean running = true;
     private final Thread thread;
 
@@ -45,8 +55,10 @@ final class MemoryProbe implements AutoCloseable {
      * @param children worker processes' resident sets, summed (0 without workers)
      * @param total    peak of heap used plus stacks in one sample, plus {@code children}
      * @param selfRss  this JVM's resident set ({@code VmRSS}), for reference (-1 where /proc is missing)
+     * @param kept     what the run held at the {@link #checkpoint}, or -1 without one
+     * @param keptStacks the part of {@code kept} that is committed thread stacks, or -1 without a checkpoint
      */
-    record Peaks(long heap, long stacks, long children, long total, long selfRss) {
+    record Peaks(long heap, long stacks, long children, long total, long selfRss, long kept, long keptStacks) {
     }
 
     MemoryProbe() {
@@ -69,9 +81,13 @@ final class MemoryProbe implements AutoCloseable {
         return nmt;
     }
 
-    /** Collects garbage, forgets the children and starts the peaks afresh. */
+    /**
+     * Collects garbage, waits for the stacks of threads that ended to be released, forgets the children and starts
+     * the peaks afresh.
+     */
     void begin() {
         System.gc();
+        settleStacks();
         children.clear();
         peakHeap.set(0);
         peakStacks.set(0);
@@ -79,7 +95,29 @@ final class MemoryProbe implements AutoCloseable {
         peakChildrenSampled.set(0);
         childrenHwm.set(0);
         peakSelfRss.set(-1);
+        kept = -1;
+        keptStacks = -1;
+        baseHeap = memory.getHeapMemoryUsage().getUsed();
+        baseStacks = nmt ? Math.max(0, readStacks()) : 0;
         sample();
+    }
+
+    /**
+     * Collects garbage now and records what the run holds: heap used and committed thread stacks above those after
+     * {@link #begin}'s collection, plus the worker processes' current resident sets. Blocks the calling thread for
+     * the collection (every other thread stops for it anyway).
+     */
+    void checkpoint() {
+        sample();
+        System.gc();
+        long heap = memory.getHeapMemoryUsage().getUsed();
+        long stacks = nmt ? Math.max(0, readStacks()) : 0;
+        long kids = 0;
+        for (long pid : children) {
+            kids += Math.max(0, ProcessMemory.rssBytes(pid).orElse(-1));
+        }
+        keptStacks = Math.max(0, stacks - baseStacks);
+        kept = Math.max(0, heap - baseHeap) + keptStacks + kids;
     }
 
     /** Counts process {@code pid}'s resident set from now on. */
@@ -101,7 +139,8 @@ final class MemoryProbe implements AutoCloseable {
     Peaks end() {
         sample();
         long kids = Math.max(peakChildrenSampled.get(), childrenHwm.get());
-        return new Peaks(peakHeap.get(), nmt ? peakStacks.get() : -1, kids, peakOwn.get() + kids, peakSelfRss.get());
+        return new Peaks(peakHeap.get(), nmt ? peakStacks.get() : -1, kids, peakOwn.get() + kids, peakSelfRss.get(),
+                kept, keptStacks);
     }
 
     private void sample() {
@@ -116,6 +155,32 @@ final class MemoryProbe implements AutoCloseable {
         }
         peakChildrenSampled.accumulateAndGet(kids, Math::max);
         peakSelfRss.accumulateAndGet(ProcessMemory.rssBytes(ProcessHandle.current().pid()).orElse(-1), Math::max);
+    }
+
+    /**
+     * A platform thread's stack is released a moment after {@link Thread#join} returns (when the JVM deletes the
+     * thread; later still on a busy machine), so right after a pool of 1,000 threads ends its stacks still count.
+     * Reads the committed stacks every 10 ms until they are within 1 MiB of the least seen at any begin (the idle
+     * JVM's), for at most 5 s.
+     */
+    private void settleStacks() {
+        if (!nmt) {
+            return;
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        long now = readStacks();
+        while (now > idleStacks + (1 << 20) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            now = readStacks();
+        }
+        if (now >= 0) {
+            idleStacks = Math.min(idleStacks, now);
+        }
     }
 
     /** The {@code DiagnosticCommand} MBean's name, or null where the platform has none (then no stacks). */

@@ -10,17 +10,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.style.Styler;
+import java.util.function.ToDoubleFunction;
 
-/** Writes the downloader report's CSV, its two plots (XChart, PNG) and its Markdown summary. */
+/**
+ * Writes the downloader report's CSVs (one row per variant and size; one per variant, size and failure cause), its
+ * three plots ({@link LogPlot}, PNG) and its Markdown summary.
+ */
 final class ReportFiles {
     /** The CSV's header line. */
     static final String CSV_HEADER = "variant,requests,measured_requests,measured_s,wall_s,extrapolated,"
-            + "throughput_per_s,peak_heap_bytes,peak_stacks_bytes,peak_children_rss_bytes,peak_total_bytes,ok,"
-            + "failed_reported,lost,expected_failures,unreported_failures";
+            + "throughput_per_s,peak_heap_bytes,peak_stacks_bytes,peak_children_rss_bytes,peak_total_bytes,"
+            + "kept_bytes,connections,ok,failed_reported,lost,expected_failures,unreported_failures";
+    /** The failure causes CSV's header line. */
+    static final String FAILURES_HEADER = "variant,requests,pages,cause";
 
     private ReportFiles() {
     }
@@ -31,91 +33,182 @@ final class ReportFiles {
         Files.createDirectories(dir);
         Path csv = dir.resolve("downloader.csv");
         Files.writeString(csv, csv(rows));
+        Files.writeString(dir.resolve("failures.csv"), failuresCsv(rows));
         Path time = dir.resolve("time.png");
-        plot(rows, "Start-to-finish time vs requests", "seconds", r -> r.wallNanos() / 1e9, time,
-                " (extrapolated past the cap)");
+        timePlot(rows).write(time);
         Path memory = dir.resolve("memory.png");
-        plot(rows, "Peak memory (all processes) vs requests", "MiB", r -> r.total() / (1024.0 * 1024.0), memory,
-                " (measured up to the cap)");
+        memoryPlot(rows).write(memory);
+        peakPlot(rows).write(dir.resolve("peak-memory.png"));
         Path summary = dir.resolve("summary.md");
         Files.writeString(summary, markdown(options, rows));
         return new DownloaderReport.Result(List.copyOf(rows), csv, time, memory, summary);
     }
 
+    /** Start-to-finish time; hollow markers and dashed lines where the time was extrapolated past the cap. */
+    static LogPlot timePlot(List<DownloaderReport.Row> rows) {
+        return plot(rows, "Start-to-finish time vs requests", "seconds (log)", r -> r.wallNanos() / 1e9, 1e-3,
+                List.of("hollow marker, dashed line: time extrapolated", "from the pages fetched up to --cap"));
+    }
+
+    /** What each run kept with half its pages done (forced collection), in every process it used. */
+    static LogPlot memoryPlot(List<DownloaderReport.Row> rows) {
+        return plot(rows, "Memory kept with half the pages done vs requests", "MiB (log)",
+                r -> Math.max(0, r.kept()) / (1024.0 * 1024.0), 0.1,
+                List.of("heap after a forced collection + thread stacks,", "above the JVM's before the run,",
+                        "+ worker processes' resident sets;", "hollow marker: capped run (fewer pages);",
+                        "under 0.1 MiB is drawn at 0.1"));
+    }
+
+    /** Peak heap used (garbage included) plus stacks plus the workers' resident sets. */
+    static LogPlot peakPlot(List<DownloaderReport.Row> rows) {
+        return plot(rows, "Peak memory (garbage included) vs requests", "MiB (log)",
+                r -> r.total() / (1024.0 * 1024.0), 0.1,
+                List.of("peak heap used (uncollected garbage too)", "+ thread stacks + workers' resident sets,",
+                        "sampled every 20 ms;", "hollow marker: capped run (fewer pages)"));
+    }
+
     static String csv(List<DownloaderReport.Row> rows) {
         StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
         for (DownloaderReport.Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%s,%d,%d,%.6f,%.6f,%b,%.3f,%d,%d,%d,%d,%d,%d,%d,%d,%d%n",
+            sb.append(String.format(Locale.ROOT, "%s,%d,%d,%.6f,%.6f,%b,%.3f,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d%n",
                     r.variant(), r.requests(), r.measured(), r.measuredNanos() / 1e9, r.wallNanos() / 1e9,
-                    r.extrapolated(), r.throughput(), r.heap(), r.stacks(), r.children(), r.total(), r.ok(),
-                    r.failedReported(), r.lost(), r.expectedFailures(), r.unreportedFailures()));
+                    r.extrapolated(), r.throughput(), r.heap(), r.stacks(), r.children(), r.total(), r.kept(),
+                    r.connections(), r.ok(), r.failedReported(), r.lost(), r.expectedFailures(),
+                    r.unreportedFailures()));
         }
         return sb.toString();
     }
 
-    private static void plot(List<DownloaderReport.Row> rows, String title, String yTitle,
-                             java.util.function.ToDoubleFunction<DownloaderReport.Row> y, Path file,
-                             String cappedMark)
-            throws IOException {
-        XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle("requests (log)")
-                .yAxisTitle(yTitle + " (log)").build();
-        chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true)
-                .setLegendPosition(Styler.LegendPosition.OutsideE).setMarkerSize(6)
-                .setChartBackgroundColor(java.awt.Color.WHITE);
+    /** One line per variant, size and failure cause; the cause quoted as CSV wants (doubled quotes). */
+    static String failuresCsv(List<DownloaderReport.Row> rows) {
+        StringBuilder sb = new StringBuilder(FAILURES_HEADER).append('\n');
+        for (DownloaderReport.Row r : rows) {
+            r.failureCauses().forEach((cause, pages) -> sb.append(r.variant()).append(',').append(r.requests())
+                    .append(',').append(pages).append(",\"").append(cause.replace("\"", "\"\"")).append("\"\n"));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * One line per variant over the measured sizes: x labelled at every size, y with labelled minor ticks, an
+     * Okabe–Ito colour and a marker of its own each; extrapolated points hollow, a series with any dashed.
+     */
+    private static LogPlot plot(List<DownloaderReport.Row> rows, String title, String yTitle,
+                                ToDoubleFunction<DownloaderReport.Row> y, double floor, List<String> notes) {
         Map<String, List<DownloaderReport.Row>> byVariant = new LinkedHashMap<>();
         for (DownloaderReport.Row r : rows) {
             byVariant.computeIfAbsent(r.variant(), k -> new java.util.ArrayList<>()).add(r);
         }
+        List<LogPlot.Series> series = new java.util.ArrayList<>();
+        LogPlot.Marker[] markers = LogPlot.Marker.values();
+        int i = 0;
+        double lo = Double.MAX_VALUE, hi = 0;
         for (var e : byVariant.entrySet()) {
-            List<DownloaderReport.Row> series = e.getValue();
-            double[] xs = series.stream().mapToDouble(DownloaderReport.Row::requests).toArray();
-            // a log axis cannot show 0: the smallest positive value stands in for one
-            double[] ys = series.stream().mapToDouble(r -> Math.max(y.applyAsDouble(r), 1e-6)).toArray();
-            boolean extrapolated = series.stream().anyMatch(DownloaderReport.Row::extrapolated);
-            chart.addSeries(e.getKey() + (extrapolated ? cappedMark : ""), xs, ys);
+            List<DownloaderReport.Row> rs = e.getValue();
+            double[] xs = rs.stream().mapToDouble(DownloaderReport.Row::requests).toArray();
+            // a log axis cannot show 0: values under the floor are drawn at it
+            double[] ys = rs.stream().mapToDouble(r -> Math.max(y.applyAsDouble(r), floor)).toArray();
+            boolean[] hollow = new boolean[rs.size()];
+            for (int k = 0; k < rs.size(); k++) {
+                hollow[k] = rs.get(k).extrapolated();
+                lo = Math.min(lo, ys[k]);
+                hi = Math.max(hi, ys[k]);
+            }
+            boolean extrapolated = rs.stream().anyMatch(DownloaderReport.Row::extrapolated);
+            series.add(new LogPlot.Series(e.getKey(), xs, ys, hollow, LogPlot.PALETTE.get(i % LogPlot.PALETTE.size()),
+                    markers[i % markers.length], extrapolated));
+            i++;
         }
-        try (OutputStream os = Files.newOutputStream(file)) {
-            BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG);
+        if (series.isEmpty()) {
+            lo = hi = 1;
         }
+        return new LogPlot(title, "requests (log; a tick at every measured size)", yTitle,
+                LogPlot.sizeAxis(rows.stream().map(DownloaderReport.Row::requests).toList()),
+                LogPlot.valueAxis(lo, hi), series, notes);
     }
 
     static String markdown(DownloaderReport.Options options, List<DownloaderReport.Row> rows) {
         StringBuilder sb = new StringBuilder("# Seed 001 downloader: comparison report\n\n");
         sb.append(String.format(Locale.ROOT, "Sizes %s; pages of about %d bytes; server delay %d ms per page; "
-                        + "error rate %s; %d cores, Java %s (%s), %s %s; %s.%n%n", options.requests(),
+                        + "error rate %s; %d cores, Java %s (%s), %s %s; %s; load average (1, 5, 15 min) at the "
+                        + "end: %s (above the core count, other work shared the machine and the times moved "
+                        + "with it).%n%n", options.requests(),
                 Pages.PAGE_BYTES, options.delayMs(), options.errorRate(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), System.getProperty("java.vm.vendor"),
                 System.getProperty("os.name"), System.getProperty("os.arch"),
-                Instant.now().truncatedTo(ChronoUnit.SECONDS)));
-        sb.append("| variant | requests | wall time (s) | pages/s | peak heap (MiB) | workers' RSS (MiB) "
-                + "| peak total (MiB) | ok | failed, reported | lost | unreported failures |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), loadAverage()));
+        sb.append("| variant | requests | wall time (s) | pages/s | connections | peak heap (MiB) "
+                + "| workers' RSS (MiB) | peak total (MiB) | kept at half way (MiB) | ok | failed, reported | lost "
+                + "| unreported failures |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (DownloaderReport.Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %.3f%s | %.1f | %.1f | %.1f | %.1f | %d | %d | %d | %d |%n",
+            sb.append(String.format(Locale.ROOT,
+                    "| %s | %d | %.3f%s | %.1f | %d | %.1f | %.1f | %.1f | %.1f | %d | %d | %d | %d |%n",
                     r.variant(), r.requests(), r.wallNanos() / 1e9,
                     r.extrapolated() ? " (extrapolated from " + r.measured() + ")" : "", r.throughput(),
-                    mib(r.heap()), mib(r.children()), mib(r.total()), r.ok(), r.failedReported(), r.lost(),
-                    r.unreportedFailures()));
+                    r.connections(), mib(r.heap()), mib(r.children()), mib(r.total()), mib(r.kept()), r.ok(),
+                    r.failedReported(), r.lost(), r.unreportedFailures()));
+        }
+        sb.append("\n## Why pages failed\n\n");
+        if (rows.stream().allMatch(r -> r.failureCauses().isEmpty())) {
+            sb.append("No page failed.\n");
+        } else {
+            sb.append("Each failed page's exception (class: message; the page number as N), counted by cause "
+                    + "(also in `failures.csv`).\n\n| variant | requests | pages | cause |\n|---|---:|---:|---|\n");
+            for (DownloaderReport.Row r : rows) {
+                r.failureCauses().forEach((cause, pages) -> sb.append(String.format(Locale.ROOT,
+                        "| %s | %d | %d | `%s` |%n", r.variant(), r.requests(), pages, cause.replace("`", "'")
+                                .replace("|", "\\|"))));
+            }
         }
         sb.append("""
 
+                ## How it was measured
+
+                - Every variant runs three times at every size with one HTTP client (HTTP/1.1, keep-alive; the
+                  server keeps every connection open, see `PageServer`): an untimed warm-up, which opens its
+                  connections and compiles its code; the timed run; and an untimed run that measures what it keeps.
+                  So no variant's time includes opening connections, and each uses as many as it has requests in
+                  flight (connections: distinct connections the server saw in the timed run). The process pool
+                  has no warm-up: its connections are its workers', new in every run. Between variants the report
+                  waits until the server has closed the previous client's connections.
                 - Wall time is start to finish, worker process start-up included. Capped variants (serial, the
                   2 x cores pool and the process pool fetch at most `--cap` pages per thread or process) have the
                   rest extrapolated linearly; their pages/s, memory and counts are of the pages they fetched.
-                - Peak total = this JVM's peak heap used plus committed thread stacks (Native Memory Tracking; 0
-                  without it), sampled every 20 ms, plus the worker processes' resident sets (the larger of their
-                  sampled sum and the sum of each one's own peak, `VmHWM`). The embedded server and the HTTP client
-                  share this JVM and are counted in every row. Heap used includes garbage not yet collected, so
-                  the in-process rows grow with the garbage a run makes between collections, not only with what it
-                  keeps; a worker process's resident set includes its whole JVM.
-                - ok: fetched, parsed and stored. failed, reported: the failure reached the caller naming the page.
-                  lost: neither. unreported failures: server errors that were not reported as failures.
+                - Kept at half way: in the memory run, when half the pages are done, a forced full collection,
+                  then heap used plus committed thread stacks (Native Memory Tracking) above those after a
+                  collection before the run, plus the worker processes' resident sets. That is what the variant
+                  holds with its requests in flight: tasks, threads, queued work, request and response state, the
+                  results stored so far. Its connections were open before the run, so they are not in it: each
+                  open connection holds roughly 50 KiB of heap in this JVM, both ends together (`./weft demo`
+                  measures it), times the connections column. It is one sample, so it moves between runs.
+                - Peak total = this JVM's peak heap used plus committed thread stacks, sampled every 20 ms in the
+                  timed run, plus the worker processes' resident sets (the larger of their sampled sum and the sum
+                  of each one's own peak, `VmHWM`). Heap used includes garbage not yet collected, so this column
+                  mostly says when the collector ran; read the kept column for what a variant holds. The embedded
+                  server and the HTTP client share this JVM and are counted in every row; a worker process's
+                  resident set includes its whole JVM.
+                - ok: fetched, parsed and stored. failed, reported: the failure reached the caller naming the page
+                  (its cause is in the table above). lost: neither. unreported failures: server errors that were
+                  not reported as failures.
 
                 ![time vs requests](time.png)
 
-                ![memory vs requests](memory.png)
+                ![memory kept vs requests](memory.png)
+
+                ![peak memory vs requests](peak-memory.png)
                 """);
         return sb.toString();
+    }
+
+    /** The 1-, 5- and 15-minute load averages from /proc/loadavg, or "n/a". */
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + ", " + f[1] + ", " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
     }
 
     private static double mib(long bytes) {

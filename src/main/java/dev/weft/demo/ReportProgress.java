@@ -18,6 +18,14 @@ abstract sealed class ReportProgress implements AutoCloseable {
         return new Silent();
     }
 
+    /**
+     * {@code inner}, running {@code action} once on the thread whose step is the {@code at}-th (before that step is
+     * passed on). The memory pass of the downloader report collects garbage there, with half the pages done.
+     */
+    static ReportProgress withCheckpoint(ReportProgress inner, int at, Runnable action) {
+        return new Checkpoint(inner, at, action);
+    }
+
     /** One more page done. */
     abstract void step();
 
@@ -31,6 +39,32 @@ abstract sealed class ReportProgress implements AutoCloseable {
 
         @Override
         public void close() {
+        }
+    }
+
+    private static final class Checkpoint extends ReportProgress {
+        private final ReportProgress inner;
+        private final int at;
+        private final Runnable action;
+        private final java.util.concurrent.atomic.AtomicInteger steps = new java.util.concurrent.atomic.AtomicInteger();
+
+        Checkpoint(ReportProgress inner, int at, Runnable action) {
+            this.inner = inner;
+            this.at = at;
+            this.action = action;
+        }
+
+        @Override
+        void step() {
+            if (steps.incrementAndGet() == at) {
+                action.run();
+            }
+            inner.step();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
         }
     }
 

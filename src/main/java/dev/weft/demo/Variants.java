@@ -63,8 +63,8 @@ final class Variants {
     record Variant(String id, int concurrency) {
     }
 
-    /** What a run counted. */
-    private record Counts(int measured, int ok, int failed) {
+    /** What a run counted, and why each failed page failed. */
+    private record Counts(int measured, int ok, int failed, FailureCauses causes) {
     }
 
     Variants(PageServer server, MemoryProbe probe, DownloaderReport.Options options) {
@@ -94,37 +94,74 @@ final class Variants {
             scope(client, 20, none);
         } finally {
             clientThreads.close();
+            server.awaitNoConnections(Duration.ofSeconds(10));
         }
     }
 
-    /** Runs {@code v} for {@code n} pages (fewer when capped) and measures it. */
+    /**
+     * Runs {@code v} for {@code n} pages (fewer when capped) with one HTTP client, three times: an untimed warm-up
+     * that opens the variant's connections (both sides keep them alive) and compiles its code; the timed run, sampled
+     * for peaks, which so includes no connection set-up; and the memory run, which when half its pages are done
+     * collects garbage and reads heap used and committed thread stacks above those before it (its connections are
+     * already open then, so they are not counted: the connections column says how many it holds) plus the worker
+     * processes' resident sets. The process pool skips the warm-up: its connections are its workers', new in every
+     * run. The row's counts, failure causes and connections are the timed run's. Afterwards it waits for the server
+     * to close its ends of the client's connections, so the next variant starts clean.
+     */
     DownloaderReport.Row run(Variant v, int n) throws IOException, InterruptedException {
         int measured = v.concurrency() == 0 ? n : (int) Math.min(n, (long) options.cap() * v.concurrency());
         ExecutorService clientThreads = Executors.newVirtualThreadPerTaskExecutor();
-        try (ReportProgress progress = ReportProgress.create(v.id() + " " + n, measured, options.progress());
-             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                     .executor(clientThreads).connectTimeout(Duration.ofSeconds(30)).build()) {
-            probe.begin();
-            long start = System.nanoTime();
-            Counts c = switch (v.id()) {
-                case "serial" -> serial(client, measured, progress);
-                case "thread-pool-2xcores", "thread-pool-200" -> pool(client, measured, v.concurrency(), progress);
-                case "process-pool" -> processes(measured, v.concurrency(), progress);
-                case "async-callbacks" -> async(client, measured, progress);
-                case "weft-events" -> events(client, measured, progress);
-                case "weft-scope" -> scope(client, measured, progress);
-                case "weft-dataflow" -> dataflow(client, measured, progress);
-                default -> throw new IllegalStateException("unknown variant " + v.id());
-            };
-            long wall = System.nanoTime() - start;
-            MemoryProbe.Peaks peaks = probe.end();
-            long estimated = measured == n ? wall : (long) ((double) wall * n / measured);
-            return new DownloaderReport.Row(v.id(), n, c.measured(), wall, estimated, peaks.heap(), peaks.stacks(),
-                    peaks.children(), peaks.total(), c.ok(), c.failed(),
-                    Pages.expectedFailures(measured, options.errorRate()));
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(clientThreads).connectTimeout(Duration.ofSeconds(30)).build()) {
+            if (!v.id().equals("process-pool")) {
+                try (ReportProgress bar = ReportProgress.create(v.id() + " " + n + " (warm-up)", measured,
+                        options.progress())) {
+                    variant(v, client, measured, bar);
+                }
+            }
+            DownloaderReport.Row row;
+            try (ReportProgress progress = ReportProgress.create(v.id() + " " + n, measured, options.progress())) {
+                server.resetConnections();
+                probe.begin();
+                long start = System.nanoTime();
+                Counts c = variant(v, client, measured, progress);
+                long wall = System.nanoTime() - start;
+                MemoryProbe.Peaks peaks = probe.end();
+                long estimated = measured == n ? wall : (long) ((double) wall * n / measured);
+                row = new DownloaderReport.Row(v.id(), n, c.measured(), wall, estimated, peaks.heap(),
+                        peaks.stacks(), peaks.children(), peaks.total(), -1, server.connections(), c.ok(),
+                        c.failed(), Pages.expectedFailures(measured, options.errorRate()), c.causes().counts());
+            }
+            try (ReportProgress bar = ReportProgress.create(v.id() + " " + n + " (memory)", measured,
+                    options.progress())) {
+                probe.begin();
+                variant(v, client, measured, ReportProgress.withCheckpoint(bar, Math.max(1, measured / 2),
+                        probe::checkpoint));
+                long kept = probe.end().kept();
+                return new DownloaderReport.Row(row.variant(), row.requests(), row.measured(), row.measuredNanos(),
+                        row.wallNanos(), row.heap(), row.stacks(), row.children(), row.total(), kept,
+                        row.connections(), row.ok(), row.failedReported(), row.expectedFailures(),
+                        row.failureCauses());
+            }
         } finally {
             clientThreads.close();
+            // the next variant starts with no connection of this one left open at the server's end
+            server.awaitNoConnections(Duration.ofSeconds(10));
         }
+    }
+
+    private Counts variant(Variant v, HttpClient client, int measured, ReportProgress progress)
+            throws IOException, InterruptedException {
+        return switch (v.id()) {
+            case "serial" -> serial(client, measured, progress);
+            case "thread-pool-2xcores", "thread-pool-200" -> pool(client, measured, v.concurrency(), progress);
+            case "process-pool" -> processes(measured, v.concurrency(), progress);
+            case "async-callbacks" -> async(client, measured, progress);
+            case "weft-events" -> events(client, measured, progress);
+            case "weft-scope" -> scope(client, measured, progress);
+            case "weft-dataflow" -> dataflow(client, measured, progress);
+            default -> throw new IllegalStateException("unknown variant " + v.id());
+        };
     }
 
     private URI base() {
@@ -134,16 +171,18 @@ final class Variants {
     // 1. In series: one page after another on the calling thread.
     private Counts serial(HttpClient client, int n, ReportProgress progress) throws InterruptedException {
         int ok = 0, failed = 0;
+        FailureCauses causes = new FailureCauses();
         for (int page = 0; page < n; page++) {
             try {
                 DownloadWorker.Fetch.fetchAndParse(client, base(), page);
                 ok++;
             } catch (IOException e) {
                 failed++;
+                causes.add(page, e);
             }
             progress.step();
         }
-        return new Counts(n, ok, failed);
+        return new Counts(n, ok, failed, causes);
     }
 
     // 2. A fixed pool of platform threads; each page a Future, and every Future's get() tells success or failure.
@@ -151,6 +190,7 @@ final class Variants {
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>());
         int ok = 0, failed = 0;
+        FailureCauses causes = new FailureCauses();
         try (pool) {
             List<Future<Pages.Parsed>> futures = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
@@ -163,16 +203,17 @@ final class Variants {
                     }
                 }));
             }
-            for (Future<Pages.Parsed> f : futures) {
+            for (int page = 0; page < n; page++) {
                 try {
-                    f.get();
+                    futures.get(page).get();
                     ok++;
                 } catch (ExecutionException e) {
                     failed++;
+                    causes.add(page, e.getCause());
                 }
             }
         }
-        return new Counts(n, ok, failed);
+        return new Counts(n, ok, failed, causes);
     }
 
     // 3. Worker JVM processes on the same JDK and class path, fed page numbers one at a time over stdin/stdout.
@@ -183,6 +224,7 @@ final class Variants {
                 System.getProperty("java.class.path"), DownloadWorker.class.getName(), base().toString());
         AtomicInteger next = new AtomicInteger();
         AtomicInteger ok = new AtomicInteger(), failed = new AtomicInteger();
+        FailureCauses causes = new FailureCauses();
         List<Process> started = new ArrayList<>();
         List<Thread> feeders = new ArrayList<>();
         try {
@@ -191,7 +233,7 @@ final class Variants {
                 started.add(p);
                 probe.addChild(p.pid());
                 feeders.add(Thread.ofPlatform().name("weft-report-feeder-" + w).start(() ->
-                        feed(p, n, next, ok, failed, progress)));
+                        feed(p, n, next, ok, failed, causes, progress)));
             }
             for (Thread t : feeders) {
                 t.join();
@@ -204,30 +246,38 @@ final class Variants {
                 }
             }
         }
-        return new Counts(n, ok.get(), failed.get());
+        return new Counts(n, ok.get(), failed.get(), causes);
     }
 
     /** Hands worker {@code p} the next page until none is left, then reads its peak memory and closes its input. */
     private void feed(Process p, int n, AtomicInteger next, AtomicInteger ok, AtomicInteger failed,
-                      ReportProgress progress) {
+                      FailureCauses causes, ReportProgress progress) {
         try (Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.US_ASCII);
              BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
                      StandardCharsets.US_ASCII))) {
             int page;
             while ((page = next.getAndIncrement()) < n) {
                 String reply;
+                IOException broken = null;
                 try {
                     in.write(page + "\n");
                     in.flush();
                     reply = out.readLine();
                 } catch (IOException e) {
                     reply = null;
+                    broken = e;
                 }
                 if (reply != null && reply.startsWith("ok " + page + " ")) {
                     ok.incrementAndGet();
                 } else {
-                    // an "err PAGE ..." line, or the worker died: either way the page's failure is reported here
+                    // an "err PAGE CAUSE" line, or the worker died: either way the page's failure is reported here
                     failed.incrementAndGet();
+                    String errPrefix = "err " + page + " ";
+                    causes.add(page, reply != null && reply.startsWith(errPrefix)
+                            ? reply.substring(errPrefix.length())
+                            : reply != null ? "worker process answered '" + reply + "'"
+                            : "worker process " + p.pid() + " gone (" + (broken != null
+                            ? FailureCauses.describe(broken) : "end of its output") + ")");
                 }
                 progress.step();
                 if (reply == null) {
@@ -245,6 +295,7 @@ final class Variants {
     private Counts async(HttpClient client, int n, ReportProgress progress) throws InterruptedException {
         Semaphore inFlight = new Semaphore(options.maxInFlight());
         AtomicInteger ok = new AtomicInteger(), failed = new AtomicInteger();
+        FailureCauses causes = new FailureCauses();
         List<CompletableFuture<Void>> all = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             int page = i;
@@ -263,6 +314,7 @@ final class Variants {
                             ok.incrementAndGet();
                         } else {
                             failed.incrementAndGet();
+                            causes.add(page, error);
                         }
                         inFlight.release();
                         progress.step();
@@ -271,7 +323,7 @@ final class Variants {
             all.add(done);
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-        return new Counts(n, ok.get(), failed.get());
+        return new Counts(n, ok.get(), failed.get(), causes);
     }
 
     /** A request's state in the director's table. */
@@ -324,6 +376,7 @@ final class Variants {
     // 5. Weft events with a director tracking each request's state.
     private Counts events(HttpClient client, int n, ReportProgress progress) throws InterruptedException {
         Director director = new Director(n, progress);
+        FailureCauses causes = new FailureCauses();
         try (var scope = Scope.open(ScopeOptions.named("events").withMaxConcurrency(options.maxInFlight()))) {
             for (int i = 0; i < n; i++) {
                 int page = i;
@@ -337,6 +390,7 @@ final class Variants {
                         director.store.put(page, DownloadWorker.Fetch.check(page, response));
                         event.setFinished();
                     } catch (IOException e) {
+                        causes.add(page, e);
                         event.setFinished(e);
                     }
                     return null;
@@ -359,7 +413,7 @@ final class Variants {
             throw new IllegalStateException("the director's table " + table + " disagrees with the events: "
                     + ok + " stored, " + failed + " failed");
         }
-        return new Counts(n, ok, failed);
+        return new Counts(n, ok, failed, causes);
     }
 
     // 6. A Weft scope on virtual threads, plain blocking code; settle() hands back every page's outcome.
@@ -380,14 +434,27 @@ final class Variants {
             outcomes = scope.join();
         }
         int ok = 0, failed = 0;
+        FailureCauses causes = new FailureCauses();
         for (Outcome<Pages.Parsed> o : outcomes) {
             switch (o) {
                 case Outcome.Success<Pages.Parsed> s -> ok++;
-                case Outcome.Failure<Pages.Parsed> f -> failed++;
-                case Outcome.Cancelled<Pages.Parsed> c -> failed++;
+                case Outcome.Failure<Pages.Parsed> f -> {
+                    failed++;
+                    causes.add(pageOf(f.taskName()), f.exception());
+                }
+                case Outcome.Cancelled<Pages.Parsed> c -> {
+                    failed++;
+                    causes.add(pageOf(c.taskName()), c.cause() == null ? "cancelled"
+                            : "cancelled: " + FailureCauses.describe(c.cause()));
+                }
             }
         }
-        return new Counts(n, ok, failed);
+        return new Counts(n, ok, failed, causes);
+    }
+
+    /** The page number of task {@code page-N}. */
+    private static int pageOf(String taskName) {
+        return Integer.parseInt(taskName.substring(taskName.lastIndexOf('-') + 1));
     }
 
     static final Definition<Integer> PAGE = Definition.of("page", "int");
@@ -432,17 +499,19 @@ final class Variants {
             contexts.put(Integer.toString(i), List.of(Input.of(i, PAGE)));
         }
         AtomicInteger ok = new AtomicInteger(), failed = new AtomicInteger();
+        FailureCauses causes = new FailureCauses();
         Orchestrator.of(Orchestrator.Options.defaults().withStrict(false).withKeepInputs(true)
                 .withMaxContexts(options.maxInFlight())).run(flow, contexts, r -> {
                     int page = Integer.parseInt(r.context());
                     if (!r.failures().isEmpty()) {
                         failed.incrementAndGet();
+                        causes.add(page, r.failures().getFirst());
                     } else if (store.containsKey(page) && storedFrom(r, page)) {
                         ok.incrementAndGet();
                     }
                     progress.step();
                 });
-        return new Counts(n, ok.get(), failed.get());
+        return new Counts(n, ok.get(), failed.get(), causes);
     }
 
     /** Whether the context stored one result whose lineage goes back to its page number through all three steps. */

@@ -68,8 +68,15 @@ class ReportTest {
                 assertThat(row.get("failed_reported")).as(v).isEqualTo("0");
                 assertThat(row.get("lost")).as(v).isEqualTo("0");
                 assertThat(row.get("extrapolated")).as(v).isEqualTo(Boolean.toString(measured < n));
+                assertThat(Long.parseLong(row.get("kept_bytes"))).as(v).isNotNegative();
+                // every request in flight has a connection of its own, none is opened twice
+                assertThat(Integer.parseInt(row.get("connections"))).as(v).isBetween(1, measured);
             }
         }
+        assertThat(byKey.get("serial@6").get("connections")).isEqualTo("1");
+        // the workers' resident sets are part of what the process pool keeps
+        assertThat(Long.parseLong(byKey.get("process-pool@3").get("kept_bytes"))).isPositive();
+        assertThat(Files.readAllLines(dir.resolve("failures.csv"))).containsExactly(ReportFiles.FAILURES_HEADER);
         // the capped ones: serial fetched 2 pages of 3 and 6, the process pool (2 workers x 2) 4 of 6
         assertThat(byKey.get("serial@3").get("measured_requests")).isEqualTo("2");
         assertThat(byKey.get("serial@6").get("extrapolated")).isEqualTo("true");
@@ -83,9 +90,10 @@ class ReportTest {
             assertThat(head).as(png.toString())
                     .isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
         }
+        assertThat(dir.resolve("peak-memory.png")).exists();
         String md = Files.readString(result.summary());
         assertThat(md).contains("| variant | requests | wall time (s) |", "![time vs requests](time.png)",
-                "(extrapolated from 2)");
+                "(extrapolated from 2)", "kept at half way (MiB)", "## Why pages failed", "No page failed.");
         for (String v : VARIANTS) {
             assertThat(md).contains("| " + v + " | 3 |", "| " + v + " | 6 |");
         }
@@ -114,6 +122,98 @@ class ReportTest {
         assertThat(csv).hasSize(1 + VARIANTS.size());
         assertThat(csv.stream().filter(l -> l.startsWith("weft-")))
                 .allSatisfy(l -> assertThat(l).endsWith("," + 0 + "," + expected + "," + 0));
+    }
+
+    @Test
+    void everyFailedPageSaysWhyCountedByCause(@TempDir Path dir) throws Exception {
+        double rate = 0.3;
+        DownloaderReport.Result result = run(tiny(dir, List.of(10), rate));
+        String http500 = "java.io.IOException: page N: HTTP status 500";
+        for (DownloaderReport.Row r : result.rows()) {
+            // the process pool's workers report their exceptions over their output: the same cause
+            assertThat(r.failureCauses()).as(r.variant()).isEqualTo(r.failedReported() == 0 ? Map.of()
+                    : Map.of(http500, r.failedReported()));
+            assertThat(r.failureCauses().values().stream().mapToInt(Integer::intValue).sum()).as(r.variant())
+                    .isEqualTo(r.failedReported());
+        }
+        int expected = Pages.expectedFailures(10, rate);
+        assertThat(Files.readAllLines(dir.resolve("failures.csv"))).contains(ReportFiles.FAILURES_HEADER,
+                "weft-scope,10," + expected + ",\"" + http500 + "\"",
+                "weft-dataflow,10," + expected + ",\"" + http500 + "\"");
+        assertThat(Files.readString(result.summary())).contains("## Why pages failed",
+                "| weft-events | 10 | " + expected + " | `" + http500 + "` |");
+    }
+
+    @Test
+    void aCauseIsTheExceptionPastItsWrappersWithThePageNumberAsN() {
+        java.io.IOException reset = new java.io.IOException("HTTP/1.1 header parser received no bytes",
+                new java.io.IOException("HTTP/1.1 header parser received no bytes"));
+        assertThat(FailureCauses.describe(new java.util.concurrent.ExecutionException(reset)))
+                .isEqualTo("java.io.IOException: HTTP/1.1 header parser received no bytes");
+        assertThat(FailureCauses.describe(new java.util.concurrent.CompletionException(
+                new java.net.http.HttpConnectTimeoutException("HTTP connect timed out"))))
+                .isEqualTo("java.net.http.HttpConnectTimeoutException: HTTP connect timed out");
+        assertThat(FailureCauses.describe(new java.io.IOException("fetch failed",
+                new java.net.ConnectException("Connection refused"))))
+                .isEqualTo("java.io.IOException: fetch failed (cause: java.net.ConnectException: Connection refused)");
+        FailureCauses causes = new FailureCauses();
+        causes.add(500, new java.io.IOException("page 500: HTTP status 500"));
+        causes.add(7, new java.io.IOException("page 7: HTTP status 500"));
+        causes.add(8, "java.io.IOException: GET http://127.0.0.1:4000/page/8 timed out");
+        assertThat(causes.counts()).containsExactly(Map.entry("java.io.IOException: page N: HTTP status 500", 2),
+                Map.entry("java.io.IOException: GET http://127.0.0.1:4000/page/N timed out", 1));
+        assertThat(causes.total()).isEqualTo(3);
+    }
+
+    private static DownloaderReport.Row row(String variant, int requests, double seconds, double keptMib,
+                                            boolean extrapolated) {
+        long mib = 1024L * 1024;
+        return new DownloaderReport.Row(variant, requests, extrapolated ? requests / 2 : requests,
+                (long) (seconds * 5e8), (long) (seconds * 1e9), 20 * mib, mib, 0, 21 * mib, (long) (keptMib * mib),
+                requests, requests, 0, 0, Map.of());
+    }
+
+    @Test
+    void thePlotsLabelEveryMeasuredSizeAndReadableValuesInColourBlindSafeColours() {
+        List<DownloaderReport.Row> rows = new java.util.ArrayList<>();
+        for (int n : List.of(20, 100, 1000)) {
+            for (int v = 0; v < VARIANTS.size(); v++) {
+                // kept memory between 12 and 27 MiB: within a decade, the values must be readable off the axis
+                rows.add(row(VARIANTS.get(v), n, 0.1 * (v + 1) * n / 20.0, 12 + v * 2 + n / 1000.0, v == 0));
+            }
+        }
+        for (LogPlot plot : List.of(ReportFiles.timePlot(rows), ReportFiles.memoryPlot(rows),
+                ReportFiles.peakPlot(rows))) {
+            assertThat(plot.x().labelled()).as(plot.title()).containsExactly(20.0, 100.0, 1000.0);
+            assertThat(plot.x().ticks()).filteredOn(t -> t.labelled())
+                    .extracting(LogPlot.Tick::label).containsExactly("20", "100", "1000");
+            assertThat(plot.series()).extracting(LogPlot.Series::name).containsExactlyElementsOf(VARIANTS);
+            assertThat(plot.series()).extracting(LogPlot.Series::color).doesNotHaveDuplicates()
+                    .allSatisfy(c -> assertThat(LogPlot.PALETTE).contains(c));
+            assertThat(plot.series()).extracting(LogPlot.Series::marker).doesNotHaveDuplicates();
+            assertThat(plot.y().min()).isPositive();
+            plot.series().forEach(s -> {
+                for (double y : s.ys()) {
+                    assertThat(y).isBetween(plot.y().min(), plot.y().max());
+                }
+            });
+        }
+        // the serial series is extrapolated: dashed, hollow markers; the others solid
+        LogPlot time = ReportFiles.timePlot(rows);
+        assertThat(time.series().getFirst().dashed()).isTrue();
+        assertThat(time.series().getFirst().hollow()).containsExactly(true, true, true);
+        assertThat(time.series().get(1).dashed()).isFalse();
+        LogPlot memory = ReportFiles.memoryPlot(rows);
+        List<Double> labelled = memory.y().labelled();
+        assertThat(labelled).filteredOn(v -> v >= 12 && v <= 27).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(memory.y().ticks()).filteredOn(t -> t.labelled()).extracting(LogPlot.Tick::label)
+                .contains("15", "20", "25");
+        // a wide range still has ticks between the decades, and labels at 1, 2 and 5 of each
+        LogPlot.Axis wide = LogPlot.valueAxis(0.05, 60);
+        assertThat(wide.labelled()).contains(0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0);
+        assertThat(wide.ticks()).filteredOn(t -> !t.labelled()).extracting(LogPlot.Tick::value).contains(3.0, 30.0);
+        assertThat(LogPlot.label(0.05)).isEqualTo("0.05");
+        assertThat(LogPlot.label(10000)).isEqualTo("10000");
     }
 
     @Test
