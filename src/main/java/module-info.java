@@ -31,6 +31,7 @@ module dev.weft {
     requires static java.desktop;
 
     exports dev.weft;
+    exports dev.weft.function;
     exports dev.weft.scope;
     exports dev.weft.lock;
     exports dev.weft.event;

@@ -1,6 +1,7 @@
 package dev.weft;
 
 import dev.weft.flow.ContextResult;
+import dev.weft.function.ThrowingFunction;
 import dev.weft.flow.DataFlow;
 import dev.weft.flow.Input;
 import dev.weft.flow.Orchestrator;
@@ -114,7 +115,8 @@ public final class Weft {
      * @throws IllegalArgumentException if {@code maxConcurrency < 1}
      * @throws TaskFailedException      if {@code fn} threw for some item
      */
-    public static <A, B> List<B> map(Collection<? extends A> items, ThrowingFunction<? super A, ? extends B> fn,
+    public static <A, B> List<B> map(Collection<? extends A> items,
+                                     ThrowingFunction<? super A, ? extends B, ? extends Exception> fn,
                                      int maxConcurrency) {
         Objects.requireNonNull(items, "items");
         Objects.requireNonNull(fn, "fn");

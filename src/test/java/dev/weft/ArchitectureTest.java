@@ -28,14 +28,18 @@ class ArchitectureTest {
     static final Map<String, ArchRule> RULES = Map.of(
             "no cycles between packages", slices().matching("dev.weft.(*)..").should().beFreeOfCycles(),
             "event is a leaf", classes().that().resideInAPackage("dev.weft.event..").should().onlyDependOnClassesThat()
-                    .resideInAnyPackage("dev.weft.event..", "java..", "jdk.internal..", "org.slf4j.."),
+                    .resideInAnyPackage("dev.weft.event..", "dev.weft.function..", "java..", "jdk.internal..",
+                            "org.slf4j.."),
             "scope imports only event", classes().that().resideInAPackage("dev.weft.scope..").should()
-                    .onlyDependOnClassesThat().resideInAnyPackage("dev.weft.scope..", "dev.weft.event..", "java..",
-                            "jdk.jfr..", "org.slf4j.."),
+                    .onlyDependOnClassesThat().resideInAnyPackage("dev.weft.scope..", "dev.weft.event..",
+                            "dev.weft.function..", "java..", "jdk.jfr..", "org.slf4j.."),
             "lock imports only scope and event", classes().that().resideInAPackage("dev.weft.lock..").should()
                     .onlyDependOnClassesThat().resideInAnyPackage("dev.weft.lock..", "dev.weft.scope..",
-                            "dev.weft.event..", "java..", "org.slf4j.."),
-            "Micrometer only in metrics", noClasses().that().resideOutsideOfPackage("dev.weft.metrics..").should().dependOnClassesThat().resideInAPackage("io.micrometer.."),
+                            "dev.weft.event..", "dev.weft.function..", "java..", "org.slf4j.."),
+            "function is a leaf", classes().that().resideInAPackage("dev.weft.function..").should()
+                    .onlyDependOnClassesThat().resideInAnyPackage("dev.weft.function..", "java.lang.."),
+            "Micrometer only in metrics", noClasses().that().resideOutsideOfPackage("dev.weft.metrics..").should()
+                    .dependOnClassesThat().resideInAPackage("io.micrometer.."),
             // flow reads and writes flow files; the flow CLI parses and prints JSON values
             "Jackson only where flow files are read and written", noClasses().that()
                     .resideOutsideOfPackages("dev.weft.flow..", "dev.weft.cli..").should().dependOnClassesThat()
@@ -56,6 +60,7 @@ class ArchitectureTest {
             "event is a leaf", "dev.weft.event.violation.EventImportsScope",
             "scope imports only event", "dev.weft.scope.violation.ScopeImportsLock",
             "lock imports only scope and event", "dev.weft.lock.violation.LockImportsFlow",
+            "function is a leaf", "dev.weft.function.violation.FunctionImportsEvent",
             "Micrometer only in metrics", "dev.weft.lock.violation.LockUsesMicrometer",
             "Jackson only where flow files are read and written", "dev.weft.scope.violation.ScopeUsesJackson",
             "the library never imports the applications", "dev.weft.lock.violation.LockImportsDemo",

@@ -1,6 +1,7 @@
 package dev.weft.lock;
 
 import dev.weft.scope.Scope;
+import dev.weft.function.ThrowingSupplier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  * <h2>Memory effects and threads</h2>
  * Those of {@link java.util.concurrent.locks.ReentrantLock}: actions before a {@link Held#close()} happen before
  * actions after a later acquisition of the same locks. A {@link Held} must be closed by the thread that acquired it;
- * closing it from another thread throws {@link IllegalStateException}. LockSet instances are immutable and thread safe.
+ * closing it from another thread throws {@link WrongThreadException}, as a scope's fork, join or close from the wrong
+ * thread does. LockSet instances are immutable and thread safe.
  * No path blocks inside {@code synchronized}, so virtual threads never pin.
  */
 public final class LockSet {
@@ -337,12 +339,12 @@ public final class LockSet {
         /**
          * Releases the locks in reverse order; does nothing the second time.
          *
-         * @throws IllegalStateException if called by a thread other than the one that acquired them
+         * @throws WrongThreadException if called by a thread other than the one that acquired them
          */
         @Override
         public void close() {
             if (Thread.currentThread() != owner) {
-                throw new IllegalStateException("locks " + set + " were acquired by thread '" + owner.getName()
+                throw new WrongThreadException("locks " + set + " were acquired by thread '" + owner.getName()
                         + "' and can only be released by it, not by '" + Thread.currentThread().getName() + "'");
             }
             if (closed) {

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.weft.event.Event;
+import dev.weft.function.ThrowingSupplier;
 import dev.weft.lock.LockObserver;
 import dev.weft.scope.Scope;
 import dev.weft.scope.ScopeObserver;
@@ -154,10 +155,10 @@ public final class Metrics implements ScopeObserver, LockObserver {
      *
      * @throws NullPointerException if an argument is null
      */
-    public static <R, X extends Throwable> R callWith(Metrics metrics, ScopedValue.CallableOp<? extends R, X> op)
+    public static <R, X extends Exception> R callWith(Metrics metrics, ThrowingSupplier<? extends R, X> op)
             throws X {
         Objects.requireNonNull(op, "op");
-        return ScopedValue.where(CURRENT, Objects.requireNonNull(metrics, "metrics")).call(op);
+        return ScopedValue.where(CURRENT, Objects.requireNonNull(metrics, "metrics")).call(op::get);
     }
 
     /** The registry this handle records into (for {@link #none()}, one that stores nothing). */

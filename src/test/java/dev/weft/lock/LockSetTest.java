@@ -254,7 +254,7 @@ class LockSetTest {
                 }
             });
             t.join();
-            assertThat(thrown.get()).isInstanceOf(IllegalStateException.class);
+            assertThat(thrown.get()).isInstanceOf(WrongThreadException.class);
             assertThat(a.isHeldByCurrentThread()).isTrue();
         }
     }

@@ -1,8 +1,7 @@
-package dev.weft.lock;
+package dev.weft.function;
 
 /**
- * A computation run under locks by {@link LockSet#call(java.time.Duration, ThrowingSupplier)}; it may throw any
- * exception, which {@code call} rethrows unchanged.
+ * A computation of a {@code T} that may throw {@code X}, a checked exception or not.
  *
  * @param <T> the result type
  * @param <X> the exception type it may throw
