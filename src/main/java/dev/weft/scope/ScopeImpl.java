@@ -1,5 +1,6 @@
 package dev.weft.scope;
 
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -46,7 +46,12 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
     /** The concurrency limit, or null without one. */
     private final Limiter limiter;
     private final CountDownLatch sentinelRelease = new CountDownLatch(1);
-    private final AtomicInteger running = new AtomicInteger();
+    /** Tasks that ended, counted by their threads; join releases the sentinel when it reaches {@link #forkedTotal}. */
+    private final AtomicLong ended = new AtomicLong();
+    /** Tasks handed to the JDK scope: owner only, so forking pays no shared write for it. */
+    private long started;
+    /** {@link #started} when join began: written by the owner before {@link #joining}, read by tasks after it. */
+    private long forkedTotal;
     private final LiveTasks live = new LiveTasks();
     private final Set<ScopeImpl<?, ?>> nested = ConcurrentHashMap.newKeySet();
     private final ScopeEvent event = new ScopeEvent();
@@ -143,17 +148,20 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
             return t;
         }
         live.add(t);
-        // A volatile read-modify-write between the add and the check: a timeout racing with this fork either is seen
-        // below (the task never runs) or sees the task in the live set (it is named); see onTimeout.
-        running.incrementAndGet();
-        if (isCancelled()) {
-            running.decrementAndGet();
+        if (timer != null) {
+            // A fence between the add and the check: a timeout racing with this fork either is seen below (the task
+            // never runs) or sees the task in the live set (it is named); see onTimeout. Without a timer no one needs
+            // it: a cancellation that misses the task here is seen by the task itself when it starts.
+            VarHandle.fullFence();
+        }
+        if (cancelled) {
             if (limiter != null) {
                 limiter.release();
             }
             skipped(t);
             return t;
         }
+        started++;
         jdkScope.fork(t);
         return t;
     }
@@ -214,8 +222,9 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
         if (limiter != null) {
             limiter.release();
         }
-        if (running.decrementAndGet() == 0 && joining) {
-            sentinelRelease.countDown();
+        long e = ended.incrementAndGet();
+        if (joining && e == forkedTotal) {
+            sentinelRelease.countDown(); // the last task of a joining scope: the JDK join may now return
         }
     }
 
@@ -230,8 +239,11 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
         if (locked(() -> policy.onJoin(this))) {
             cancel("its " + policy.name() + " policy cannot be satisfied by the tasks forked");
         }
+        forkedTotal = started;
         joining = true;
-        if (running.get() == 0) {
+        // Tasks count their ends, then read joining; this reads the count after writing joining: whichever comes
+        // last sees that every task ended.
+        if (ended.get() == forkedTotal) {
             sentinelRelease.countDown();
         }
         try {
@@ -281,13 +293,12 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
                 return;
             }
             timedOut = true;
-            // Marked cancelled first, then the running count read, then the live set. A fork racing with this timeout
-            // adds its task, then increments the count, then checks for cancellation: if that check missed the mark,
-            // this read of the count sees the increment, hence the task in the live set. A task that ends from here on
-            // records itself (taskEnded), so one that answers the interrupt at once is not lost either. Nothing is
-            // interrupted until the lock is released.
+            // Marked cancelled first, then a fence, then the live set. A fork racing with this timeout adds its task,
+            // fences, then checks for cancellation: if that check missed the mark, the live set read here holds the
+            // task. A task that ends from here on records itself (taskEnded), so one that answers the interrupt at
+            // once is not lost either. Nothing is interrupted until the lock is released.
             boolean first = markCancelled("timed out after " + timeout);
-            running.get();
+            VarHandle.fullFence();
             runningAtTimeout.addAll(live.running());
             if (first) {
                 wakeOwner();
@@ -396,6 +407,11 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
     @Override
     public boolean isCancelled() {
         return cancelled || jdkScope.isCancelled();
+    }
+
+    /** Weft's own flag alone (the JDK scope is only ever cancelled after it, or by close): one volatile read. */
+    boolean cancelled() {
+        return cancelled;
     }
 
     @Override

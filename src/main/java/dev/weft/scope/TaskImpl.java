@@ -56,13 +56,16 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
 
     @Override
     public Object call() {
-        runner = Thread.currentThread();
-        if (!RUN.compareAndSet(this, PENDING, STARTED)) {
-            return null; // the scope was cancelled and already marked this task as never run
+        // No compare-and-set: the scope skips a task only before handing it to the JDK scope (fork) or after every
+        // thread of the JDK scope has ended (close), never while this can run.
+        if ((int) RUN.getVolatile(this) == SKIPPED) {
+            return null;
         }
+        runner = Thread.currentThread();
+        RUN.setVolatile(this, STARTED);
         // A cancellation that read run == PENDING did not interrupt this thread; with run and the cancelled flag
         // both volatile, this read then sees the flag, so the task is interrupted either way.
-        if (scope.isCancelled()) {
+        if (scope.cancelled()) {
             Thread.currentThread().interrupt();
         }
         ScopeObserver.Probe probe = scope.probe;
@@ -97,7 +100,8 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
 
     /** Marks a task that never started as cancelled; false if it had already started. */
     boolean skip() {
-        if (RUN.compareAndSet(this, PENDING, SKIPPED)) {
+        if ((int) RUN.getVolatile(this) == PENDING) {
+            RUN.setVolatile(this, SKIPPED);
             endNanos = forkedNanos;
             state = State.CANCELLED;
             publishEnd();
