@@ -1,10 +1,11 @@
 package dev.weft;
 
 import dev.weft.flow.ContextResult;
-import dev.weft.function.ThrowingFunction;
 import dev.weft.flow.DataFlow;
 import dev.weft.flow.Input;
 import dev.weft.flow.Orchestrator;
+import dev.weft.function.ThrowingFunction;
+import dev.weft.metrics.Metrics;
 import dev.weft.scope.Scope;
 import dev.weft.scope.ScopeOptions;
 import dev.weft.scope.ScopeTimeoutException;
@@ -70,8 +71,8 @@ public final class Weft {
      * Weft.metrics().counter("pages.parsed").increment();
      * }
      */
-    public static dev.weft.metrics.Metrics metrics() {
-        return dev.weft.metrics.Metrics.current();
+    public static Metrics metrics() {
+        return Metrics.current();
     }
 
     /**

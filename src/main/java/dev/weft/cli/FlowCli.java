@@ -21,13 +21,20 @@ import dev.weft.flow.Orchestrator;
 import dev.weft.flow.Origin;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Serial;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * {@code ./weft flow}: runs, draws and converts data flow files (DFFML's format, see {@link DataFlows}).
@@ -88,9 +95,9 @@ public final class FlowCli {
      * @throws NullPointerException if any is null
      */
     public FlowCli(OperationRegistry registry, PrintStream out, PrintStream err) {
-        this.registry = java.util.Objects.requireNonNull(registry, "registry");
-        this.out = java.util.Objects.requireNonNull(out, "out");
-        this.err = java.util.Objects.requireNonNull(err, "err");
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.out = Objects.requireNonNull(out, "out");
+        this.err = Objects.requireNonNull(err, "err");
     }
 
     /** Runs {@code args} with the default registry on standard output and error, and exits with the status. */
@@ -203,8 +210,8 @@ public final class FlowCli {
                     throw new FlowException("--input " + s[0] + "=" + s[1] + " (context '" + name + "'): the flow "
                             + "has no definition '" + s[1] + "'; its definitions are " + flow.definitions().keySet());
                 }
-                list.add(Input.of(parseValue(s[0]), d, List.of(), dev.weft.flow.Origin.SEED,
-                        java.util.UUID.randomUUID().toString()));
+                list.add(Input.of(parseValue(s[0]), d, List.of(), Origin.SEED,
+                        UUID.randomUUID().toString()));
             }
             inputs.put(name, list);
         });
@@ -269,11 +276,11 @@ public final class FlowCli {
      * Conditions are left out: which condition a named source belongs to is not always known.
      */
     private static List<String> startingDefinitions(DataFlow flow, List<String> instances) {
-        java.util.Set<String> seeded = new java.util.HashSet<>();
+        Set<String> seeded = new HashSet<>();
         flow.seed().forEach(i -> seeded.add(i.definition().name()));
-        java.util.Set<String> starts = new java.util.LinkedHashSet<>();
-        java.util.Set<String> visited = new java.util.HashSet<>();
-        java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(instances);
+        Set<String> starts = new LinkedHashSet<>();
+        Set<String> visited = new HashSet<>();
+        ArrayDeque<String> todo = new ArrayDeque<>(instances);
         while (!todo.isEmpty()) {
             String instance = todo.poll();
             Operation op = flow.operations().get(instance);
@@ -373,7 +380,7 @@ public final class FlowCli {
 
     /** A command line that does not parse. */
     private static final class Usage extends RuntimeException {
-        @java.io.Serial
+        @Serial
         private static final long serialVersionUID = 1L;
 
         Usage(String message) {

@@ -1,5 +1,7 @@
 package dev.weft.event;
 
+import java.util.Objects;
+
 /**
  * One cell of caffe2's wait matrix: how work on a <em>waiter</em> device waits for an event of some device. For
  * (CPU, CPU) it blocks the calling thread until the event is finished; a GPU backend may instead make the waiter's
@@ -29,8 +31,8 @@ public interface WaitFunction {
     record Pair(DeviceType waiter, DeviceType event) {
         /** Checks that both are non-null. */
         public Pair {
-            java.util.Objects.requireNonNull(waiter, "waiter device");
-            java.util.Objects.requireNonNull(event, "event device");
+            Objects.requireNonNull(waiter, "waiter device");
+            Objects.requireNonNull(event, "event device");
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.weft.flow;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,11 +19,11 @@ public record ContextResult(String context, Map<String, Object> results, List<Op
                             Map<String, List<Input>> store, boolean keptInputs) {
     /** Copies the collections. */
     public ContextResult {
-        results = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(results));
+        results = Collections.unmodifiableMap(new LinkedHashMap<>(results));
         failures = List.copyOf(failures);
-        java.util.Map<String, List<Input>> copy = new java.util.LinkedHashMap<>();
+        Map<String, List<Input>> copy = new LinkedHashMap<>();
         store.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-        store = java.util.Collections.unmodifiableMap(copy);
+        store = Collections.unmodifiableMap(copy);
     }
 
     /**

@@ -3,13 +3,15 @@ package dev.weft.flow;
 import dev.weft.event.EventSource;
 import dev.weft.lock.LockSet;
 import dev.weft.lock.OrderedLock;
-import dev.weft.scope.Scope;
 import dev.weft.metrics.Metrics;
+import dev.weft.scope.Scope;
 import dev.weft.scope.ScopeOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,7 +120,7 @@ final class ContextRun {
      * SecureRandom's global lock, which showed up in profiles of many small operations.
      */
     static String newUid() {
-        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        ThreadLocalRandom r = ThreadLocalRandom.current();
         long hi = (r.nextLong() & ~0xF000L) | 0x4000L; // version 4
         long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
         return new UUID(hi, lo).toString();
@@ -158,7 +161,7 @@ final class ContextRun {
     /** Dispatches every novel parameter set of the PROCESSING instances that {@code fresh} inputs may wake. */
     private void wake(Scope<Object, Void> scope, List<Input> fresh) {
         // by identity: hashing whole Operation records on every wake-up showed up in profiles
-        Set<Operation> woken = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<Operation> woken = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Operation> order = new ArrayList<>();
         for (Input i : fresh) {
             for (Operation op : flow.listening(Stage.PROCESSING, i.origin())) {

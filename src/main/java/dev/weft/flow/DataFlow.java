@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A data flow, as DFFML's {@code DataFlow}: operation instances, the seed inputs every context starts with, per-
@@ -226,7 +228,7 @@ public final class DataFlow {
      * named origin ({@code "seed"} or a user name) can always be given, so they count as reachable.
      */
     private void checkStartable() {
-        java.util.Set<String> startable = new java.util.HashSet<>();
+        Set<String> startable = new HashSet<>();
         for (Operation op : operations.values()) {
             if (op.validator()) {
                 startable.add(op.instance()); // run by the orchestrator on every input that needs validation

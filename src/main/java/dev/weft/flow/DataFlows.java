@@ -11,13 +11,18 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -371,9 +376,9 @@ public final class DataFlows {
 
     private static String md5(String s) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
-                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5")
+                    .digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK lacks MD5, which every Java platform must provide", e);
         }
     }
@@ -561,8 +566,8 @@ public final class DataFlows {
         private final Map<String, Definition<Object>> definitions = new LinkedHashMap<>();
 
         Reading(Map<String, ?> exported, OperationRegistry registry) {
-            this.exported = java.util.Objects.requireNonNull(exported, "exported data flow");
-            this.registry = java.util.Objects.requireNonNull(registry, "registry");
+            this.exported = Objects.requireNonNull(exported, "exported data flow");
+            this.registry = Objects.requireNonNull(registry, "registry");
             this.linked = Boolean.TRUE.equals(exported.get("linked"));
         }
 

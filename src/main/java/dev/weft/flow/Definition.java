@@ -1,6 +1,12 @@
 package dev.weft.flow;
 
+import java.lang.invoke.MethodType;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -115,17 +121,17 @@ public final class Definition<T> {
         if (!subspec) {
             return toRecord(value, "");
         }
-        if (value instanceof java.util.List<?> list) {
-            java.util.List<Object> out = new java.util.ArrayList<>(list.size());
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
             for (int i = 0; i < list.size(); i++) {
                 out.add(toRecord(list.get(i), "[" + i + "]"));
             }
-            return java.util.Collections.unmodifiableList(out);
+            return Collections.unmodifiableList(out);
         }
         if (value instanceof Map<?, ?> map) {
             Map<Object, Object> out = new LinkedHashMap<>();
             map.forEach((k, v) -> out.put(k, toRecord(v, "[" + k + "]")));
-            return java.util.Collections.unmodifiableMap(out);
+            return Collections.unmodifiableMap(out);
         }
         throw new FlowException("definition '" + name + "' has a subspec: its value must be a list or a map of "
                 + spec.getSimpleName() + ", got " + value.getClass().getSimpleName() + " " + value);
@@ -139,7 +145,7 @@ public final class Definition<T> {
             throw new FlowException("value" + where + " of definition '" + name + "' must be a " + spec.getSimpleName()
                     + " or a map of its fields, got " + value);
         }
-        java.lang.reflect.RecordComponent[] components = spec.getRecordComponents();
+        RecordComponent[] components = spec.getRecordComponents();
         Object[] args = new Object[components.length];
         Class<?>[] types = new Class<?>[components.length];
         for (int i = 0; i < components.length; i++) {
@@ -155,7 +161,7 @@ public final class Definition<T> {
             var ctor = spec.getDeclaredConstructor(types);
             ctor.setAccessible(true);
             return ctor.newInstance(args);
-        } catch (java.lang.reflect.InvocationTargetException e) {
+        } catch (InvocationTargetException e) {
             throw new FlowException("value" + where + " of definition '" + name + "' was refused by "
                     + spec.getSimpleName() + ": " + e.getCause(), e.getCause());
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -179,7 +185,7 @@ public final class Definition<T> {
         if (v == null && type.isPrimitive()) {
             throw new FlowException("field" + where + " of definition '" + name + "' is null but " + type + " is not");
         }
-        Class<?> boxed = type.isPrimitive() ? java.lang.invoke.MethodType.methodType(type).wrap().returnType() : type;
+        Class<?> boxed = type.isPrimitive() ? MethodType.methodType(type).wrap().returnType() : type;
         if (v != null && !boxed.isInstance(v)) {
             throw new FlowException("field" + where + " of definition '" + name + "' must be " + type.getSimpleName()
                     + ", got " + v.getClass().getSimpleName() + " " + v + " (DFFML's PrimitiveDoesNotMatchValue)");

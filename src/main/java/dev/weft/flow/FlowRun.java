@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -132,7 +133,7 @@ public final class FlowRun implements AutoCloseable, Iterable<ContextResult> {
      */
     public List<ContextResult> join() throws InterruptedException {
         runner.join();
-        if (future.state() == java.util.concurrent.Future.State.SUCCESS) {
+        if (future.state() == Future.State.SUCCESS) {
             return future.resultNow();
         }
         Throwable t = future.exceptionNow();

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,14 +52,14 @@ public final class Input {
         for (Input p : this.parents) {
             if (!p.lockedLineage.isEmpty()) {
                 if (locked == null) {
-                    locked = new java.util.LinkedHashSet<>();
+                    locked = new LinkedHashSet<>();
                 }
                 locked.addAll(p.lockedLineage);
             }
         }
         if (definition.lock()) {
             if (locked == null) {
-                locked = new java.util.LinkedHashSet<>();
+                locked = new LinkedHashSet<>();
             }
             locked.add(this);
         }
@@ -162,7 +163,7 @@ public final class Input {
                     }
                 }
             }
-            a = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(order));
+            a = Collections.unmodifiableSet(new LinkedHashSet<>(order));
             ancestors = a;
         }
         return a;

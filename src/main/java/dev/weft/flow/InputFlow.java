@@ -1,5 +1,6 @@
 package dev.weft.flow;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ public record InputFlow(Map<String, List<Source>> inputs, List<Source> condition
     public InputFlow {
         Map<String, List<Source>> copy = new LinkedHashMap<>();
         inputs.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "input name"), List.copyOf(v)));
-        inputs = java.util.Collections.unmodifiableMap(copy);
+        inputs = Collections.unmodifiableMap(copy);
         conditions = List.copyOf(conditions);
     }
 

@@ -1,6 +1,7 @@
 package dev.weft.flow;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +36,8 @@ public record Operation(String name, Map<String, Definition<?>> inputs, Map<Stri
      */
     public Operation {
         Objects.requireNonNull(name, "operation name");
-        inputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
-        outputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+        inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+        outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
         Objects.requireNonNull(stage, "stage");
         conditions = List.copyOf(conditions);
         expand = List.copyOf(expand);

@@ -1,15 +1,19 @@
 package dev.weft.flow;
 
+import dev.weft.event.EventSource;
 import dev.weft.lock.OrderedLock;
 import dev.weft.metrics.Metrics;
 import dev.weft.scope.Scope;
 import dev.weft.scope.ScopeOptions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -17,7 +21,6 @@ import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
-import dev.weft.event.EventSource;
 
 /**
  * Runs {@link DataFlow}s, as DFFML's memory orchestrator does, on Weft's scopes and ordered locks.
@@ -229,12 +232,12 @@ public final class Orchestrator {
         return new FlowRun(this, shared, contexts);
     }
 
-    private static Map<String, EventSource> contextEvents(java.util.Set<String> names) {
+    private static Map<String, EventSource> contextEvents(Set<String> names) {
         Map<String, EventSource> events = new LinkedHashMap<>();
         for (String name : names) {
             events.put(name, new EventSource("context " + name));
         }
-        return java.util.Collections.unmodifiableMap(events);
+        return Collections.unmodifiableMap(events);
     }
 
     /** The run itself, on the calling thread, which owns the contexts' scope. */
@@ -283,7 +286,7 @@ public final class Orchestrator {
             }
             try {
                 scope.join();
-            } catch (java.util.concurrent.CancellationException cancelled) {
+            } catch (CancellationException cancelled) {
                 // cancelled because of a failure that is reported below
             }
             // after cancelAllOnFailure's break, contexts that succeeded before they were cancelled are still queued

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * DFFML's output operations: each runs in the {@link Stage#OUTPUT OUTPUT} stage and turns the inputs a context
@@ -85,7 +86,7 @@ public final class Outputs {
             }
             boolean nostrict = Boolean.TRUE.equals(c.get("nostrict"));
             List<Input> bys = nostrict ? ctx.inputs(by) : require(ctx, by);
-            java.util.TreeMap<Object, List<Object>> grouped = new java.util.TreeMap<>(Outputs::compareValues);
+            TreeMap<Object, List<Object>> grouped = new TreeMap<>(Outputs::compareValues);
             for (Input b : bys) {
                 grouped.putIfAbsent(b.value(), new ArrayList<>());
             }

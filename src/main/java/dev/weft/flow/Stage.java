@@ -1,5 +1,7 @@
 package dev.weft.flow;
 
+import java.util.Locale;
+
 /** When an {@link Operation} runs in a context: DFFML's three stages, always in this order. */
 public enum Stage {
     /** Runs whenever new inputs give it a new parameter set, concurrently. */
@@ -11,7 +13,7 @@ public enum Stage {
 
     /** DFFML's spelling: {@code processing}, {@code cleanup}, {@code output}. */
     public String exported() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /**

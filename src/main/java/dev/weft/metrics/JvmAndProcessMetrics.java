@@ -8,6 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
 import java.util.Objects;
+import jdk.management.VirtualThreadSchedulerMXBean;
 
 /**
  * Memory and thread gauges for a run, as a Micrometer {@link MeterBinder}:
@@ -72,9 +73,9 @@ public final class JvmAndProcessMetrics implements MeterBinder {
     /** Kept apart so that a JDK without {@code jdk.management}'s bean only loses these two gauges. */
     private static final class VirtualThreads {
         static void bind(MeterRegistry registry, Tags tags) {
-            jdk.management.VirtualThreadSchedulerMXBean bean;
+            VirtualThreadSchedulerMXBean bean;
             try {
-                bean = ManagementFactory.getPlatformMXBean(jdk.management.VirtualThreadSchedulerMXBean.class);
+                bean = ManagementFactory.getPlatformMXBean(VirtualThreadSchedulerMXBean.class);
             } catch (LinkageError | IllegalArgumentException absent) {
                 return;
             }
@@ -82,10 +83,10 @@ public final class JvmAndProcessMetrics implements MeterBinder {
                 return;
             }
             Gauge.builder("weft.jvm.threads.virtual.mounted", bean,
-                            jdk.management.VirtualThreadSchedulerMXBean::getMountedVirtualThreadCount)
+                            VirtualThreadSchedulerMXBean::getMountedVirtualThreadCount)
                     .tags(tags).description("virtual threads mounted on a carrier").register(registry);
             Gauge.builder("weft.jvm.threads.virtual.queued", bean,
-                            jdk.management.VirtualThreadSchedulerMXBean::getQueuedVirtualThreadCount)
+                            VirtualThreadSchedulerMXBean::getQueuedVirtualThreadCount)
                     .tags(tags).description("virtual threads queued to run").register(registry);
         }
     }

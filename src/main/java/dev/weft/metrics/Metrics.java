@@ -1,5 +1,10 @@
 package dev.weft.metrics;
 
+import dev.weft.event.Event;
+import dev.weft.function.ThrowingSupplier;
+import dev.weft.lock.LockObserver;
+import dev.weft.scope.Scope;
+import dev.weft.scope.ScopeObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,16 +13,12 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import dev.weft.event.Event;
-import dev.weft.function.ThrowingSupplier;
-import dev.weft.lock.LockObserver;
-import dev.weft.scope.Scope;
-import dev.weft.scope.ScopeObserver;
+import java.util.List;
 import java.util.Objects;
-import java.util.function.LongConsumer;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * A handle on a Micrometer {@link MeterRegistry} plus common tags: what Weft's scopes, lock sets and data flows
@@ -226,7 +227,7 @@ public final class Metrics implements ScopeObserver, LockObserver {
         if (!enabled) {
             return new AtomicLong();
         }
-        return state.gauges.computeIfAbsent(java.util.List.of(name, all), k -> {
+        return state.gauges.computeIfAbsent(List.of(name, all), k -> {
             AtomicLong value = new AtomicLong();
             Gauge.builder(name, value, AtomicLong::doubleValue).tags(all).register(registry);
             return value;
@@ -245,7 +246,7 @@ public final class Metrics implements ScopeObserver, LockObserver {
         if (!enabled) {
             return new Progress(name, null, tags);
         }
-        return state.progress.computeIfAbsent(java.util.List.of(name, tags), k -> new Progress(name, registry, tags));
+        return state.progress.computeIfAbsent(List.of(name, tags), k -> new Progress(name, registry, tags));
     }
 
     /**

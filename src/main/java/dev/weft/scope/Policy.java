@@ -1,6 +1,7 @@
 package dev.weft.scope;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -216,7 +217,7 @@ abstract sealed class Policy<T, R> {
         List<T> result(ScopeImpl<T, List<T>> scope) {
             return scope.locked(() -> {
                 if (results.size() >= n) {
-                    return java.util.Collections.unmodifiableList(new ArrayList<>(results));
+                    return Collections.unmodifiableList(new ArrayList<>(results));
                 }
                 if (unreachable()) {
                     throw failed(scope, "quorum of " + n + " unreachable: " + forked + " task(s) forked, "

@@ -2,6 +2,7 @@ package dev.weft.scope;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
+import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 
@@ -10,7 +11,7 @@ import jdk.jfr.Name;
 @Label("Weft Scope")
 @Category("Weft")
 @Description("A Weft task scope, from open to close")
-final class ScopeEvent extends jdk.jfr.Event {
+final class ScopeEvent extends Event {
     @Label("Path")
     String path;
     @Label("Policy")

@@ -4,6 +4,7 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -64,7 +65,7 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
      * marked the scope cancelled (each records itself before its end state is written). Under lock.
      */
     private boolean timedOut;
-    private final Set<TaskImpl<?>> runningAtTimeout = new java.util.HashSet<>();
+    private final Set<TaskImpl<?>> runningAtTimeout = new HashSet<>();
     /** Set under lock when join has its result, so that a timer firing later changes nothing. */
     private boolean settled;
     private volatile boolean cancelled;

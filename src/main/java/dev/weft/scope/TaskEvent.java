@@ -2,8 +2,10 @@ package dev.weft.scope;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
+import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
+import jdk.jfr.Timespan;
 
 /**
  * JFR event for one task, committed when it ends, with its run time from fork to end; costs no allocation when no
@@ -13,7 +15,7 @@ import jdk.jfr.Name;
 @Label("Weft Task")
 @Category("Weft")
 @Description("A task forked in a Weft scope, from start to end")
-final class TaskEvent extends jdk.jfr.Event {
+final class TaskEvent extends Event {
     @Label("Scope path")
     String scope;
     @Label("Task")
@@ -21,6 +23,6 @@ final class TaskEvent extends jdk.jfr.Event {
     @Label("End state")
     String state;
     @Label("Run time")
-    @jdk.jfr.Timespan
+    @Timespan
     long runTime;
 }
