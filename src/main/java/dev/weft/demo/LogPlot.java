@@ -3,16 +3,10 @@ package dev.weft.demo;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.Shape;
-import java.awt.Stroke;
-import java.awt.geom.Ellipse2D;
-import java.awt.geom.Line2D;
-import java.awt.geom.Path2D;
+import java.awt.font.FontRenderContext;
+import java.awt.font.TextLayout;
 import java.awt.geom.Rectangle2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -21,17 +15,44 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;
-import javax.imageio.ImageIO;
+import org.knowm.xchart.AnnotationLine;
+import org.knowm.xchart.AnnotationText;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.AxesChartStyler;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * A line plot with logarithmic axes that can be read off: the x axis is labelled at exactly the values given (the
- * measured sizes), the y axis at every decade and at labelled minor ticks in between (more of them the narrower the
- * range), each with a grid line; series get colour-blind-safe colours (Okabe and Ito's palette) and each its own
+ * A line plot with logarithmic axes that can be read off, drawn by XChart: the x axis is labelled at exactly the
+ * values given (the measured sizes), the y axis at every decade and at labelled minor ticks in between (more of them
+ * the narrower the range); series get colour-blind-safe colours (Okabe and Ito's palette) and each its own XChart
  * marker, so no two are told apart by colour alone. Points can be drawn hollow (the report's extrapolated times) and
- * a series dashed. Drawn with Java 2D, written as PNG.
+ * a series dashed; the notes are small print under the legend. Written as PNG by XChart's {@link BitmapEncoder}.
  *
- * <p>The configuration ({@link #x()}, {@link #y()}, {@link #series()}) is plain data, so what the plot shows can be
- * checked without looking at pixels.
+ * <p>The configuration ({@link #x()}, {@link #y()}, {@link #series()}) is plain data, and {@link #chart()} builds the
+ * XChart chart from it, so what the plot shows can be checked without looking at pixels.
+ *
+ * <p>What XChart 3.8.8 cannot do (its main branch has nothing newer for it), and what this class does instead,
+ * through XChart's own extension points (annotations, markers) rather than by drawing the plot itself:
+ * <ul>
+ *   <li>Its log axes put ticks and grid lines only at the integer multiples of each decade, and label either the
+ *       decades alone or every multiple (so 20 ... 90 crowd, and 15 or 250 never get a label); its tick-label
+ *       formatting function replaces the log tick calculator with the linear one, and it has no way to pass tick
+ *       positions. So XChart keeps its log axes, its tick marks and its grid at every multiple, its own tick labels
+ *       are made transparent (they still reserve their room), and the labels here, computed by {@link #sizeAxis}
+ *       and {@link #valueAxis}, are {@link TickLabel} annotations that ask XChart's axes where their value is at paint
+ *       time; a labelled value off XChart's grid (15, 250) gets an {@link AnnotationLine} as its grid line.</li>
+ *   <li>Its markers are filled and set per series, not per point: the hollow points are a second series of their
+ *       own, not in the legend, drawn with {@link Hollow}, the series' own XChart marker with white inside.</li>
+ *   <li>Its legend holds only series, and a text panel cannot be placed under it: the notes are the legend's last
+ *       entry, a series with neither line nor marker whose label is the notes (one line each).</li>
+ *   <li>Its cross and plus markers are drawn with 1-pixel lines, thinner than the others.</li>
+ * </ul>
  *
  * @param title  the title above the plot
  * @param xTitle the x axis title
@@ -48,15 +69,33 @@ record LogPlot(String title, String xTitle, String yTitle, Axis x, Axis y, List<
      */
     static final List<Color> PALETTE = List.of(new Color(0x000000), new Color(0xE69F00), new Color(0x56B4E9),
             new Color(0x009E73), new Color(0x0072B2), new Color(0xD55E00), new Color(0xCC79A7), new Color(0x999999));
-    private static final int WIDTH = 1100, HEIGHT = 640, LEFT = 90, TOP = 50, BOTTOM = 70, LEGEND = 330;
+    /** The legend entry that holds the notes. */
+    static final String NOTES = "notes";
+    /** The suffix of the series that draws a series' hollow points. */
+    static final String HOLLOW = " (hollow)";
+    static final int WIDTH = 1100, HEIGHT = 640;
+    private static final Color TRANSPARENT = new Color(0, 0, 0, 0);
+    private static final BasicStroke SOLID = new BasicStroke(2f), DASHED = new BasicStroke(2f, BasicStroke.CAP_BUTT,
+            BasicStroke.JOIN_ROUND, 10f, new float[] {8f, 5f}, 0f);
 
     LogPlot {
         series = List.copyOf(series);
         notes = List.copyOf(notes);
     }
 
-    /** A marker shape, one per series. */
-    enum Marker { CIRCLE, SQUARE, TRIANGLE_UP, DIAMOND, TRIANGLE_DOWN, CROSS, PLUS, STAR }
+    /** A marker shape, one per series: XChart's eight that differ in outline. */
+    enum Marker {
+        CIRCLE(SeriesMarkers.CIRCLE), SQUARE(SeriesMarkers.SQUARE), TRIANGLE_UP(SeriesMarkers.TRIANGLE_UP),
+        DIAMOND(SeriesMarkers.DIAMOND), TRIANGLE_DOWN(SeriesMarkers.TRIANGLE_DOWN), CROSS(SeriesMarkers.CROSS),
+        PLUS(SeriesMarkers.PLUS), TRAPEZOID(SeriesMarkers.TRAPEZOID);
+
+        /** The XChart marker. */
+        final org.knowm.xchart.style.markers.Marker xchart;
+
+        Marker(org.knowm.xchart.style.markers.Marker xchart) {
+            this.xchart = xchart;
+        }
+    }
 
     /**
      * A tick.
@@ -85,11 +124,6 @@ record LogPlot(String title, String xTitle, String yTitle, Axis x, Axis y, List<
         /** The labelled ticks' values. */
         List<Double> labelled() {
             return ticks.stream().filter(Tick::labelled).map(Tick::value).toList();
-        }
-
-        /** Where {@code v} falls, 0 at {@link #min} to 1 at {@link #max}. */
-        double fraction(double v) {
-            return (Math.log10(v) - Math.log10(min)) / (Math.log10(max) - Math.log10(min));
         }
     }
 
@@ -180,179 +214,154 @@ record LogPlot(String title, String xTitle, String yTitle, Axis x, Axis y, List<
         return new BigDecimal(v, new MathContext(3)).stripTrailingZeros().toPlainString();
     }
 
-    /** Renders the plot. */
-    BufferedImage render() {
-        BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, WIDTH, HEIGHT);
-            double px = LEFT, py = TOP, pw = WIDTH - LEFT - LEGEND, ph = HEIGHT - TOP - BOTTOM;
-            Font tickFont = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
-            Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 16);
-            Font axisFont = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
-            g.setFont(titleFont);
-            g.setColor(Color.BLACK);
-            centred(g, title, px + pw / 2, TOP - 20);
+    /** Whether XChart's log axis has a tick (and grid line) at {@code v}: an integer multiple of its decade. */
+    static boolean onXChartGrid(double v) {
+        double m = v / Math.pow(10, Math.floor(Math.log10(v)));
+        return Math.abs(m - Math.rint(m)) < 1e-9;
+    }
 
-            // grid and ticks
-            g.setFont(tickFont);
-            FontMetrics fm = g.getFontMetrics();
-            Stroke major = new BasicStroke(1f), minor = new BasicStroke(1f);
-            for (Tick t : x.ticks()) {
-                double sx = px + x.fraction(t.value()) * pw;
-                g.setColor(t.labelled() ? new Color(0xD0D0D0) : new Color(0xEDEDED));
-                g.setStroke(t.labelled() ? major : minor);
-                g.draw(new Line2D.Double(sx, py, sx, py + ph));
-                g.setColor(Color.BLACK);
-                g.draw(new Line2D.Double(sx, py + ph, sx, py + ph + (t.labelled() ? 6 : 3)));
-                if (t.labelled()) {
-                    centred(g, t.label(), sx, py + ph + 8 + fm.getAscent());
-                }
-            }
-            for (Tick t : y.ticks()) {
-                double sy = py + ph - y.fraction(t.value()) * ph;
-                g.setColor(t.labelled() ? new Color(0xD0D0D0) : new Color(0xEDEDED));
-                g.draw(new Line2D.Double(px, sy, px + pw, sy));
-                g.setColor(Color.BLACK);
-                g.draw(new Line2D.Double(px - (t.labelled() ? 6 : 3), sy, px, sy));
-                if (t.labelled()) {
-                    g.drawString(t.label(), (float) (px - 9 - fm.stringWidth(t.label())),
-                            (float) (sy + fm.getAscent() / 2.0 - 1));
-                }
-            }
-            g.setColor(Color.BLACK);
-            g.setStroke(new BasicStroke(1.2f));
-            g.draw(new Rectangle2D.Double(px, py, pw, ph));
-            g.setFont(axisFont);
-            centred(g, xTitle, px + pw / 2, HEIGHT - 22);
-            Graphics2D rotated = (Graphics2D) g.create();
-            rotated.rotate(-Math.PI / 2);
-            centred(rotated, yTitle, -(py + ph / 2), 24);
-            rotated.dispose();
+    /** The tick labels {@link #chart()} adds: the x axis's, then the y axis's, each ascending. */
+    List<TickLabel> tickLabels() {
+        List<TickLabel> labels = new ArrayList<>();
+        x.ticks().stream().filter(Tick::labelled).forEach(t -> labels.add(new TickLabel(true, t.value(), t.label())));
+        y.ticks().stream().filter(Tick::labelled).forEach(t -> labels.add(new TickLabel(false, t.value(), t.label())));
+        return labels;
+    }
 
-            // the lines
-            Shape clip = g.getClip();
-            g.clip(new Rectangle2D.Double(px - 8, py - 8, pw + 16, ph + 16));
-            for (Series s : series) {
-                g.setColor(s.color());
-                g.setStroke(s.dashed() ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
-                        new float[] {8f, 5f}, 0f) : new BasicStroke(2f));
-                Path2D.Double line = new Path2D.Double();
-                for (int i = 0; i < s.xs().length; i++) {
-                    double sx = px + x.fraction(s.xs()[i]) * pw, sy = py + ph - y.fraction(s.ys()[i]) * ph;
-                    if (i == 0) {
-                        line.moveTo(sx, sy);
-                    } else {
-                        line.lineTo(sx, sy);
-                    }
-                }
-                g.draw(line);
-                for (int i = 0; i < s.xs().length; i++) {
-                    double sx = px + x.fraction(s.xs()[i]) * pw, sy = py + ph - y.fraction(s.ys()[i]) * ph;
-                    marker(g, s.marker(), sx, sy, s.color(), s.hollow()[i]);
-                }
-            }
-            g.setClip(clip);
+    /** The XChart chart: log axes over {@link #x} and {@link #y}, the series, their hollow points, the notes. */
+    XYChart chart() {
+        return chart(tickLabels());
+    }
 
-            // the legend
-            g.setFont(axisFont);
-            fm = g.getFontMetrics();
-            double lx = px + pw + 24, ly = py + 8;
-            for (Series s : series) {
-                g.setColor(s.color());
-                g.setStroke(s.dashed() ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f,
-                        new float[] {8f, 5f}, 0f) : new BasicStroke(2f));
-                g.draw(new Line2D.Double(lx, ly, lx + 36, ly));
-                marker(g, s.marker(), lx + 18, ly, s.color(), false);
-                g.setColor(Color.BLACK);
-                g.drawString(s.name(), (float) (lx + 46), (float) (ly + fm.getAscent() / 2.0 - 1));
-                ly += 24;
+    /** {@link #chart()} with the given tick labels (a test keeps them to see where XChart put them). */
+    XYChart chart(List<TickLabel> labels) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
+                .yAxisTitle(yTitle).build();
+        XYStyler s = chart.getStyler();
+        s.setXAxisLogarithmic(true).setYAxisLogarithmic(true)
+                // every multiple: XChart then reserves room for labels as wide as the ones added here
+                .setXAxisLogarithmicDecadeOnly(false).setYAxisLogarithmicDecadeOnly(false)
+                .setXAxisMin(x.min()).setXAxisMax(x.max()).setYAxisMin(y.min()).setYAxisMax(y.max())
+                .setXAxisTickLabelsColor(TRANSPARENT).setYAxisTickLabelsColor(TRANSPARENT)
+                .setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12))
+                .setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13)).setAxisTitlePadding(12)
+                .setPlotGridLinesColor(new Color(0xE4E4E4)).setPlotGridLinesStroke(new BasicStroke(1f))
+                .setAxisTickMarksColor(Color.BLACK).setAxisTickMarkLength(5).setAxisTicksLineVisible(false)
+                .setPlotMargin(0);
+        s.setPlotContentSize(1.0).setPlotBackgroundColor(Color.WHITE).setPlotBorderColor(Color.BLACK)
+                .setChartBackgroundColor(Color.WHITE).setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16))
+                .setChartTitleBoxVisible(false).setLegendPosition(Styler.LegendPosition.OutsideE)
+                .setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13)).setLegendBorderColor(Color.WHITE)
+                .setLegendSeriesLineLength(36).setMarkerSize(10)
+                .setAnnotationTextFont(s.getAxisTickLabelsFont()).setAnnotationTextFontColor(Color.BLACK)
+                .setAnnotationLineColor(new Color(0xE4E4E4)).setAnnotationLineStroke(new BasicStroke(1f));
+        for (Series line : series) {
+            XYSeries xy = chart.addSeries(line.name(), line.xs(), line.ys());
+            xy.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            xy.setMarker(line.marker().xchart).setMarkerColor(line.color());
+            xy.setLineStyle(line.dashed() ? DASHED : SOLID).setLineColor(line.color());
+            List<double[]> hollow = new ArrayList<>();
+            for (int i = 0; i < line.xs().length; i++) {
+                if (line.hollow()[i]) {
+                    hollow.add(new double[] {line.xs()[i], line.ys()[i]});
+                }
             }
-            g.setFont(tickFont);
-            fm = g.getFontMetrics();
-            ly += 8;
-            for (String note : notes) {
-                g.setColor(new Color(0x333333));
-                g.drawString(note, (float) lx, (float) (ly + fm.getAscent() / 2.0));
-                ly += fm.getHeight() + 2;
+            if (!hollow.isEmpty()) {
+                XYSeries h = chart.addSeries(line.name() + HOLLOW, hollow.stream().mapToDouble(p -> p[0]).toArray(),
+                        hollow.stream().mapToDouble(p -> p[1]).toArray());
+                h.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                h.setMarker(new Hollow(line.marker())).setMarkerColor(line.color());
+                h.setShowInLegend(false);
             }
-        } finally {
-            g.dispose();
         }
-        return image;
+        if (!notes.isEmpty()) {
+            XYSeries n = chart.addSeries(NOTES, new double[] {x.min()}, new double[] {y.min()});
+            n.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            n.setMarker(SeriesMarkers.NONE).setLineStyle(SeriesLines.NONE);
+            n.setLabel(String.join("\n", notes));
+        }
+        for (TickLabel label : labels) {
+            if (!onXChartGrid(label.value())) {
+                chart.addAnnotation(new AnnotationLine(label.value(), label.onX(), false));
+            }
+            chart.addAnnotation(label);
+        }
+        return chart;
     }
 
     /** Writes the plot as a PNG. */
     void write(Path file) throws IOException {
-        if (!ImageIO.write(render(), "png", file.toFile())) {
-            throw new IOException("no PNG writer");
+        BitmapEncoder.saveBitmap(chart(), file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /**
+     * A tick label where XChart's own would be: under the plot at {@code value} of the x axis, or left of it at
+     * {@code value} of the y axis, placed when XChart paints (only then does it know where the plot is).
+     */
+    static final class TickLabel extends AnnotationText {
+        private final boolean onX;
+        private final double value;
+        private final String text;
+
+        TickLabel(boolean onX, double value, String text) {
+            super(text, 0, 0, true);
+            this.onX = onX;
+            this.value = value;
+            this.text = text;
         }
-    }
 
-    private static void centred(Graphics2D g, String text, double cx, double baseline) {
-        g.drawString(text, (float) (cx - g.getFontMetrics().stringWidth(text) / 2.0), (float) baseline);
-    }
+        /** Whether it labels the x axis. */
+        boolean onX() {
+            return onX;
+        }
 
-    private static void marker(Graphics2D g, Marker m, double cx, double cy, Color color, boolean hollow) {
-        double r = 5.5;
-        Shape shape = switch (m) {
-            case CIRCLE -> new Ellipse2D.Double(cx - r, cy - r, 2 * r, 2 * r);
-            case SQUARE -> new Rectangle2D.Double(cx - r * 0.9, cy - r * 0.9, 1.8 * r, 1.8 * r);
-            case TRIANGLE_UP -> polygon(cx, cy, r * 1.25, new double[] {-90, 30, 150});
-            case TRIANGLE_DOWN -> polygon(cx, cy, r * 1.25, new double[] {90, 210, 330});
-            case DIAMOND -> polygon(cx, cy, r * 1.25, new double[] {0, 90, 180, 270});
-            case STAR -> star(cx, cy, r * 1.4, r * 0.6);
-            case CROSS, PLUS -> null;
-        };
-        g.setStroke(new BasicStroke(2f));
-        if (shape == null) {
-            double a = m == Marker.CROSS ? r * 0.9 : r * 1.2;
-            g.setColor(color);
-            g.setStroke(new BasicStroke(hollow ? 1.5f : 3f));
-            if (m == Marker.CROSS) {
-                g.draw(new Line2D.Double(cx - a, cy - a, cx + a, cy + a));
-                g.draw(new Line2D.Double(cx - a, cy + a, cx + a, cy - a));
+        /** Where, in data units. */
+        double value() {
+            return value;
+        }
+
+        /** The label. */
+        String text() {
+            return text;
+        }
+
+        @Override
+        public void paint(Graphics2D g) {
+            AxesChartStyler styler = (AxesChartStyler) this.styler;
+            Rectangle2D bounds = new TextLayout(text, styler.getAnnotationTextFont(),
+                    new FontRenderContext(null, true, false)).getOutline(null).getBounds2D();
+            int gap = styler.getPlotMargin() + styler.getAxisTickMarkLength() + styler.getAxisTickPadding();
+            if (onX) {
+                x = getXAxisScreenValue(value);
+                y = chart.getHeight() - (getYAxisScreenValueForMax() + gap + bounds.getHeight() / 2);
             } else {
-                g.draw(new Line2D.Double(cx - a, cy, cx + a, cy));
-                g.draw(new Line2D.Double(cx, cy - a, cx, cy + a));
+                x = getXAxisScreenValueForMin() - gap - bounds.getWidth() / 2;
+                y = chart.getHeight() - getYAxisScreenValue(value);
             }
-            return;
+            super.paint(g);
         }
-        g.setColor(hollow ? Color.WHITE : color);
-        g.fill(shape);
-        g.setColor(color);
-        g.setStroke(new BasicStroke(1.5f));
-        g.draw(shape);
     }
 
-    private static Shape polygon(double cx, double cy, double r, double[] degrees) {
-        Path2D.Double p = new Path2D.Double();
-        for (int i = 0; i < degrees.length; i++) {
-            double a = Math.toRadians(degrees[i]);
-            if (i == 0) {
-                p.moveTo(cx + r * Math.cos(a), cy + r * Math.sin(a));
-            } else {
-                p.lineTo(cx + r * Math.cos(a), cy + r * Math.sin(a));
-            }
-        }
-        p.closePath();
-        return p;
-    }
+    /** An XChart marker drawn hollow: the shape in the series colour, then a smaller one in white inside it. */
+    static final class Hollow extends org.knowm.xchart.style.markers.Marker {
+        private final Marker shape;
 
-    private static Shape star(double cx, double cy, double outer, double inner) {
-        Path2D.Double p = new Path2D.Double();
-        for (int i = 0; i < 10; i++) {
-            double a = Math.toRadians(-90 + i * 36), r = i % 2 == 0 ? outer : inner;
-            if (i == 0) {
-                p.moveTo(cx + r * Math.cos(a), cy + r * Math.sin(a));
-            } else {
-                p.lineTo(cx + r * Math.cos(a), cy + r * Math.sin(a));
-            }
+        Hollow(Marker shape) {
+            this.shape = shape;
         }
-        p.closePath();
-        return p;
+
+        /** The shape it draws hollow. */
+        Marker shape() {
+            return shape;
+        }
+
+        @Override
+        public void paint(Graphics2D g, double xOffset, double yOffset, int markerSize) {
+            Color colour = g.getColor();
+            shape.xchart.paint(g, xOffset, yOffset, markerSize);
+            g.setColor(Color.WHITE);
+            shape.xchart.paint(g, xOffset, yOffset, Math.max(1, markerSize - 5));
+            g.setColor(colour);
+        }
     }
 }

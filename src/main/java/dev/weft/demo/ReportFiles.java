@@ -14,7 +14,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Writes the downloader report's CSVs (one row per variant and size; one per variant, size and failure cause), its
- * three plots ({@link LogPlot}, PNG) and its Markdown summary.
+ * three plots (PNG, drawn by XChart from a {@link LogPlot}) and its Markdown summary.
  */
 final class ReportFiles {
     /** The CSV's header line. */

@@ -2,7 +2,11 @@ package dev.weft.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
+import static org.assertj.core.api.Assertions.tuple;
 
+import java.awt.geom.Rectangle2D;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +18,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** The downloader report at tiny sizes: every variant, its CSV, plots and summary, and its error handling. */
 class ReportTest {
@@ -184,6 +193,7 @@ class ReportTest {
         }
         for (LogPlot plot : List.of(ReportFiles.timePlot(rows), ReportFiles.memoryPlot(rows),
                 ReportFiles.peakPlot(rows))) {
+            // the configuration: every measured size a labelled x tick, colours and markers one per series
             assertThat(plot.x().labelled()).as(plot.title()).containsExactly(20.0, 100.0, 1000.0);
             assertThat(plot.x().ticks()).filteredOn(t -> t.labelled())
                     .extracting(LogPlot.Tick::label).containsExactly("20", "100", "1000");
@@ -197,17 +207,85 @@ class ReportTest {
                     assertThat(y).isBetween(plot.y().min(), plot.y().max());
                 }
             });
+
+            // the XChart chart built from it: log axes over the same ranges, XChart's own tick labels hidden and
+            // one label of ours at every labelled tick, x and y
+            List<LogPlot.TickLabel> labels = plot.tickLabels();
+            XYChart chart = plot.chart(labels);
+            XYStyler styler = chart.getStyler();
+            assertThat(styler.isXAxisLogarithmic()).isTrue();
+            assertThat(styler.isYAxisLogarithmic()).isTrue();
+            assertThat(List.of(styler.getXAxisMin(), styler.getXAxisMax(), styler.getYAxisMin(), styler.getYAxisMax()))
+                    .containsExactly(plot.x().min(), plot.x().max(), plot.y().min(), plot.y().max());
+            assertThat(styler.getXAxisTickLabelsColor().getAlpha()).isZero();
+            assertThat(styler.getYAxisTickLabelsColor().getAlpha()).isZero();
+            assertThat(labels).filteredOn(LogPlot.TickLabel::onX)
+                    .extracting(LogPlot.TickLabel::value, LogPlot.TickLabel::text)
+                    .containsExactly(tuple(20.0, "20"), tuple(100.0, "100"), tuple(1000.0, "1000"));
+            assertThat(labels).filteredOn(l -> !l.onX()).extracting(LogPlot.TickLabel::value)
+                    .containsExactlyElementsOf(plot.y().labelled());
+            // the variants' lines, in legend order, each in its own Okabe–Ito colour with its own XChart marker
+            List<XYSeries> lines = chart.getSeriesMap().values().stream()
+                    .filter(s -> s.isShowInLegend() && !s.getName().equals(LogPlot.NOTES)).toList();
+            assertThat(lines).extracting(XYSeries::getName).containsExactlyElementsOf(VARIANTS);
+            assertThat(lines).extracting(XYSeries::getLineColor).doesNotHaveDuplicates()
+                    .allSatisfy(c -> assertThat(LogPlot.PALETTE).contains(c));
+            assertThat(lines).allSatisfy(s -> assertThat(s.getMarkerColor()).isEqualTo(s.getLineColor()));
+            assertThat(lines).extracting(s -> s.getMarker().getClass().getName()).doesNotHaveDuplicates()
+                    .doesNotContain(SeriesMarkers.NONE.getClass().getName());
+            // the notes: the legend's last entry, one line each
+            assertThat(chart.getSeriesMap().get(LogPlot.NOTES).getLabel()).isEqualTo(String.join("\n", plot.notes()));
+            assertThat(chart.getSeriesMap().keySet()).last().isEqualTo(LogPlot.NOTES);
+
+            // drawn (no pixels compared): XChart placed every label beside the plot, x labels left to right in one
+            // row under it, y labels bottom to top in one column left of it
+            BufferedImage image = BitmapEncoder.getBufferedImage(chart);
+            assertThat(image.getWidth()).isEqualTo(LogPlot.WIDTH);
+            List<Rectangle2D> xs = labels.stream().filter(LogPlot.TickLabel::onX).map(l -> l.getBounds()).toList();
+            List<Rectangle2D> ys = labels.stream().filter(l -> !l.onX()).map(l -> l.getBounds()).toList();
+            for (int i = 1; i < xs.size(); i++) {
+                assertThat(xs.get(i).getMinX()).isGreaterThan(xs.get(i - 1).getMaxX());
+                assertThat(xs.get(i).getY()).isCloseTo(xs.get(0).getY(), offset(1.0));
+            }
+            for (int i = 1; i < ys.size(); i++) {
+                assertThat(ys.get(i).getY()).isLessThan(ys.get(i - 1).getY());
+                assertThat(ys.get(i).getMaxX()).isCloseTo(ys.get(0).getMaxX(), offset(1.0));
+            }
+            assertThat(xs.getFirst().getY()).isGreaterThan(ys.getFirst().getY());
+            assertThat(xs.getFirst().getMinX()).isGreaterThan(ys.getFirst().getMaxX());
+            assertThat(xs.getLast().getMaxX()).isLessThan(LogPlot.WIDTH);
+            assertThat(xs.getFirst().getMaxY()).isLessThan(LogPlot.HEIGHT);
         }
         // the serial series is extrapolated: dashed, hollow markers; the others solid
         LogPlot time = ReportFiles.timePlot(rows);
         assertThat(time.series().getFirst().dashed()).isTrue();
         assertThat(time.series().getFirst().hollow()).containsExactly(true, true, true);
         assertThat(time.series().get(1).dashed()).isFalse();
+        Map<String, XYSeries> timeSeries = time.chart().getSeriesMap();
+        assertThat(timeSeries.get("serial").getLineStyle().getDashArray()).isNotNull();
+        assertThat(timeSeries.get("thread-pool-2xcores").getLineStyle().getDashArray()).isNull();
+        // XChart's markers are per series: the hollow points are a series of their own, out of the legend
+        XYSeries hollow = timeSeries.get("serial" + LogPlot.HOLLOW);
+        assertThat(hollow.getXData()).containsExactly(20, 100, 1000);
+        assertThat(hollow.isShowInLegend()).isFalse();
+        assertThat(hollow.getMarker()).isInstanceOfSatisfying(LogPlot.Hollow.class,
+                h -> assertThat(h.shape()).isEqualTo(time.series().getFirst().marker()));
+        assertThat(hollow.getMarkerColor()).isEqualTo(timeSeries.get("serial").getLineColor());
+        assertThat(timeSeries).doesNotContainKey("thread-pool-2xcores" + LogPlot.HOLLOW);
+        // the memory plot: values between 12 and 27 MiB read off labelled minor ticks
         LogPlot memory = ReportFiles.memoryPlot(rows);
         List<Double> labelled = memory.y().labelled();
         assertThat(labelled).filteredOn(v -> v >= 12 && v <= 27).hasSizeGreaterThanOrEqualTo(3);
         assertThat(memory.y().ticks()).filteredOn(t -> t.labelled()).extracting(LogPlot.Tick::label)
                 .contains("15", "20", "25");
+        assertThat(memory.tickLabels()).filteredOn(l -> !l.onX()).extracting(LogPlot.TickLabel::text)
+                .contains("15", "20", "25");
+        // XChart's log grid is at the integer multiples of each decade; 15 and 25 get a grid line of their own
+        assertThat(LogPlot.onXChartGrid(20)).isTrue();
+        assertThat(LogPlot.onXChartGrid(0.05)).isTrue();
+        assertThat(LogPlot.onXChartGrid(1000)).isTrue();
+        assertThat(LogPlot.onXChartGrid(15)).isFalse();
+        assertThat(LogPlot.onXChartGrid(250)).isFalse();
         // a wide range still has ticks between the decades, and labels at 1, 2 and 5 of each
         LogPlot.Axis wide = LogPlot.valueAxis(0.05, 60);
         assertThat(wide.labelled()).contains(0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0);
