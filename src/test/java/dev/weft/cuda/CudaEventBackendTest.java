@@ -32,7 +32,7 @@ class CudaEventBackendTest {
     private final CudaStream s0 = CudaStream.create(fake, 2, 0, CudaStream.DEFAULT);
 
     private Event event(CudaStream s, int flags, CudaCompletion c, String name) {
-        return CudaEvents.create(registry, s, flags, c, new EventOptions(name, s.deviceId()));
+        return CudaEvents.create(registry, s, flags, c, EventOptions.named(name).withDeviceId(s.deviceId()));
     }
 
     private Event event(CudaCompletion c) {
@@ -45,13 +45,13 @@ class CudaEventBackendTest {
 
     @Test
     void createUsesTheOptionsDeviceAndCaffe2FlagsByDefault() {
-        Event e = registry.create(DeviceType.CUDA, new EventOptions("d1", 1));
+        Event e = registry.create(DeviceType.CUDA, EventOptions.named("d1").withDeviceId(1));
         assertThat(e.query()).isEqualTo(EventStatus.INITIALIZED);
         assertThat(e.supportsCallback()).isTrue();
         assertThat(fake.calls).containsSubsequence("setDevice(1)", "eventCreate(2) on device 1", "setDevice(0)");
         assertThat(CudaEvents.stream(e).isDefaultStream()).isTrue();
         assertThat(CudaEvents.completion(e)).isEqualTo(CudaCompletion.HOST_FUNCTION);
-        assertThatThrownBy(() -> registry.create(DeviceType.CUDA, new EventOptions("d5", 5)))
+        assertThatThrownBy(() -> registry.create(DeviceType.CUDA, EventOptions.named("d5").withDeviceId(5)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CUDA device 5 does not exist")
                 .hasMessageContaining("has 2");
         assertThatThrownBy(() -> event(s0, 8, null, "bad"))
@@ -444,7 +444,7 @@ class CudaEventBackendTest {
         s.close();
         assertThat(fake.streamDestroys.get(a)).hasValue(1);
         assertThat(s.isClosed()).isTrue();
-        assertThatThrownBy(() -> CudaEvents.create(registry, s, 0, null, new EventOptions("late", 1)))
+        assertThatThrownBy(() -> CudaEvents.create(registry, s, 0, null, EventOptions.named("late").withDeviceId(1)))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
         assertThatThrownBy(() -> CudaStream.create(fake, 2, 0, 4)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown CUDA stream flags");

@@ -418,7 +418,7 @@ class EventTest {
                 .hasMessageContaining("use record() when there is no error");
         assertThatThrownBy(() -> event.onComplete(null)).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("callback");
-        assertThatThrownBy(() -> new EventOptions("x", -1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> EventOptions.named("x").withDeviceId(-1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("event deviceId must be >= 0, got -1 for event 'x'");
         assertThatThrownBy(() -> DeviceType.of("my gpu")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("my gpu");
