@@ -10,6 +10,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +26,7 @@ class ArchitectureTest {
     static JavaClasses library;
 
     /** The rules, by name; each applies to Weft's main classes (and, in the second test, to one violation more). */
-    static final Map<String, ArchRule> RULES = Map.of(
+    static final Map<String, ArchRule> RULES = pairs(
             "no cycles between packages", slices().matching("dev.weft.(*)..").should().beFreeOfCycles(),
             "event is a leaf", classes().that().resideInAPackage("dev.weft.event..").should().onlyDependOnClassesThat()
                     .resideInAnyPackage("dev.weft.event..", "dev.weft.function..", "java..", "jdk.internal..",
@@ -55,7 +56,7 @@ class ArchitectureTest {
                     .resideInAnyPackage("dev.weft.demo..", "dev.weft.cli.."));
 
     /** Each rule's deliberate violation (test classes under dev.weft.*.violation), by rule name. */
-    static final Map<String, String> VIOLATIONS = Map.of(
+    static final Map<String, String> VIOLATIONS = pairs(
             "no cycles between packages", "dev.weft.event.violation.EventImportsScope",
             "event is a leaf", "dev.weft.event.violation.EventImportsScope",
             "scope imports only event", "dev.weft.scope.violation.ScopeImportsLock",
@@ -66,6 +67,16 @@ class ArchitectureTest {
             "the library never imports the applications", "dev.weft.lock.violation.LockImportsDemo",
             "the JDK's preview StructuredTaskScope only in the scope package's adapter",
             "dev.weft.scope.violation.ScopeUsesStructuredTaskScope");
+
+    /** A map from alternating keys and values, in order (Map.of stops at ten pairs; more rules are coming). */
+    @SuppressWarnings("unchecked")
+    private static <V> Map<String, V> pairs(Object... keysAndValues) {
+        Map<String, V> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], (V) keysAndValues[i + 1]);
+        }
+        return map;
+    }
 
     @BeforeAll
     static void importLibrary() {
