@@ -88,39 +88,39 @@ public final class Orchestrator {
     }
 
     /**
-     * How runs behave.
+     * How runs behave: immutable, built from {@link #defaults()} with the {@code with…} methods (no public
+     * constructor, so an option can be added without breaking callers). Thread safe.
      *
-     * @param maxContexts               contexts running at once (at least 1)
-     * @param strict                    whether a failing operation fails the run (see the class description)
-     * @param cancelAllOnFailure        with strict: whether the first failure cancels every context
-     * @param lockTimeout               how long an operation waits for the locks of its inputs before failing
-     * @param dffmlCompatibleConditions whether conditions use DFFML's first-true-wins check
-     * @param keepInputs                whether each {@link ContextResult} keeps the context's inputs, for lineage
-     *                                  queries (off by default: a long run holds every input until it ends)
-     * @param metrics                   where runs record: the run's scopes and tasks (scope {@code flow} for
-     *                                  contexts, and {@code flow.context} for the scope of each context, whose
-     *                                  tasks are the operations' runs) and timer
-     *                                  {@code weft.operation.run} tagged {@code operation} (the instance) and
-     *                                  {@code outcome}; operations reach it, tagged with their instance, through
-     *                                  {@link dev.weft.Weft#metrics()}. {@code null} (the default): the enclosing
-     *                                  scope's, if any, else nothing
+     * <ul>
+     *   <li>{@link #maxContexts()}: contexts running at once (at least 1).</li>
+     *   <li>{@link #strict()}: whether a failing operation fails the run (see the class description).</li>
+     *   <li>{@link #cancelAllOnFailure()}: with strict, whether the first failure cancels every context.</li>
+     *   <li>{@link #lockTimeout()}: how long an operation waits for the locks of its inputs before failing.</li>
+     *   <li>{@link #dffmlCompatibleConditions()}: whether conditions use DFFML's first-true-wins check.</li>
+     *   <li>{@link #keepInputs()}: whether each {@link ContextResult} keeps the context's inputs, for lineage queries
+     *       (off by default: a long run holds every input until it ends).</li>
+     *   <li>{@link #metrics()}: where runs record: the run's scopes and tasks (scope {@code flow} for contexts, and
+     *       {@code flow.context} for the scope of each context, whose tasks are the operations' runs) and timer
+     *       {@code weft.operation.run} tagged {@code operation} (the instance) and {@code outcome}; operations reach
+     *       it, tagged with their instance, through {@link dev.weft.Weft#metrics()}. {@code null} (the default): the
+     *       enclosing scope's, if any, else nothing.</li>
+     * </ul>
      */
-    public record Options(int maxContexts, boolean strict, boolean cancelAllOnFailure, Duration lockTimeout,
-                          boolean dffmlCompatibleConditions, boolean keepInputs, Metrics metrics) {
+    public static final class Options {
+        private static final Options DEFAULTS =
+                new Options(Integer.MAX_VALUE, true, false, Duration.ofSeconds(30), false, false, null);
 
-        /**
-         * Options without metrics of their own; kept for callers of the record before metrics.
-         *
-         * @throws IllegalArgumentException as the canonical constructor
-         * @throws NullPointerException     as the canonical constructor
-         */
-        public Options(int maxContexts, boolean strict, boolean cancelAllOnFailure, Duration lockTimeout,
-                       boolean dffmlCompatibleConditions, boolean keepInputs) {
-            this(maxContexts, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions, keepInputs, null);
-        }
+        private final int maxContexts;
+        private final boolean strict;
+        private final boolean cancelAllOnFailure;
+        private final Duration lockTimeout;
+        private final boolean dffmlCompatibleConditions;
+        private final boolean keepInputs;
+        private final Metrics metrics;
 
-        /** Checks the values. */
-        public Options {
+        /** @throws IllegalArgumentException for a limit below 1 or a negative lock timeout, naming the option */
+        private Options(int maxContexts, boolean strict, boolean cancelAllOnFailure, Duration lockTimeout,
+                        boolean dffmlCompatibleConditions, boolean keepInputs, Metrics metrics) {
             if (maxContexts < 1) {
                 throw new IllegalArgumentException("maxContexts must be at least 1, got " + maxContexts);
             }
@@ -128,11 +128,18 @@ public final class Orchestrator {
             if (lockTimeout.isNegative()) {
                 throw new IllegalArgumentException("lockTimeout must not be negative, got " + lockTimeout);
             }
+            this.maxContexts = maxContexts;
+            this.strict = strict;
+            this.cancelAllOnFailure = cancelAllOnFailure;
+            this.lockTimeout = lockTimeout;
+            this.dffmlCompatibleConditions = dffmlCompatibleConditions;
+            this.keepInputs = keepInputs;
+            this.metrics = metrics;
         }
 
         /** Unbounded contexts, strict, 30 s lock timeout, Weft's conditions. */
         public static Options defaults() {
-            return new Options(Integer.MAX_VALUE, true, false, Duration.ofSeconds(30), false, false, null);
+            return DEFAULTS;
         }
 
         /** These options with another context limit. */
@@ -173,6 +180,63 @@ public final class Orchestrator {
         public Options withMetrics(Metrics m) {
             return new Options(maxContexts, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions,
                     keepInputs, m);
+        }
+
+        /** Contexts running at once. */
+        public int maxContexts() {
+            return maxContexts;
+        }
+
+        /** Whether a failing operation fails the run. */
+        public boolean strict() {
+            return strict;
+        }
+
+        /** With strict: whether the first failure cancels every context. */
+        public boolean cancelAllOnFailure() {
+            return cancelAllOnFailure;
+        }
+
+        /** How long an operation waits for the locks of its inputs. */
+        public Duration lockTimeout() {
+            return lockTimeout;
+        }
+
+        /** Whether conditions use DFFML's check. */
+        public boolean dffmlCompatibleConditions() {
+            return dffmlCompatibleConditions;
+        }
+
+        /** Whether each context's result keeps its inputs. */
+        public boolean keepInputs() {
+            return keepInputs;
+        }
+
+        /** Where runs record, or {@code null} for the enclosing scope's. */
+        public Metrics metrics() {
+            return metrics;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Options other && maxContexts == other.maxContexts && strict == other.strict
+                    && cancelAllOnFailure == other.cancelAllOnFailure && lockTimeout.equals(other.lockTimeout)
+                    && dffmlCompatibleConditions == other.dffmlCompatibleConditions && keepInputs == other.keepInputs
+                    && Objects.equals(metrics, other.metrics);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(maxContexts, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions,
+                    keepInputs, metrics);
+        }
+
+        @Override
+        public String toString() {
+            return "Orchestrator.Options[maxContexts=" + (maxContexts == Integer.MAX_VALUE ? "unbounded" : maxContexts)
+                    + ", strict=" + strict + ", cancelAllOnFailure=" + cancelAllOnFailure + ", lockTimeout="
+                    + lockTimeout + ", dffmlCompatibleConditions=" + dffmlCompatibleConditions + ", keepInputs="
+                    + keepInputs + ", metrics=" + metrics + "]";
         }
     }
 
