@@ -12,6 +12,7 @@ import dev.weft.flow.DataFlows;
 import dev.weft.flow.Definition;
 import dev.weft.flow.DefinitionNotInContextException;
 import dev.weft.flow.FlowException;
+import dev.weft.flow.FlowFormat;
 import dev.weft.flow.Input;
 import dev.weft.flow.InputFlow;
 import dev.weft.flow.Operation;
@@ -200,7 +201,7 @@ public final class FlowCli {
         if (file == null) {
             throw new Usage("run needs a FILE");
         }
-        DataFlow flow = DataFlows.read(Path.of(file), registry);
+        DataFlow flow = load(file);
         Map<String, List<Input>> inputs = new LinkedHashMap<>();
         contexts.forEach((name, specs) -> {
             List<Input> list = new ArrayList<>();
@@ -322,7 +323,7 @@ public final class FlowCli {
         if (file == null) {
             throw new Usage("diagram needs a FILE");
         }
-        out.print(DataFlows.mermaid(DataFlows.read(Path.of(file), registry), simple));
+        out.print(DataFlows.mermaid(load(file), simple));
         return 0;
     }
 
@@ -348,10 +349,19 @@ public final class FlowCli {
         if (file == null) {
             throw new Usage("export needs a FILE");
         }
-        DataFlow flow = DataFlows.read(Path.of(file), registry);
-        String text = yaml ? DataFlows.toYaml(flow, linked) : DataFlows.toJson(flow, linked);
+        DataFlow flow = load(file);
+        String text = DataFlows.write(flow, yaml ? FlowFormat.YAML : FlowFormat.JSON, linked);
         out.print(text.endsWith("\n") ? text : text + "\n");
         return 0;
+    }
+
+    /** The flow in {@code file}; a name that is neither JSON nor YAML fails as the flow could not be loaded. */
+    private DataFlow load(String file) throws IOException {
+        try {
+            return DataFlows.read(Path.of(file), registry);
+        } catch (IllegalArgumentException e) {
+            throw new FlowException(e.getMessage(), e);
+        }
     }
 
     /** VALUE of {@code --input}: a JSON literal if it parses as one, else the string itself. */

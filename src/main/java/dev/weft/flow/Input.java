@@ -173,7 +173,7 @@ public final class Input {
      * This input, if its definition is {@linkplain Definition#lock() locked}, and every locked ancestor: the inputs an
      * operation using this one must hold (DFFML's inherited locking).
      */
-    public Set<Input> lockedLineage() {
+    Set<Input> lockedLineage() {
         return lockedLineage;
     }
 

@@ -63,7 +63,7 @@ public record Operation(String name, Map<String, Definition<?>> inputs, Map<Stri
     }
 
     /** This operation under another instance name. */
-    public Operation withInstanceName(String instance) {
+    Operation withInstanceName(String instance) {
         return new Operation(name, inputs, outputs, stage, conditions, expand, instance, validator, retry);
     }
 

@@ -206,7 +206,7 @@ public final class OperationRegistry {
      * @param where what referred to it, for the message (for example {@code "instance 'add'"})
      * @throws FlowException naming the operation, {@code where}, and every registered name
      */
-    public Entry require(String name, String where) {
+    Entry require(String name, String where) {
         Entry e = entries.get(name);
         if (e == null) {
             throw new FlowException("operation '" + name + "' (" + where + ") is not registered; registered "

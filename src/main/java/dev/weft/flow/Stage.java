@@ -12,7 +12,7 @@ public enum Stage {
     OUTPUT;
 
     /** DFFML's spelling: {@code processing}, {@code cleanup}, {@code output}. */
-    public String exported() {
+    String exported() {
         return name().toLowerCase(Locale.ROOT);
     }
 
@@ -21,7 +21,7 @@ public enum Stage {
      *
      * @throws IllegalArgumentException naming the value and the accepted ones
      */
-    public static Stage of(String name) {
+    static Stage of(String name) {
         for (Stage s : values()) {
             if (s.exported().equals(name)) {
                 return s;

@@ -109,6 +109,10 @@ class FlowCliTest {
         assertThat(run("run", "no/such/flow.json")).isEqualTo(1);
         assertThat(err()).isEqualTo("weft flow: no such file: no/such/flow.json\n");
         err.reset();
+        assertThat(run("diagram", "docs/flows/calc.txt")).isEqualTo(1);
+        assertThat(err()).isEqualTo("weft flow: data flow file docs/flows/calc.txt: unknown format; name it *.json, "
+                + "*.yaml or *.yml\n");
+        err.reset();
         // a context where parse_line gets a number: the operation fails and the run reports it
         assertThat(run("run", "docs/flows/calc.json", "--input", "42=calc_string")).isEqualTo(1);
         assertThat(err()).startsWith("weft flow: ").contains("parse_line");

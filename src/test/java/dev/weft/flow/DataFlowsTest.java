@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** DFFML's data flow dict format: export, linked form, reading JSON and YAML, errors, the diagram. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -63,7 +64,7 @@ class DataFlowsTest {
 
     @Test
     void dffmlCalcFileRunsLikeTheJavaFlow() throws IOException {
-        DataFlow flow = DataFlows.fromJson(FLOWS.resolve("calc.json"), calcRegistry());
+        DataFlow flow = DataFlows.read(FLOWS.resolve("calc.json"), calcRegistry());
         assertThat(flow.operations()).containsOnlyKeys("parse_line", "add", "mult", "get_single");
         assertThat(flow.flow().get("add").conditions()).containsExactly(InputFlow.Source.output("parse_line", "add"));
         assertThat(runCalc(flow)).isEqualTo(EXPECTED);
@@ -78,7 +79,7 @@ class DataFlowsTest {
 
     @Test
     void linkedFileAndYamlFileRunTheSame() throws IOException {
-        DataFlow linked = DataFlows.fromJson(FLOWS.resolve("calc_linked.json"), calcRegistry());
+        DataFlow linked = DataFlows.read(FLOWS.resolve("calc_linked.json"), calcRegistry());
         DataFlow yaml = DataFlows.read(FLOWS.resolve("calc.yaml"), calcRegistry());
         DataFlow json = DataFlows.read(FLOWS.resolve("calc.json"), calcRegistry());
         assertThat(runCalc(linked)).isEqualTo(EXPECTED);
@@ -151,18 +152,18 @@ class DataFlowsTest {
     void roundTripsThroughJsonAndYamlPlainAndLinked() {
         DataFlow flow = everyForm();
         for (boolean linked : new boolean[] {false, true}) {
-            String json = DataFlows.toJson(flow, linked);
-            DataFlow back = DataFlows.fromJson(json, everyFormRegistry());
+            String json = DataFlows.write(flow, FlowFormat.JSON, linked);
+            DataFlow back = DataFlows.read(json, FlowFormat.JSON, everyFormRegistry());
             assertThat(DataFlows.export(back, linked)).as("JSON, linked=%s", linked)
                     .isEqualTo(DataFlows.export(flow, linked));
-            assertThat(DataFlows.toJson(back, linked)).isEqualTo(json);
+            assertThat(DataFlows.write(back, FlowFormat.JSON, linked)).isEqualTo(json);
             assertThat(back.flow()).isEqualTo(flow.flow());
             assertThat(back.definitions()).isEqualTo(flow.definitions());
             assertThat(back.seed().get(2).origin()).isEqualTo(Origin.output("produce", "items"));
             assertThat(back.seed().get(2).uid()).isNotEqualTo("uid-1"); // DFFML exports no uid: a fresh one
 
-            String yaml = DataFlows.toYaml(flow, linked);
-            DataFlow fromYaml = DataFlows.fromYaml(yaml, everyFormRegistry());
+            String yaml = DataFlows.write(flow, FlowFormat.YAML, linked);
+            DataFlow fromYaml = DataFlows.read(yaml, FlowFormat.YAML, everyFormRegistry());
             assertThat(DataFlows.export(fromYaml, linked)).as("YAML, linked=%s", linked)
                     .isEqualTo(DataFlows.export(flow, linked));
         }
@@ -171,7 +172,7 @@ class DataFlowsTest {
     @Test
     @SuppressWarnings("unchecked")
     void exportWritesDffmlSourceShapes() throws IOException {
-        Map<String, Object> exported = parseJson(DataFlows.toJson(everyForm(), false));
+        Map<String, Object> exported = parseJson(DataFlows.write(everyForm(), FlowFormat.JSON, false));
         Map<String, Object> flow = (Map<String, Object>) exported.get("flow");
         assertThat(flow.get("produce")).isEqualTo(Map.of("inputs",
                 Map.of("x", List.of("seed", Map.of("seed", List.of("a", "alt_a")), "user"))));
@@ -209,12 +210,12 @@ class DataFlowsTest {
                  "operations": {"add": {"name": "add", "inputs": {"numbers": "numbers"},
                                         "outputs": {"sum": "result"}, "conditions": ["is_add"]}}}
                 """;
-        assertThatThrownBy(() -> DataFlows.fromJson(json, calcRegistry())).isInstanceOf(FlowException.class)
+        assertThatThrownBy(() -> DataFlows.read(json, FlowFormat.JSON, calcRegistry())).isInstanceOf(FlowException.class)
                 .hasMessageStartingWith("While resolving add.conditions, missing definition is_add not found in "
                         + "[numbers, result]")
                 .hasMessageContaining("DefinitionMissing");
         String missingOutput = json.replace("\"sum\": \"result\"", "\"sum\": \"total\"");
-        assertThatThrownBy(() -> DataFlows.fromJson(missingOutput, calcRegistry()))
+        assertThatThrownBy(() -> DataFlows.read(missingOutput, FlowFormat.JSON, calcRegistry()))
                 .hasMessageStartingWith("While resolving add.outputs, missing definition total not found in");
         String missingSeed = """
                 {"linked": true, "definitions": {},
@@ -222,24 +223,24 @@ class DataFlowsTest {
                                 "primitive": "array"}}, "stage": "output"}},
                  "seed": [{"value": ["result"], "definition": "get_single_spec"}]}
                 """;
-        assertThatThrownBy(() -> DataFlows.fromJson(missingSeed, calcRegistry()))
+        assertThatThrownBy(() -> DataFlows.read(missingSeed, FlowFormat.JSON, calcRegistry()))
                 .hasMessageStartingWith("While resolving seed ")
                 .hasMessageContaining("definition get_single_spec not found in []");
     }
 
     @Test
     void seedInputsKeepAGivenUidAndOrigin() {
-        DataFlow flow = DataFlows.fromJson("""
+        DataFlow flow = DataFlows.read("""
                 {"operations": {},
                  "seed": [{"value": 1, "definition": {"name": "a", "primitive": "int"}, "uid": "u-1",
                            "origin": "user"}]}
-                """, OperationRegistry.empty());
+                """, FlowFormat.JSON, OperationRegistry.empty());
         assertThat(flow.seed().get(0).uid()).isEqualTo("u-1");
         assertThat(flow.seed().get(0).origin()).isEqualTo(new Origin.Named("user"));
-        assertThatThrownBy(() -> DataFlows.fromJson("""
+        assertThatThrownBy(() -> DataFlows.read("""
                 {"operations": {}, "seed": [{"value": 1, "definition": {"name": "a", "primitive": "int"},
                                              "origin": ["x"]}]}
-                """, OperationRegistry.empty()))
+                """, FlowFormat.JSON, OperationRegistry.empty()))
                 .hasMessage("seed[0].origin must be an origin name or [instance, output_key], got a list ([x])");
     }
 
@@ -250,7 +251,7 @@ class DataFlowsTest {
                    "div": {"name": "divide", "inputs": {}, "outputs": {}},
                    "rm": {"name": "java.lang.Runtime:exec"}}}
                 """;
-        assertThatThrownBy(() -> DataFlows.fromJson(json, calcRegistry())).isInstanceOf(FlowException.class)
+        assertThatThrownBy(() -> DataFlows.read(json, FlowFormat.JSON, calcRegistry())).isInstanceOf(FlowException.class)
                 .hasMessage("operations 'divide' (instance 'div'), 'java.lang.Runtime:exec' (instance 'rm') are not "
                         + "registered; registered operations are [add, associate, associate_definition, dffml.dataflow.run, get_multi, "
                         + "get_single, group_by, mult, parse_line]. Register a Java implementation with "
@@ -259,37 +260,74 @@ class DataFlowsTest {
 
     @Test
     void malformedFilesFailNamingWhatAndWhere() {
-        assertThatThrownBy(() -> DataFlows.fromJson("{\"operations\": {", calcRegistry()))
+        assertThatThrownBy(() -> DataFlows.read("{\"operations\": {", FlowFormat.JSON, calcRegistry()))
                 .isInstanceOf(FlowException.class).hasMessageStartingWith("JSON text: malformed at line 1");
-        assertThatThrownBy(() -> DataFlows.fromJson("[1]", calcRegistry()))
+        assertThatThrownBy(() -> DataFlows.read("[1]", FlowFormat.JSON, calcRegistry()))
                 .hasMessageContaining("must be a JSON object at the top level, got a list");
-        assertThatThrownBy(() -> DataFlows.fromJson("{\"operations\": {}, \"opertions\": {}}", calcRegistry()))
+        assertThatThrownBy(() -> DataFlows.read("{\"operations\": {}, \"opertions\": {}}", FlowFormat.JSON,
+                calcRegistry()))
                 .hasMessageStartingWith("the data flow has unknown key [opertions]");
-        assertThatThrownBy(() -> DataFlows.fromJson("{}", calcRegistry()))
+        assertThatThrownBy(() -> DataFlows.read("{}", FlowFormat.JSON, calcRegistry()))
                 .hasMessage("the data flow has no \"operations\"");
-        assertThatThrownBy(() -> DataFlows.fromJson("""
+        assertThatThrownBy(() -> DataFlows.read("""
                 {"operations": {"add": {"name": "add", "inputs": {"numbers": {"name": "numbers"}}}}}
-                """, calcRegistry())).hasMessage("definition add.inputs.numbers ('numbers') has no \"primitive\"");
-        assertThatThrownBy(() -> DataFlows.fromJson("""
+                """, FlowFormat.JSON, calcRegistry())).hasMessage("definition add.inputs.numbers ('numbers') has no \"primitive\"");
+        assertThatThrownBy(() -> DataFlows.read("""
                 {"operations": {"add": {"name": "add", "stage": "later"}}}
-                """, calcRegistry())).hasMessageStartingWith("operation instance 'add': unknown stage 'later'");
-        assertThatThrownBy(() -> DataFlows.fromJson("""
+                """, FlowFormat.JSON, calcRegistry())).hasMessageStartingWith("operation instance 'add': unknown stage 'later'");
+        assertThatThrownBy(() -> DataFlows.read("""
                 {"operations": {"get_single": {"name": "get_single",
                    "inputs": {"spec": {"name": "get_single_spec", "primitive": "array"}}}},
                  "flow": {"get_single": {"inputs": {"spec": [42]}}}}
-                """, calcRegistry())).hasMessageStartingWith("flow.get_single.inputs.spec[0]: a flow source must be");
-        assertThatThrownBy(() -> DataFlows.fromYaml("operations:\n  a: [1\n", calcRegistry()))
+                """, FlowFormat.JSON, calcRegistry())).hasMessageStartingWith("flow.get_single.inputs.spec[0]: a flow source must be");
+        assertThatThrownBy(() -> DataFlows.read("operations:\n  a: [1\n", FlowFormat.YAML, calcRegistry()))
                 .hasMessageStartingWith("YAML text: malformed at line");
-        assertThatThrownBy(() -> DataFlows.read(Path.of("flow.txt"), calcRegistry()))
-                .hasMessageContaining("unknown format");
+    }
+
+    @Test
+    void oneReaderTakesTheFormat() throws IOException {
+        String json = Files.readString(FLOWS.resolve("calc.json"));
+        String yaml = Files.readString(FLOWS.resolve("calc.yaml"));
+        DataFlow fromJson = DataFlows.read(json, FlowFormat.JSON, calcRegistry());
+        DataFlow fromYaml = DataFlows.read(yaml, FlowFormat.YAML, calcRegistry());
+        assertThat(DataFlows.export(fromYaml)).isEqualTo(DataFlows.export(fromJson));
+        assertThat(runCalc(fromJson)).isEqualTo(EXPECTED);
+        assertThat(runCalc(fromYaml)).isEqualTo(EXPECTED);
+        // YAML is a superset of JSON, but JSON is not YAML: the format given is the one parsed
+        assertThatThrownBy(() -> DataFlows.read(yaml, FlowFormat.JSON, calcRegistry()))
+                .isInstanceOf(FlowException.class).hasMessageStartingWith("JSON text: malformed at line 1");
+        // what is written in a format reads back in it
+        for (FlowFormat format : FlowFormat.values()) {
+            String text = DataFlows.write(fromJson, format, true);
+            assertThat(DataFlows.export(DataFlows.read(text, format, calcRegistry())))
+                    .as("%s", format).isEqualTo(DataFlows.export(fromJson));
+        }
+    }
+
+    @Test
+    void fileFormatComesFromTheExtension(@TempDir Path dir) throws IOException {
+        String json = Files.readString(FLOWS.resolve("calc.json"));
+        Path upper = Files.writeString(dir.resolve("CALC.JSON"), json);
+        Path yml = Files.writeString(dir.resolve("calc.yml"), Files.readString(FLOWS.resolve("calc.yaml")));
+        assertThat(runCalc(DataFlows.read(upper, calcRegistry()))).isEqualTo(EXPECTED);
+        assertThat(runCalc(DataFlows.read(yml, calcRegistry()))).isEqualTo(EXPECTED);
+
+        Path txt = Files.writeString(dir.resolve("calc.txt"), json);
+        assertThatThrownBy(() -> DataFlows.read(txt, calcRegistry()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("data flow file " + txt + ": unknown format; name it *.json, *.yaml or *.yml");
+        // a file's syntax errors name the file
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), "operations:\n  a: [1\n");
+        assertThatThrownBy(() -> DataFlows.read(bad, calcRegistry()))
+                .isInstanceOf(FlowException.class).hasMessageStartingWith(bad + ": malformed at line");
     }
 
     @Test
     void readsFromReaders() throws IOException {
         String json = Files.readString(FLOWS.resolve("calc.json"));
-        assertThat(runCalc(DataFlows.fromJson(new StringReader(json), calcRegistry()))).isEqualTo(EXPECTED);
+        assertThat(runCalc(DataFlows.read(new StringReader(json), FlowFormat.JSON, calcRegistry()))).isEqualTo(EXPECTED);
         String yaml = Files.readString(FLOWS.resolve("calc.yaml"));
-        assertThat(runCalc(DataFlows.fromYaml(new StringReader(yaml), calcRegistry()))).isEqualTo(EXPECTED);
+        assertThat(runCalc(DataFlows.read(new StringReader(yaml), FlowFormat.YAML, calcRegistry()))).isEqualTo(EXPECTED);
     }
 
     @Test
@@ -343,8 +381,8 @@ class DataFlowsTest {
         Map<String, Object> linked = DataFlows.export(flow, true);
         assertThat(((Map<String, Object>) linked.get("definitions")).get("shape_name")).isEqualTo(Map.of(
                 "name", "shape_name", "primitive", "str", "validate", "validate_shape"));
-        assertThat(DataFlows.export(DataFlows.fromJson(DataFlows.toJson(flow, false), registry))).isEqualTo(
-                DataFlows.export(flow));
+        String json = DataFlows.write(flow, FlowFormat.JSON, false);
+        assertThat(DataFlows.export(DataFlows.read(json, FlowFormat.JSON, registry))).isEqualTo(DataFlows.export(flow));
     }
 
     private static String md5(String s) throws Exception {

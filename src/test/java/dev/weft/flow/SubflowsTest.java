@@ -79,7 +79,7 @@ class SubflowsTest {
             assertThat(exported).containsKey("forward");
             OperationRegistry registry = OperationRegistry.withBuiltins()
                     .register(parent.operations().get("sub"), Subflows.implementation(child()));
-            DataFlow back = DataFlows.fromJson(DataFlows.toJson(parent, linked), registry);
+            DataFlow back = DataFlows.read(DataFlows.write(parent, FlowFormat.JSON, linked), FlowFormat.JSON, registry);
             assertThat(back.forward().get("sub")).extracting(Definition::name).containsExactly("base");
             assertThat(DataFlows.export(back, linked)).isEqualTo(exported);
         }
