@@ -22,7 +22,7 @@ import java.util.function.IntPredicate;
 /**
  * The embedded HTTP server on 127.0.0.1 of the demo and the downloader report: {@code GET /page/N} waits the
  * artificial delay, then answers page N's body, or HTTP 500 for the pages chosen to fail. The report serves HTML
- * ({@link Pages#body}, failures from {@link Pages#fails}); the demo serves its own plain-text pages and no failures.
+ * ({@link Pages#body}, failures from {@link Pages#fails}).
  * One virtual thread per exchange.
  *
  * <p>Keep-alive: the JDK server keeps at most {@code sun.net.httpserver.maxIdleConnections} connections idle (200 by
