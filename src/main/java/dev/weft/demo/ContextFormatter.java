@@ -11,7 +11,7 @@ import java.util.logging.LogRecord;
 /**
  * A one-line {@link java.util.logging} formatter that shows where in the Weft scope tree a record was logged:
  *
- * <pre>{@code 14:03:07.412 INFO    [demo/download/page-3] Demo: fetched page 3 (4096 bytes)}</pre>
+ * <pre>{@code 14:03:07.412 INFO    [downloader/page-3] Variants: fetched page 3 ('page 3', 590 words)}</pre>
  *
  * <p>Each line holds the time ({@code HH:mm:ss.SSS}), the level, the {@linkplain Weft#context() context path} in
  * brackets (left out outside any scope), the logger's simple name and the message, followed by the stack trace if the

@@ -198,7 +198,7 @@ final class MemoryProbe implements AutoCloseable {
 
     /**
      * Committed thread-stack bytes from Native Memory Tracking through the {@code DiagnosticCommand} MBean
-     * {@code diagnostics}, or -1 when it is off or unreadable. Shared with {@link Demo}.
+     * {@code diagnostics}, or -1 when it is off or unreadable.
      */
     static long committedStacks(ObjectName diagnostics) {
         if (diagnostics == null) {

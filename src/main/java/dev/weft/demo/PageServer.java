@@ -16,14 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntFunction;
-import java.util.function.IntPredicate;
 
 /**
  * The embedded HTTP server on 127.0.0.1 of the demo and the downloader report: {@code GET /page/N} waits the
- * artificial delay, then answers page N's body, or HTTP 500 for the pages chosen to fail. The report serves HTML
- * ({@link Pages#body}, failures from {@link Pages#fails}); the demo serves its own plain-text pages and no failures.
- * One virtual thread per exchange.
+ * artificial delay, then answers page N's HTML ({@link Pages#body}), or HTTP 500 for the pages chosen to fail
+ * ({@link Pages#fails}). One virtual thread per exchange.
  *
  * <p>Keep-alive: the JDK server keeps at most {@code sun.net.httpserver.maxIdleConnections} connections idle (200 by
  * default) and closes any other one right after its response, without a {@code Connection: close} header. The
@@ -52,20 +49,11 @@ final class PageServer implements AutoCloseable {
     /** The clients' ends (address and port) of the connections that sent a request since the last reset. */
     private final Set<InetSocketAddress> peers = ConcurrentHashMap.newKeySet();
 
-    private final IntPredicate fails;
-    private final IntFunction<byte[]> body;
-    private final String contentType;
+    private final double errorRate;
 
-    /** The report's server: HTML pages, {@code errorRate} of them failing. */
+    /** A server on an ephemeral port: HTML pages after {@code delayMs}, {@code errorRate} of them failing. */
     PageServer(int delayMs, double errorRate) throws IOException {
-        this(delayMs, page -> Pages.fails(page, errorRate), Pages::body, "text/html; charset=us-ascii");
-    }
-
-    /** A server answering {@code body.apply(N)} as {@code contentType}, or HTTP 500 where {@code fails} says so. */
-    PageServer(int delayMs, IntPredicate fails, IntFunction<byte[]> body, String contentType) throws IOException {
-        this.fails = fails;
-        this.body = body;
-        this.contentType = contentType;
+        this.errorRate = errorRate;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8192);
         server.createContext("/page/", exchange -> serve(exchange, delayMs));
         server.setExecutor(threads);
@@ -170,17 +158,17 @@ final class PageServer implements AutoCloseable {
             }
             byte[] bytes;
             int status;
-            if (fails.test(page)) {
+            if (Pages.fails(page, errorRate)) {
                 errors.incrementAndGet();
                 status = 500;
                 bytes = ("internal error on page " + page + "\n").getBytes(StandardCharsets.US_ASCII);
             } else {
                 served.incrementAndGet();
                 status = 200;
-                bytes = body.apply(page);
+                bytes = Pages.body(page);
             }
             exchange.getResponseHeaders().set("Content-Type",
-                    status == 200 ? contentType : "text/plain; charset=us-ascii");
+                    status == 200 ? "text/html; charset=us-ascii" : "text/plain; charset=us-ascii");
             exchange.sendResponseHeaders(status, bytes.length);
             try (OutputStream os = exchange.getResponseBody()) {
                 os.write(bytes);

@@ -27,8 +27,10 @@ final class ReportFiles {
     private ReportFiles() {
     }
 
-    static DownloaderReport.Result write(DownloaderReport.Options options, List<DownloaderReport.Row> rows)
+    /** Writes the files of {@code result}'s rows into {@link DownloaderReport.Options#out()}. */
+    static DownloaderReport.Result write(DownloaderReport.Options options, DownloaderReport.Result result)
             throws IOException {
+        List<DownloaderReport.Row> rows = result.rows();
         Path dir = options.out();
         Files.createDirectories(dir);
         Path csv = dir.resolve("downloader.csv");
@@ -41,7 +43,7 @@ final class ReportFiles {
         peakPlot(rows).write(dir.resolve("peak-memory.png"));
         Path summary = dir.resolve("summary.md");
         Files.writeString(summary, markdown(options, rows));
-        return new DownloaderReport.Result(List.copyOf(rows), csv, time, memory, summary);
+        return result.withFiles(csv, time, memory, summary);
     }
 
     /** Start-to-finish time; hollow markers and dashed lines where the time was extrapolated past the cap. */
@@ -165,17 +167,19 @@ final class ReportFiles {
 
                 ## How it was measured
 
-                - Every variant runs three times at every size with one HTTP client (HTTP/1.1, keep-alive; the
-                  server keeps every connection open, see `PageServer`): an untimed warm-up, which opens its
-                  connections and compiles its code; the timed run; and an untimed run that measures what it keeps.
-                  So no variant's time includes opening connections, and each uses as many as it has requests in
-                  flight (connections: distinct connections the server saw in the timed run). The process pool
-                  has no warm-up: its connections are its workers', new in every run. Between variants the report
-                  waits until the server has closed the previous client's connections.
+                - The variants run in groups of the same requests at a time (the process pool in one of its
+                  own), each group on one HTTP client (HTTP/1.1, keep-alive; the server keeps every connection
+                  open, see `PageServer`) whose connections, as many as the group's level, are opened before
+                  anything is measured. Each variant then runs once untimed, which compiles its code and measures
+                  what it keeps, then `--rounds` timed rounds interleaved with the rest of its group; wall time is
+                  the median round. So no variant's time includes opening connections, and each uses as many as it
+                  has requests in flight (connections: distinct connections the server saw in a timed round). The
+                  process pool's connections are its workers', new in every run. Between groups the report waits
+                  until the server has closed the previous client's connections.
                 - Wall time is start to finish, worker process start-up included. Capped variants (serial, the
-                  2 x cores pool and the process pool fetch at most `--cap` pages per thread or process) have the
+                  thread pools and the process pool fetch at most `--cap` pages per thread or process) have the
                   rest extrapolated linearly; their pages/s, memory and counts are of the pages they fetched.
-                - Kept at half way: in the memory run, when half the pages are done, a forced full collection,
+                - Kept at half way: in the untimed run, when half the pages are done, a forced full collection,
                   then heap used plus committed thread stacks (Native Memory Tracking) above those after a
                   collection before the run, plus the worker processes' resident sets. That is what the variant
                   holds with its requests in flight: tasks, threads, queued work, request and response state, the
@@ -183,7 +187,7 @@ final class ReportFiles {
                   open connection holds roughly 50 KiB of heap in this JVM, both ends together (`./weft demo`
                   measures it), times the connections column. It is one sample, so it moves between runs.
                 - Peak total = this JVM's peak heap used plus committed thread stacks, sampled every 20 ms in the
-                  timed run, plus the worker processes' resident sets (the larger of their sampled sum and the sum
+                  timed rounds, plus the worker processes' resident sets (the larger of their sampled sum and the sum
                   of each one's own peak, `VmHWM`). Heap used includes garbage not yet collected, so this column
                   mostly says when the collector ran; read the kept column for what a variant holds. The embedded
                   server and the HTTP client share this JVM and are counted in every row; a worker process's

@@ -17,6 +17,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,47 +40,136 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The downloader report's variants, in seed 001's order: in series; a fixed {@link ThreadPoolExecutor} of 2 × cores
- * and of 200 threads; worker JVM processes; async callbacks on {@link HttpClient#sendAsync}; Weft events with a
- * director keeping every request's state; a Weft scope on virtual threads in blocking style; the Weft data flow
- * fetch → parse → store, checking each stored result's lineage. Each one fetches pages {@code 0..n-1}, parses each
- * and stores its counts, and counts what arrived and which failures reached it.
+ * The downloader's variants, the one set both {@code ./weft bench downloader} and {@code ./weft demo} run: in series;
+ * a fixed {@link ThreadPoolExecutor} of platform threads; worker JVM processes; async callbacks on
+ * {@link HttpClient#sendAsync}; Weft events with a director keeping every request's state; a Weft scope on virtual
+ * threads in blocking style; the Weft data flow fetch → parse → store, checking each stored result's lineage. Each one
+ * fetches pages {@code 0..n-1}, parses each and stores its counts, and counts what arrived and which failures reached
+ * it. {@link #measure} runs a list of them at one size and measures each.
  */
 final class Variants {
+    private static final Logger LOG = LoggerFactory.getLogger(Variants.class);
+    /** The variant ids {@link #parse} knows; {@code -N} sets the requests at a time (a pool's threads). */
+    static final String KNOWN = "serial, thread-pool-2xcores, thread-pool-N, process-pool, async-callbacks[-N], "
+            + "weft-events[-N], weft-scope[-N], weft-dataflow[-N]";
+    private static final Pattern SIZED = Pattern.compile(
+            "(thread-pool|async-callbacks|weft-events|weft-scope|weft-dataflow)(?:-(\\d{1,6}))?");
     private final PageServer server;
     private final MemoryProbe probe;
     private final DownloaderReport.Options options;
-    private final int cores = Runtime.getRuntime().availableProcessors();
+    private final String command;
+    private final AtomicBoolean loggedPage3 = new AtomicBoolean();
+    private volatile String dump;
 
     /**
      * One way of downloading.
      *
-     * @param id          the identifier in the CSV and plots
-     * @param concurrency how many pages it fetches at once when bounded (its cap is {@code cap × concurrency}), or 0
-     *                    when it is not capped
+     * @param id          the identifier in the CSV, the plots and {@code --variants}
+     * @param kind        the implementation: {@code serial}, {@code thread-pool}, {@code process-pool},
+     *                    {@code async-callbacks}, {@code weft-events}, {@code weft-scope} or {@code weft-dataflow}
+     * @param concurrency how many pages it fetches at once at most (threads, processes or requests in flight)
+     * @param capped      whether it fetches at most {@code cap × concurrency} pages, the rest extrapolated
      */
-    record Variant(String id, int concurrency) {
+    record Variant(String id, String kind, int concurrency, boolean capped) {
+        /** Pages it fetches of {@code n}. */
+        int measured(int n, int cap) {
+            return capped ? (int) Math.min(n, (long) cap * concurrency) : n;
+        }
+    }
+
+    /**
+     * The variant named {@code id}: {@code serial}; {@code thread-pool-2xcores} or {@code thread-pool-N} (N threads);
+     * {@code process-pool} ({@code workers} processes); {@code async-callbacks}, {@code weft-events},
+     * {@code weft-scope}, {@code weft-dataflow}, {@code maxInFlight} requests at a time, or N with a {@code -N}.
+     *
+     * @throws IllegalArgumentException for an unknown id or N outside 1..100000
+     */
+    static Variant parse(String id, int workers, int maxInFlight) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        switch (id) {
+            case "serial" -> {
+                return new Variant(id, "serial", 1, true);
+            }
+            case "thread-pool-2xcores" -> {
+                return new Variant(id, "thread-pool", 2 * cores, true);
+            }
+            case "process-pool" -> {
+                return new Variant(id, "process-pool", workers, true);
+            }
+            default -> {
+            }
+        }
+        Matcher m = SIZED.matcher(id);
+        if (!m.matches() || (m.group(1).equals("thread-pool") && m.group(2) == null)) {
+            throw new IllegalArgumentException("--variants: unknown variant '" + id + "' (known: " + KNOWN + ")");
+        }
+        int n = m.group(2) == null ? maxInFlight : Integer.parseInt(m.group(2));
+        if (n < 1 || n > 100_000) {
+            throw new IllegalArgumentException("--variants: '" + id + "' must run 1..100000 at a time, got " + n);
+        }
+        return new Variant(id, m.group(1), n, m.group(1).equals("thread-pool"));
     }
 
     /** What a run counted, and why each failed page failed. */
     private record Counts(int measured, int ok, int failed, FailureCauses causes) {
     }
 
-    Variants(PageServer server, MemoryProbe probe, DownloaderReport.Options options) {
+    Variants(PageServer server, MemoryProbe probe, DownloaderReport.Options options, String command) {
         this.server = server;
         this.probe = probe;
         this.options = options;
+        this.command = command;
     }
 
-    /** The variants in the seed's order. */
+    /** The options' variants, in their order. */
     List<Variant> all() {
-        return List.of(new Variant("serial", 1), new Variant("thread-pool-2xcores", 2 * cores),
-                new Variant("thread-pool-200", 200), new Variant("process-pool", options.workers()),
-                new Variant("async-callbacks", 0), new Variant("weft-events", 0), new Variant("weft-scope", 0),
-                new Variant("weft-dataflow", 0));
+        return options.variants().stream().map(id -> parse(id, options.workers(), options.maxInFlight())).toList();
+    }
+
+    /** What {@link Scope#dump()} returned half way through the first Weft scope run, or null before one. */
+    String dump() {
+        return dump;
+    }
+
+    /** The name of a variant's row in the table: serial, platform pool of N, Weft scope, ... */
+    static String approach(String id, int atOnce, int measured, int requests) {
+        String kind = id.startsWith("thread-pool") ? "thread-pool" : SIZED.matcher(id).matches()
+                ? id.replaceFirst("-\\d+$", "") : id;
+        String name = switch (kind) {
+            case "thread-pool" -> "platform pool of " + atOnce;
+            case "process-pool" -> "process pool of " + atOnce;
+            case "async-callbacks" -> "async callbacks";
+            case "weft-events" -> "Weft events";
+            case "weft-scope" -> "Weft scope";
+            case "weft-dataflow" -> "Weft data flow";
+            default -> kind;
+        };
+        return measured < requests ? name + " (estimated from " + measured + ")" : name;
+    }
+
+    /** What a variant's downloads run on, in words. */
+    static String threads(String id, int atOnce) {
+        if (id.equals("serial")) {
+            return "1 platform";
+        }
+        if (id.startsWith("thread-pool")) {
+            return atOnce + " platform";
+        }
+        if (id.equals("process-pool")) {
+            return atOnce + " processes";
+        }
+        if (id.startsWith("async-callbacks")) {
+            return "callbacks";
+        }
+        return id.startsWith("weft-dataflow") ? "virtual/context" : "virtual/page";
     }
 
     /**
@@ -88,80 +179,212 @@ final class Variants {
     void warmUp() throws InterruptedException {
         ExecutorService clientThreads = Executors.newVirtualThreadPerTaskExecutor();
         try (ReportProgress none = ReportProgress.create("warm-up", 1, false);
-             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                     .executor(clientThreads).connectTimeout(Duration.ofSeconds(30)).build()) {
+             HttpClient client = client(clientThreads)) {
             serial(client, 5, none);
-            scope(client, 20, none);
+            scope(client, 20, 20, none);
         } finally {
             clientThreads.close();
             server.awaitNoConnections(Duration.ofSeconds(10));
+        }
+    }
+
+    /** One variant being measured at one size: what its runs gave so far. */
+    private final class Measuring {
+        final Variant v;
+        final int requests, measured, atOnce;
+        final List<Long> walls = new ArrayList<>();
+        long heap, stacks = -1, children, total, kept = -1, keptStacks = -1;
+        int connections;
+        Counts worst;
+
+        Measuring(Variant v, int requests) {
+            this.v = v;
+            this.requests = requests;
+            this.measured = v.measured(requests, options.cap());
+            this.atOnce = Math.min(v.concurrency(), measured);
+        }
+
+        String approach() {
+            return Variants.approach(v.id(), atOnce, measured, requests);
+        }
+
+        void counted(Counts c) {
+            if (worst == null || c.ok() < worst.ok()) {
+                worst = c;
+            }
+        }
+
+        DownloaderReport.Row row() {
+            long median = DownloaderReport.median(walls);
+            long estimated = measured == requests ? median : (long) ((double) median * requests / measured);
+            return new DownloaderReport.Row(v.id(), requests, measured, median, estimated, heap, stacks, children,
+                    total, kept, connections, worst.ok(), worst.failed(),
+                    Pages.expectedFailures(measured, options.errorRate()), worst.causes().counts(), atOnce,
+                    keptStacks, walls);
         }
     }
 
     /**
-     * Runs {@code v} for {@code n} pages (fewer when capped) with one HTTP client, three times: an untimed warm-up
-     * that opens the variant's connections (both sides keep them alive) and compiles its code; the timed run, sampled
-     * for peaks, which so includes no connection set-up; and the memory run, which when half its pages are done
-     * collects garbage and reads heap used and committed thread stacks above those before it (its connections are
-     * already open then, so they are not counted: the connections column says how many it holds) plus the worker
-     * processes' resident sets. The process pool skips the warm-up: its connections are its workers', new in every
-     * run. The row's counts, failure causes and connections are the timed run's. Afterwards it waits for the server
-     * to close its ends of the client's connections, so the next variant starts clean.
+     * Runs every variant at size {@code n} and returns a row for each, in their order, printing a line per timed
+     * round to {@code out}. The variants run in groups of the same requests at a time (the process pool in one of
+     * its own), each group on one HTTP client whose connections, as many as the group's level, are opened and kept
+     * alive (by both ends) before anything is measured; what they hold is put into {@code connectionHeap} by level.
+     * Each variant then runs once untimed, which warms it up and measures what it keeps (a forced collection with
+     * half its pages done, {@link MemoryProbe#checkpoint}), then {@link DownloaderReport.Options#rounds()} timed
+     * rounds, interleaved with the others of its group so that a slow spell of the machine hits all of them; a
+     * serial or extrapolated variant runs one timed round. A row's counts and failure causes are its worst run's;
+     * its time the median round. Afterwards each group waits for the server to close its ends of the connections.
      */
-    DownloaderReport.Row run(Variant v, int n) throws IOException, InterruptedException {
-        int measured = v.concurrency() == 0 ? n : (int) Math.min(n, (long) options.cap() * v.concurrency());
+    List<DownloaderReport.Row> measure(int n, PrintStream out, Map<Integer, Long> connectionHeap)
+            throws IOException, InterruptedException {
+        List<Measuring> all = all().stream().map(v -> new Measuring(v, n)).toList();
+        Map<String, List<Measuring>> groups = new LinkedHashMap<>();
+        for (Measuring m : all) {
+            groups.computeIfAbsent(m.v.kind().equals("process-pool") ? "processes" : "level " + m.atOnce,
+                    k -> new ArrayList<>()).add(m);
+        }
+        for (List<Measuring> group : groups.values()) {
+            measureGroup(group, out, connectionHeap);
+        }
+        return all.stream().map(Measuring::row).toList();
+    }
+
+    private void measureGroup(List<Measuring> group, PrintStream out, Map<Integer, Long> connectionHeap)
+            throws IOException, InterruptedException {
         ExecutorService clientThreads = Executors.newVirtualThreadPerTaskExecutor();
-        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(clientThreads).connectTimeout(Duration.ofSeconds(30)).build()) {
-            if (!v.id().equals("process-pool")) {
-                try (ReportProgress bar = ReportProgress.create(v.id() + " " + n + " (warm-up)", measured,
-                        options.progress())) {
-                    variant(v, client, measured, bar);
+        try (HttpClient client = client(clientThreads)) {
+            if (!group.getFirst().v.kind().equals("process-pool")) {
+                int level = group.getFirst().atOnce;
+                connectionHeap.put(level, openConnections(client, level, out));
+            }
+            // An untimed run of each: warms it up and measures what it keeps with half its pages done.
+            for (Measuring m : group) {
+                boolean takeDump = dump == null && m.v.kind().equals("weft-scope");
+                try (ReportProgress bar = ReportProgress.create(m.v.id() + " " + m.requests + " (untimed)",
+                        m.measured, options.progress())) {
+                    probe.begin();
+                    m.counted(variant(m.v, client, m.measured, ReportProgress.withCheckpoint(bar,
+                            Math.max(1, m.measured / 2), () -> {
+                                if (takeDump) {
+                                    dump = Scope.dump();
+                                }
+                                probe.checkpoint();
+                            })));
+                    MemoryProbe.Peaks peaks = probe.end();
+                    m.kept = peaks.kept();
+                    m.keptStacks = peaks.keptStacks();
+                }
+                if (takeDump && dump != null) {
+                    out.print("--- Scope.dump() with " + Math.max(1, m.measured / 2) + " of " + m.measured
+                            + " pages done, " + m.atOnce + " at a time ---\n" + dump + "--- end of dump ---\n");
                 }
             }
-            DownloaderReport.Row row;
-            try (ReportProgress progress = ReportProgress.create(v.id() + " " + n, measured, options.progress())) {
-                server.resetConnections();
-                probe.begin();
-                long start = System.nanoTime();
-                Counts c = variant(v, client, measured, progress);
-                long wall = System.nanoTime() - start;
-                MemoryProbe.Peaks peaks = probe.end();
-                long estimated = measured == n ? wall : (long) ((double) wall * n / measured);
-                row = new DownloaderReport.Row(v.id(), n, c.measured(), wall, estimated, peaks.heap(),
-                        peaks.stacks(), peaks.children(), peaks.total(), -1, server.connections(), c.ok(),
-                        c.failed(), Pages.expectedFailures(measured, options.errorRate()), c.causes().counts());
-            }
-            try (ReportProgress bar = ReportProgress.create(v.id() + " " + n + " (memory)", measured,
-                    options.progress())) {
-                probe.begin();
-                variant(v, client, measured, ReportProgress.withCheckpoint(bar, Math.max(1, measured / 2),
-                        probe::checkpoint));
-                long kept = probe.end().kept();
-                return new DownloaderReport.Row(row.variant(), row.requests(), row.measured(), row.measuredNanos(),
-                        row.wallNanos(), row.heap(), row.stacks(), row.children(), row.total(), kept,
-                        row.connections(), row.ok(), row.failedReported(), row.expectedFailures(),
-                        row.failureCauses());
+            // The timed rounds, interleaved so that a slow spell of the machine hits every variant of the group.
+            for (int round = 1; round <= options.rounds(); round++) {
+                for (Measuring m : group) {
+                    boolean oneRound = m.atOnce == 1 || m.measured < m.requests;
+                    if (oneRound && round > 1) {
+                        continue;
+                    }
+                    try (ReportProgress bar = ReportProgress.create(m.v.id() + " " + m.requests + " (round " + round
+                            + ")", m.measured, options.progress())) {
+                        server.resetConnections();
+                        probe.begin();
+                        long start = System.nanoTime();
+                        Counts c = variant(m.v, client, m.measured, bar);
+                        long wall = System.nanoTime() - start;
+                        MemoryProbe.Peaks peaks = probe.end();
+                        m.counted(c);
+                        m.walls.add(wall);
+                        m.heap = Math.max(m.heap, peaks.heap());
+                        m.stacks = Math.max(m.stacks, peaks.stacks());
+                        m.children = Math.max(m.children, peaks.children());
+                        m.total = Math.max(m.total, peaks.total());
+                        m.connections = Math.max(m.connections, server.connections());
+                        out.printf(Locale.ROOT, "  %-28s %4d at a time  round %d/%d  %7.3f s  %d/%d pages%s%n",
+                                m.approach(), m.atOnce, round, oneRound ? 1 : options.rounds(), wall / 1e9, c.ok(),
+                                m.measured, c.failed() == 0 ? "" : ", " + c.failed() + " failed");
+                        c.causes().counts().forEach((cause, pages) ->
+                                out.printf(Locale.ROOT, "      %d x %s%n", pages, cause));
+                    }
+                }
             }
         } finally {
             clientThreads.close();
-            // the next variant starts with no connection of this one left open at the server's end
+            // the next group starts with none of this client's connections left open at the server's end
             server.awaitNoConnections(Duration.ofSeconds(10));
         }
     }
 
+    /** An HTTP/1.1 client whose own async work runs on {@code threads} (virtual: no pool growing with the load). */
+    private static HttpClient client(ExecutorService threads) {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(threads)
+                .connectTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    /**
+     * Opens {@code level} connections (that many requests at once, twice) and returns the heap they hold after a
+     * collection: both ends, the client's and the server's, are in this JVM.
+     */
+    private long openConnections(HttpClient client, int level, PrintStream out) throws InterruptedException {
+        probe.begin();
+        server.resetConnections();
+        for (int pass = 0; pass < 2; pass++) {
+            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < level; i++) {
+                    int page = i;
+                    threads.submit(() -> DownloadWorker.Fetch.fetchAndParse(client, base(), page));
+                }
+            }
+        }
+        probe.checkpoint();
+        long held = Math.max(0, probe.end().kept());
+        out.printf(Locale.ROOT, "%s: %d at a time: %d connection%s opened and kept alive (holding %.1f MiB of heap "
+                        + "in this JVM, both ends); warm-up done%n", command, level, server.connections(),
+                server.connections() == 1 ? "" : "s", held / (1024.0 * 1024.0));
+        return held;
+    }
+
     private Counts variant(Variant v, HttpClient client, int measured, ReportProgress progress)
             throws IOException, InterruptedException {
-        return switch (v.id()) {
+        return switch (v.kind()) {
             case "serial" -> serial(client, measured, progress);
-            case "thread-pool-2xcores", "thread-pool-200" -> pool(client, measured, v.concurrency(), progress);
+            case "thread-pool" -> pool(client, measured, v.concurrency(), progress);
             case "process-pool" -> processes(measured, v.concurrency(), progress);
-            case "async-callbacks" -> async(client, measured, progress);
-            case "weft-events" -> events(client, measured, progress);
-            case "weft-scope" -> scope(client, measured, progress);
-            case "weft-dataflow" -> dataflow(client, measured, progress);
+            case "async-callbacks" -> async(client, measured, v.concurrency(), progress);
+            case "weft-events" -> events(client, measured, v.concurrency(), progress);
+            case "weft-scope" -> scope(client, measured, v.concurrency(), progress);
+            case "weft-dataflow" -> dataflow(client, measured, v.concurrency(), progress);
             default -> throw new IllegalStateException("unknown variant " + v.id());
         };
+    }
+
+    /**
+     * Runs the data flow for page 3 alone, keeping its inputs, and says where its stored result came from: the
+     * operations that produced it and the seed input it goes back to.
+     */
+    String lineageOfPage3() {
+        ExecutorService clientThreads = Executors.newVirtualThreadPerTaskExecutor();
+        try (HttpClient client = client(clientThreads)) {
+            ContextResult r = Orchestrator.of(Orchestrator.Options.defaults().withStrict(false).withKeepInputs(true))
+                    .run(flow(client, base(), new ConcurrentHashMap<>()), Map.of("page-3", List.of(Input.of(3, PAGE))))
+                    .getFirst();
+            List<Input> stored = r.inputs(STORED.name());
+            if (stored.isEmpty()) {
+                return "\nlineage: page 3 was not stored (" + r.failures() + ")\n";
+            }
+            Lineage lineage = Lineage.of(stored.getFirst());
+            StringBuilder sb = new StringBuilder("\nlineage of '").append(stored.getFirst().value())
+                    .append("' (context page-3):\n");
+            sb.append("  produced by operations (nearest first): ").append(lineage.operations()).append('\n');
+            for (Input root : lineage.roots()) {
+                sb.append("  from ").append(root.origin()).append(" input ").append(root.definition().name())
+                        .append('=').append(root.value()).append('\n');
+            }
+            return sb.toString();
+        } finally {
+            clientThreads.close();
+        }
     }
 
     private URI base() {
@@ -292,8 +515,8 @@ final class Variants {
     }
 
     // 4. The event-loop analogue: sendAsync with callbacks, at most maxInFlight requests outstanding.
-    private Counts async(HttpClient client, int n, ReportProgress progress) throws InterruptedException {
-        Semaphore inFlight = new Semaphore(options.maxInFlight());
+    private Counts async(HttpClient client, int n, int limit, ReportProgress progress) throws InterruptedException {
+        Semaphore inFlight = new Semaphore(limit);
         AtomicInteger ok = new AtomicInteger(), failed = new AtomicInteger();
         FailureCauses causes = new FailureCauses();
         List<CompletableFuture<Void>> all = new ArrayList<>(n);
@@ -374,10 +597,10 @@ final class Variants {
     }
 
     // 5. Weft events with a director tracking each request's state.
-    private Counts events(HttpClient client, int n, ReportProgress progress) throws InterruptedException {
+    private Counts events(HttpClient client, int n, int limit, ReportProgress progress) throws InterruptedException {
         Director director = new Director(n, progress);
         FailureCauses causes = new FailureCauses();
-        try (var scope = Scope.open(ScopeOptions.named("events").withMaxConcurrency(options.maxInFlight()))) {
+        try (var scope = Scope.open(ScopeOptions.named("events").withMaxConcurrency(limit))) {
             for (int i = 0; i < n; i++) {
                 int page = i;
                 scope.fork("page-" + page, () -> {
@@ -417,15 +640,19 @@ final class Variants {
     }
 
     // 6. A Weft scope on virtual threads, plain blocking code; settle() hands back every page's outcome.
-    private Counts scope(HttpClient client, int n, ReportProgress progress) throws InterruptedException {
+    // Page 3's fetch is logged once, showing the Weft context path (downloader/page-3) in the log line.
+    private Counts scope(HttpClient client, int n, int limit, ReportProgress progress) throws InterruptedException {
         List<Outcome<Pages.Parsed>> outcomes;
-        try (var scope = Scope.<Pages.Parsed>settle(ScopeOptions.named("downloader")
-                .withMaxConcurrency(options.maxInFlight()))) {
+        try (var scope = Scope.<Pages.Parsed>settle(ScopeOptions.named("downloader").withMaxConcurrency(limit))) {
             for (int i = 0; i < n; i++) {
                 int page = i;
                 scope.fork("page-" + page, () -> {
                     try {
-                        return DownloadWorker.Fetch.fetchAndParse(client, base(), page);
+                        Pages.Parsed parsed = DownloadWorker.Fetch.fetchAndParse(client, base(), page);
+                        if (page == 3 && loggedPage3.compareAndSet(false, true)) {
+                            LOG.info("fetched page {} ('{}', {} words)", page, parsed.title(), parsed.words());
+                        }
+                        return parsed;
                     } finally {
                         progress.step();
                     }
@@ -491,7 +718,7 @@ final class Variants {
     }
 
     // 7. The Weft data flow, non-strict (each failure listed in its context's result), keeping inputs for lineage.
-    private Counts dataflow(HttpClient client, int n, ReportProgress progress) {
+    private Counts dataflow(HttpClient client, int n, int limit, ReportProgress progress) {
         Map<Integer, Pages.Parsed> store = new ConcurrentHashMap<>();
         DataFlow flow = flow(client, base(), store);
         Map<String, List<Input>> contexts = new LinkedHashMap<>();
@@ -501,7 +728,7 @@ final class Variants {
         AtomicInteger ok = new AtomicInteger(), failed = new AtomicInteger();
         FailureCauses causes = new FailureCauses();
         Orchestrator.of(Orchestrator.Options.defaults().withStrict(false).withKeepInputs(true)
-                .withMaxContexts(options.maxInFlight())).run(flow, contexts, r -> {
+                .withMaxContexts(limit)).run(flow, contexts, r -> {
                     int page = Integer.parseInt(r.context());
                     if (!r.failures().isEmpty()) {
                         failed.incrementAndGet();

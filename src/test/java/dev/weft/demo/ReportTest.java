@@ -31,7 +31,8 @@ class ReportTest {
 
     private static DownloaderReport.Options tiny(Path out, List<Integer> sizes, double errorRate) {
         // cap 2: serial fetches 2 pages and the 2-worker process pool 4, so the larger size is extrapolated
-        return new DownloaderReport.Options(sizes, out, errorRate, 2, 2, 2, 4, false);
+        return new DownloaderReport.Options(sizes, out, errorRate, 2, 2, 2, 4, 1,
+                DownloaderReport.Options.REPORT_VARIANTS, false);
     }
 
     private static DownloaderReport.Result run(DownloaderReport.Options options) throws Exception {
@@ -179,7 +180,7 @@ class ReportTest {
         long mib = 1024L * 1024;
         return new DownloaderReport.Row(variant, requests, extrapolated ? requests / 2 : requests,
                 (long) (seconds * 5e8), (long) (seconds * 1e9), 20 * mib, mib, 0, 21 * mib, (long) (keptMib * mib),
-                requests, requests, 0, 0, Map.of());
+                requests, requests, 0, 0, Map.of(), requests, 0, List.of((long) (seconds * 5e8)));
     }
 
     @Test
@@ -296,6 +297,7 @@ class ReportTest {
 
     @Test
     void theDirectorShowsEveryRequestsState() {
+        assertThat(VARIANTS).isEqualTo(DownloaderReport.Options.REPORT_VARIANTS);
         Variants.Director director = new Variants.Director(3, ReportProgress.create("test", 3, false));
         assertThat(director.counts()).containsEntry(Variants.RequestState.QUEUED, 3);
         assertThat(director.event(0).isScheduled()).isTrue();
@@ -310,24 +312,28 @@ class ReportTest {
         assertThat(director.event(0).errorMessage()).hasValueSatisfying(m -> assertThat(m).contains("500"));
     }
 
+    private static DownloaderReport.Options parse(String... args) {
+        return DownloaderReport.Options.parse(DownloaderReport.Options.report(), args);
+    }
+
     @Test
     void badArgumentsAreNamed() {
-        assertThatThrownBy(() -> DownloaderReport.Options.parse("--requests", "10,x"))
+        assertThatThrownBy(() -> parse("--requests", "10,x"))
                 .hasMessageContaining("--requests").hasMessageContaining("'x'");
-        assertThatThrownBy(() -> DownloaderReport.Options.parse("--requests", "0"))
+        assertThatThrownBy(() -> parse("--requests", "0"))
                 .hasMessageContaining("--requests");
-        assertThatThrownBy(() -> DownloaderReport.Options.parse("--error-rate", "1.5"))
+        assertThatThrownBy(() -> parse("--error-rate", "1.5"))
                 .hasMessageContaining("--error-rate");
-        assertThatThrownBy(() -> DownloaderReport.Options.parse("--error-rate", "lots"))
+        assertThatThrownBy(() -> parse("--error-rate", "lots"))
                 .hasMessageContaining("--error-rate");
-        assertThatThrownBy(() -> DownloaderReport.Options.parse("--delay-ms", "-1"))
+        assertThatThrownBy(() -> parse("--delay-ms", "-1"))
                 .hasMessageContaining("--delay-ms");
-        assertThatThrownBy(() -> DownloaderReport.Options.parse("--workers", "0"))
+        assertThatThrownBy(() -> parse("--workers", "0"))
                 .hasMessageContaining("--workers");
-        assertThatThrownBy(() -> DownloaderReport.Options.parse("--out")).hasMessageContaining("--out");
-        assertThatThrownBy(() -> DownloaderReport.Options.parse("--frobnicate"))
+        assertThatThrownBy(() -> parse("--out")).hasMessageContaining("--out");
+        assertThatThrownBy(() -> parse("--frobnicate"))
                 .hasMessageContaining("--frobnicate");
-        DownloaderReport.Options o = DownloaderReport.Options.parse("--requests", "100,1000,10000", "--out", "x",
+        DownloaderReport.Options o = parse("--requests", "100,1000,10000", "--out", "x",
                 "--error-rate", "0.05", "--delay-ms", "7", "--no-progress");
         assertThat(o.requests()).containsExactly(100, 1000, 10000);
         assertThat(o.out()).isEqualTo(Path.of("x"));
