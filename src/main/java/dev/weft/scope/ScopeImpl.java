@@ -203,9 +203,7 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
             try {
                 // Under the lock, so a failure is either recorded before cancellation or classified as cancelled.
                 boolean already = isCancelled();
-                if (timedOut && !settled) {
-                    runningAtTimeout.add(task);
-                }
+                recordIfTimedOutLocked(task);
                 task.recordFailure(failure, already);
                 cancel = !already && policy.onFailure(this, task);
             } finally {
@@ -339,11 +337,16 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
     private void recordIfTimedOut(TaskImpl<?> task) {
         lock.lock();
         try {
-            if (timedOut && !settled) {
-                runningAtTimeout.add(task);
-            }
+            recordIfTimedOutLocked(task);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Under lock: a task ending after the timeout's mark was running at the timeout. */
+    private void recordIfTimedOutLocked(TaskImpl<?> task) {
+        if (timedOut && !settled) {
+            runningAtTimeout.add(task);
         }
     }
 
@@ -387,13 +390,10 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
 
     /** The reason given to the scopes nested in this cancelled one. */
     private String cancelledBecause() {
-        String why = cancelReason();
-        return "enclosing scope '" + describe() + "' " + (timedOut() ? "" : "was cancelled")
-                + (why == null ? "" : timedOut() ? why : ": " + why);
-    }
-
-    private boolean timedOut() {
-        return locked(() -> timedOut);
+        // One read under the lock: a timeout's reason ("timed out after …") is read as it stands.
+        String why = locked(() -> cancelReason == null ? "was cancelled"
+                : timedOut ? cancelReason : "was cancelled: " + cancelReason);
+        return "enclosing scope '" + describe() + "' " + why;
     }
 
     /** Why the scope was cancelled, or null if it was not (or only by the JDK scope closing). */
