@@ -2,6 +2,7 @@ package dev.weft.scope;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.StructuredTaskScope;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -17,9 +18,10 @@ final class JdkScope {
     private final StructuredTaskScope<Object, Void> scope;
 
     /**
-     * Opens a JDK scope named {@code name} whose subtasks, when they complete, cancel it if {@code cancelled} says so.
+     * Opens a JDK scope named {@code name} whose subtasks, when they complete, cancel it if {@code cancelled} says so,
+     * and whose threads {@code threads} makes (the JDK calls it on the owner, inside {@link #fork}).
      */
-    JdkScope(String name, BooleanSupplier cancelled) {
+    JdkScope(String name, BooleanSupplier cancelled, ThreadFactory threads) {
         this.scope = StructuredTaskScope.open(new StructuredTaskScope.Joiner<Object, Void>() {
             @Override
             public boolean onComplete(StructuredTaskScope.Subtask<?> subtask) {
@@ -30,7 +32,7 @@ final class JdkScope {
             public Void result() {
                 return null;
             }
-        }, config -> config.withName(name));
+        }, config -> config.withName(name).withThreadFactory(threads));
     }
 
     /** Starts {@code task} in a new virtual thread of the scope (none once the JDK scope is cancelled). */

@@ -5,19 +5,32 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 
+/** The fields of {@link LiveTasks}, after the left padding and before the right. */
+abstract class LiveTasksFields extends CacheLinePad {
+    volatile TaskImpl<?>[] array = new TaskImpl<?>[16];
+    /** Slots used in {@link #array}: owner only. */
+    int size;
+    /** Tasks forked, counting those skipped because the scope was cancelled: owner only. */
+    long forked;
+    /** Tasks handed to the JDK scope: owner only. */
+    long started;
+}
+
 /**
- * The tasks of a scope that may still be running, for {@link Scope#dump()}, timeouts and close. Only the owner adds
- * (it is the only thread that forks), and tasks never remove themselves: ended tasks are dropped when the owner
- * compacts the array, which it does when the array is full. So the hot path has no contended write, and memory stays
- * proportional to the number of running tasks (at most about twice that, plus a constant), not to the number forked.
+ * The owner's side of a scope's forks: the tasks that may still be running, for {@link Scope#dump()}, timeouts and
+ * close, and the fork counts. Only the owner adds (it is the only thread that forks), and tasks never remove
+ * themselves: ended tasks are dropped when the owner compacts the array, which it does when the array is full. So the
+ * hot path has no contended write, and memory stays proportional to the number of running tasks (at most about twice
+ * that, plus a constant), not to the number forked. Everything the owner writes per fork lives here, padded onto cache
+ * lines of its own, away from the scope's fields that every task reads.
  *
  * <p>Readers on any thread iterate a snapshot array, skipping empty slots; elements are stored with release and read
- * with acquire semantics, so a reader that sees a task sees it fully constructed.
+ * with acquire semantics, so a reader that sees a task sees it fully constructed. The counts are read by the owner
+ * only.
  */
-final class LiveTasks {
+final class LiveTasks extends LiveTasksFields {
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(TaskImpl[].class);
-    private volatile TaskImpl<?>[] array = new TaskImpl<?>[16];
-    private int size; // owner only
+    long q00, q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
 
     /** Owner only. */
     void add(TaskImpl<?> task) {

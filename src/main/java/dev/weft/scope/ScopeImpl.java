@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -33,6 +34,9 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
     private static final AtomicLong IDS = new AtomicLong();
     private static final int OPEN = 0, JOINED = 1, CLOSED = 2;
 
+    /** The JDK scope's default: unnamed virtual threads. */
+    private static final ThreadFactory VIRTUAL = Thread.ofVirtual().factory();
+
     private final long id = IDS.incrementAndGet();
     private final ScopeOptions options;
     private final Policy<T, R> policy;
@@ -48,12 +52,13 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
     private final Limiter limiter;
     private final CountDownLatch sentinelRelease = new CountDownLatch(1);
     /** Tasks that ended, counted by their threads; join releases the sentinel when it reaches {@link #forkedTotal}. */
-    private final AtomicLong ended = new AtomicLong();
-    /** Tasks handed to the JDK scope: owner only, so forking pays no shared write for it. */
-    private long started;
-    /** {@link #started} when join began: written by the owner before {@link #joining}, read by tasks after it. */
+    private final EndCounter ended = new EndCounter();
+    /** Tasks handed to the JDK scope ({@code live.started}) when join began: written by the owner before
+     * {@link #joining}, read by tasks after it. */
     private long forkedTotal;
     private final LiveTasks live = new LiveTasks();
+    /** The task whose thread the JDK scope is making, inside {@link JdkScope#fork}: owner only. */
+    private TaskImpl<?> forking;
     private final Set<ScopeImpl<?, ?>> nested = ConcurrentHashMap.newKeySet();
     private final ScopeEvent event = new ScopeEvent();
     /** Cancels the scope when its timeout passes; null without a timeout. */
@@ -71,7 +76,6 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
     private volatile boolean cancelled;
     private volatile boolean joining;
     private volatile int phase = OPEN;
-    private long forked;
     /** The observer this scope's nested scopes inherit, or null. */
     private final ScopeObserver observer;
     /** What watches this scope, or null when nothing does: then every hot path pays one null check. */
@@ -96,7 +100,7 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
         event.begin();
         // Weft times out by itself rather than through the JDK's configuration: the timer then names the tasks running
         // at that moment and cancels the scopes nested in this one by the same owner, which the JDK cannot know of.
-        this.jdkScope = new JdkScope(describe(), () -> cancelled);
+        this.jdkScope = new JdkScope(describe(), () -> cancelled, this::newThread);
         // The sentinel lets any thread cancel the scope: the JDK scope cancels only from a completing subtask.
         jdkScope.fork(() -> {
             sentinelRelease.await();
@@ -139,7 +143,7 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
             throw new IllegalArgumentException("task name in scope '" + describe()
                     + "' must be non-blank and contain no '/', got '" + name + "'");
         }
-        TaskImpl<U> t = new TaskImpl<>(this, name, ++forked, task);
+        TaskImpl<U> t = new TaskImpl<>(this, name, ++live.forked, task);
         if (probe != null) {
             probe.forked();
         }
@@ -162,9 +166,27 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
             skipped(t);
             return t;
         }
-        started++;
-        jdkScope.fork(t);
+        live.started++;
+        forking = t;
+        try {
+            jdkScope.fork(t);
+        } finally {
+            forking = null;
+        }
         return t;
+    }
+
+    /**
+     * Makes the thread of the task being forked, on the owner, and gives it to the task before it starts: then
+     * cancellation can interrupt the task from the moment it exists, and the task's thread writes nothing to start.
+     */
+    private Thread newThread(Runnable run) {
+        Thread thread = VIRTUAL.newThread(run);
+        TaskImpl<?> t = forking;
+        if (t != null) { // null for the sentinel
+            t.setThread(thread);
+        }
+        return thread;
     }
 
     /** Marks a task that will never run as cancelled. */
@@ -221,7 +243,7 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
         if (limiter != null) {
             limiter.release();
         }
-        long e = ended.incrementAndGet();
+        long e = ended.increment();
         if (joining && e == forkedTotal) {
             sentinelRelease.countDown(); // the last task of a joining scope: the JDK join may now return
         }
@@ -238,7 +260,7 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
         if (locked(() -> policy.onJoin(this))) {
             cancel("its " + policy.name() + " policy cannot be satisfied by the tasks forked");
         }
-        forkedTotal = started;
+        forkedTotal = live.started;
         joining = true;
         // Tasks count their ends, then read joining; this reads the count after writing joining: whichever comes
         // last sees that every task ended.
@@ -433,9 +455,9 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
             throw new IllegalStateException("scope '" + describe() + "' closed while nested scope(s) " + unclosed
                     + " were open; they were closed first");
         }
-        if (!joined && forked > 0) {
+        if (!joined && live.forked > 0) {
             throw new IllegalStateException("scope '" + describe() + "' closed without join after forking "
-                    + forked + " task(s); unfinished tasks were cancelled");
+                    + live.forked + " task(s); unfinished tasks were cancelled");
         }
     }
 
@@ -472,7 +494,7 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
             if (event.shouldCommit()) {
                 event.path = describe();
                 event.policy = policy.name();
-                event.forked = forked;
+                event.forked = live.forked;
                 event.cancelled = isCancelled();
                 event.commit();
             }
@@ -536,7 +558,7 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
     }
 
     long forkedCount() {
-        return forked;
+        return live.forked;
     }
 
     List<TaskImpl<?>> runningTasks() {

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * a volatile write, which gives {@link Task}'s happens-before guarantee.
  */
 final class TaskImpl<T> implements Task<T>, Callable<Object> {
-    private static final int PENDING = 0, STARTED = 1, SKIPPED = 2;
+    private static final int PENDING = 0, SKIPPED = 2;
     private static final VarHandle RUN, CHILDREN, COMPLETION;
 
     static {
@@ -35,8 +35,13 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
     @SuppressWarnings("unused") // through RUN
     private volatile int run = PENDING;
     private volatile State state = State.RUNNING;
-    /** The thread running the body; written before {@code run} becomes STARTED, read only after seeing that. */
-    private Thread runner;
+    /**
+     * The thread that runs the body, set by the owner when the JDK scope makes it, before it starts; null for a task
+     * that never got one. Cancellation reads it after marking the scope cancelled, and the task reads that mark after
+     * starting (which follows this write): with both volatile, either the canceller sees the thread and interrupts it
+     * (a thread interrupted before it starts starts interrupted), or the task sees the mark and interrupts itself.
+     */
+    private volatile Thread runner;
     private T value;
     private Throwable exception;
     private final long forkedNanos = System.nanoTime();
@@ -61,10 +66,7 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
         if ((int) RUN.getVolatile(this) == SKIPPED) {
             return null;
         }
-        runner = Thread.currentThread();
-        RUN.setVolatile(this, STARTED);
-        // A cancellation that read run == PENDING did not interrupt this thread; with run and the cancelled flag
-        // both volatile, this read then sees the flag, so the task is interrupted either way.
+        // A cancellation that read runner == null did not interrupt this thread: this read then sees its mark.
         if (scope.cancelled()) {
             Thread.currentThread().interrupt();
         }
@@ -110,16 +112,20 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
         return false;
     }
 
+    /** Gives the task the thread the JDK scope made for it: on the owner, before the thread starts. */
+    void setThread(Thread thread) {
+        runner = thread;
+    }
+
     /**
-     * Interrupts the task's thread if its body started and it is not the caller. Called by cancellation on any thread,
-     * so that cancelling never waits for a carrier thread to run the JDK scope's own cancellation.
+     * Interrupts the task's thread if it has one and it is not the caller (a thread not started yet starts
+     * interrupted). Called by cancellation on any thread, so that cancelling never waits for a carrier thread to run
+     * the JDK scope's own cancellation.
      */
     void interrupt() {
-        if ((int) RUN.getVolatile(this) == STARTED) {
-            Thread t = runner;
-            if (t != Thread.currentThread()) {
-                t.interrupt();
-            }
+        Thread t = runner;
+        if (t != null && t != Thread.currentThread()) {
+            t.interrupt();
         }
     }
 
