@@ -1,0 +1,811 @@
+package dev.weft.component;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A component in Kamaelia's sense, on a virtual thread: user code overrides {@link #main()}, which runs on the
+ * component's own virtual thread, receives from named inboxes and sends to named outboxes. Standard boxes:
+ * {@value #INBOX} and {@value #CONTROL} in, {@value #OUTBOX} and {@value #SIGNAL} out; declare more in the constructor
+ * ({@link #addInbox}, {@link #addOutbox}).
+ *
+ * <pre>{@code
+ * class Upper extends Component {
+ *     protected void main() throws InterruptedException {
+ *         for (Object line : messages()) {          // until ProducerFinished (drained) or Shutdown on "control"
+ *             send(line.toString().toUpperCase());  // to "outbox"
+ *         }
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p><b>Structure.</b> Every running component belongs to a {@link ComponentSystem} or to a parent component, and runs
+ * as a task of its owner's {@code Scope}: it ends only when its {@code main} returned and all its children ended, and a
+ * failure is never lost ({@link #join()} rethrows it as {@link ComponentFailedException} naming the path; a failed
+ * child cancels its siblings and fails its parent).
+ *
+ * <p><b>Delivery.</b> A send puts the message straight into the final destination inbox (chains of linkages are
+ * resolved per send, no router thread). Inboxes are bounded ({@link #DEFAULT_CAPACITY} unless declared otherwise); a
+ * send into a full inbox blocks (backpressure) unless its linkage says {@link Delivery#FAIL} or {@link Delivery#DROP}.
+ * A send on an unlinked outbox is dropped and counted ({@link #droppedUnlinked()}), or refused in a strict system.
+ * Receiving parks the virtual thread (never its carrier) until a delivery wakes it: nothing polls, nothing spins.
+ *
+ * <p><b>Shutdown.</b> {@link ProducerFinished} ("no more data") and {@link Shutdown} ("stop now") arrive on
+ * {@code "control"}. The waits on a data inbox ({@link #receive()}, {@link #messages()}) end with
+ * {@link ShutdownSignal} on {@code Shutdown}, or on {@code ProducerFinished} once the inbox is drained. When
+ * {@code main} returns, the component sends {@code ProducerFinished} on {@code "signal"} (or forwards the control
+ * message that ended it); when {@code main} throws, it sends {@code Shutdown} carrying the failure. A component whose
+ * {@code "signal"} a child passes through (a {@link Pipeline}'s last stage) sends nothing itself.
+ *
+ * <p><b>Threads.</b> The methods that send, receive and add children are for the component's own thread (others get
+ * {@link WrongThreadException}); {@link #deliver}, {@link #stop()}, {@link #join()} and the views may be called from
+ * any thread. A component runs once.
+ */
+public abstract class Component {
+    /** The standard data inbox. */
+    public static final String INBOX = "inbox";
+    /** The standard inbox for {@link ControlMessage}s. */
+    public static final String CONTROL = "control";
+    /** The standard data outbox. */
+    public static final String OUTBOX = "outbox";
+    /** The standard outbox for {@link ControlMessage}s. */
+    public static final String SIGNAL = "signal";
+    /** The capacity of an inbox declared without one: big enough to smooth bursts, small enough to push back early. */
+    public static final int DEFAULT_CAPACITY = 64;
+
+    /** The states of a component. */
+    public enum State {
+        /** Made, not started. */
+        NEW,
+        /** Its thread runs {@code main} or waits for its children. */
+        RUNNING,
+        /** {@code main} returned and all children ended. */
+        SUCCEEDED,
+        /** {@code main} (or a child) threw; see {@link #join()}. */
+        FAILED,
+        /** Its owner's scope was cancelled (a sibling failed, or its system was closed by force). */
+        CANCELLED
+    }
+
+    private static final AtomicLong IDS = new AtomicLong();
+
+    final ReentrantLock lock = new ReentrantLock();
+    /** Signalled whenever any inbox of this component receives, or a child ends. */
+    final Condition arrived = lock.newCondition();
+    private final long id = IDS.incrementAndGet();
+    private final String name;
+    private final Map<String, Inbox> inboxes = new LinkedHashMap<>();
+    private final Map<String, Outbox> outboxes = new LinkedHashMap<>();
+    private final List<Component> children = new CopyOnWriteArrayList<>();
+    private final List<Linkage> linkages = new CopyOnWriteArrayList<>();
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private volatile Component parent;
+    private volatile ComponentSystem system;
+    private volatile State state = State.NEW;
+    private volatile Thread thread;
+    private volatile Throwable failure;
+    /** What this component's thread is waiting on, for views: null when running. */
+    volatile String waitingOn;
+    /** The control message that ended this component's waits, forwarded on "signal" when main returns. */
+    private ControlMessage endedBy;
+    /** Children of this component, run on its thread's scope; created on first use. */
+    private Children kids;
+
+    /** A component named after its class (with a number). */
+    protected Component() {
+        this(null);
+    }
+
+    /**
+     * A component named {@code name} (non-blank, no {@code '/'}), or after its class if null.
+     *
+     * @throws IllegalArgumentException if the name is blank or contains {@code '/'}
+     */
+    // The standard boxes keep a reference to this component (its lock, for views its path); they only store it here,
+    // and nothing reads through it before a subclass finished constructing.
+    @SuppressWarnings("this-escape")
+    protected Component(String name) {
+        if (name != null && (name.isBlank() || name.contains("/"))) {
+            throw new IllegalArgumentException("component name must be non-blank and contain no '/', got '" + name
+                    + "'");
+        }
+        String simple = getClass().getSimpleName();
+        this.name = name != null ? name : (simple.isEmpty() ? "component" : simple) + "-" + id;
+        inboxes.put(INBOX, new Inbox(this, INBOX, DEFAULT_CAPACITY));
+        inboxes.put(CONTROL, new Inbox(this, CONTROL, DEFAULT_CAPACITY));
+        outboxes.put(OUTBOX, new Outbox(this, OUTBOX));
+        outboxes.put(SIGNAL, new Outbox(this, SIGNAL));
+    }
+
+    /** The component's work, on its own virtual thread. Return to end normally; throw to fail. */
+    protected abstract void main() throws Exception;
+
+    // ---- boxes ----
+
+    /** Declares an inbox of {@link #DEFAULT_CAPACITY}; before the component starts. */
+    protected final void addInbox(String box) {
+        addInbox(box, DEFAULT_CAPACITY);
+    }
+
+    /**
+     * Declares an inbox holding at most {@code capacity} messages; before the component starts.
+     *
+     * @throws IllegalStateException if the component started or the box exists
+     */
+    protected final void addInbox(String box, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("inbox '" + box + "' of '" + name + "' needs a capacity >= 1, got "
+                    + capacity);
+        }
+        declare(box);
+        inboxes.put(box, new Inbox(this, box, capacity));
+    }
+
+    /** Declares an outbox; before the component starts. */
+    protected final void addOutbox(String box) {
+        declare(box);
+        outboxes.put(box, new Outbox(this, box));
+    }
+
+    private void declare(String box) {
+        Objects.requireNonNull(box, "box name");
+        if (state != State.NEW) {
+            throw new IllegalStateException("box '" + box + "' declared on '" + path() + "' after it started");
+        }
+        if (inboxes.containsKey(box) || outboxes.containsKey(box)) {
+            throw new IllegalStateException("component '" + name + "' already has a box named '" + box + "'");
+        }
+    }
+
+    /** The names of this component's inboxes, in declaration order. */
+    public final List<String> inboxNames() {
+        return List.copyOf(inboxes.keySet());
+    }
+
+    /** The names of this component's outboxes, in declaration order. */
+    public final List<String> outboxNames() {
+        return List.copyOf(outboxes.keySet());
+    }
+
+    boolean hasInbox(String box) {
+        return inboxes.containsKey(box);
+    }
+
+    boolean hasOutbox(String box) {
+        return outboxes.containsKey(box);
+    }
+
+    Inbox inbox(String box, String what) {
+        Inbox in = inboxes.get(box);
+        if (in == null) {
+            throw new IllegalArgumentException(what + " inbox '" + box + "': component '" + path()
+                    + "' has no such inbox; its inboxes are " + inboxes.keySet());
+        }
+        return in;
+    }
+
+    Outbox outbox(String box, String what) {
+        Outbox out = outboxes.get(box);
+        if (out == null) {
+            throw new IllegalArgumentException(what + " outbox '" + box + "': component '" + path()
+                    + "' has no such outbox; its outboxes are " + outboxes.keySet());
+        }
+        return out;
+    }
+
+    // ---- sending ----
+
+    /** Sends {@code message} on {@value #OUTBOX}; see {@link #send(Object, String)}. */
+    protected final void send(Object message) throws InterruptedException {
+        send(message, OUTBOX);
+    }
+
+    /**
+     * Sends {@code message} on {@code outbox}: straight into the inbox its linkages lead to. Blocks while that inbox
+     * is full if the linkage says {@link Delivery#BLOCK}.
+     *
+     * @throws InboxFullException if the inbox is full and the linkage says {@link Delivery#FAIL}
+     * @throws IllegalStateException if the outbox is unlinked in a strict system
+     * @throws WrongThreadException if called from another thread than the component's
+     */
+    protected final void send(Object message, String outbox) throws InterruptedException {
+        Objects.requireNonNull(message, () -> "null message sent on '" + path() + "." + outbox + "'");
+        checkThread("send");
+        outbox(outbox, "send on").send(message);
+    }
+
+    /**
+     * Puts {@code message} into this component's {@code inbox} from outside it (any thread), as a linkage with
+     * {@link Delivery#BLOCK} would: for feeding a system from plain code. Dropped and counted if the component ended.
+     *
+     * @return true if delivered, false if dropped because the component ended
+     */
+    public final boolean deliver(Object message, String inbox) throws InterruptedException {
+        Objects.requireNonNull(message, () -> "null message delivered to '" + path() + "." + inbox + "'");
+        return inbox(inbox, "deliver to").put(message, null, "outside");
+    }
+
+    // ---- receiving ----
+
+    /**
+     * The next message on {@value #INBOX}, waiting for one.
+     *
+     * @throws ShutdownSignal when a {@link Shutdown} arrives on {@value #CONTROL}, or a {@link ProducerFinished} and
+     *     the inbox is empty
+     */
+    protected final Object receive() throws InterruptedException {
+        return receive(INBOX);
+    }
+
+    /**
+     * The next message on {@code inbox}, waiting for one. Waiting on {@value #CONTROL} returns control messages;
+     * waiting on any other inbox ends with {@link ShutdownSignal} as {@link #receive()} does.
+     */
+    protected final Object receive(String inbox) throws InterruptedException {
+        return await(inbox, -1).orElseThrow();
+    }
+
+    /** As {@link #receive(String)}, but gives up after {@code timeout}: empty then. */
+    protected final Optional<Object> receive(String inbox, Duration timeout) throws InterruptedException {
+        long nanos = timeout.toNanos();
+        return await(inbox, Math.max(0, nanos));
+    }
+
+    /** The next message on {@code inbox} if one is there; never waits (and never throws {@link ShutdownSignal}). */
+    protected final Optional<Object> poll(String inbox) {
+        checkThread("poll");
+        Inbox in = inbox(inbox, "poll");
+        lock.lock();
+        try {
+            return Optional.ofNullable(in.take());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether {@code inbox} holds a message. */
+    protected final boolean dataReady(String inbox) {
+        Inbox in = inbox(inbox, "dataReady");
+        lock.lock();
+        try {
+            return in.size() > 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** An inbox holding a message, the first in declaration order, if any. */
+    protected final Optional<String> anyReady() {
+        lock.lock();
+        try {
+            for (Inbox in : inboxes.values()) {
+                if (in.size() > 0) {
+                    return Optional.of(in.name);
+                }
+            }
+            return Optional.empty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until any inbox holds a message (or {@code timeout} passes; negative: no limit) and returns its name.
+     * For components that serve several inboxes themselves; never throws {@link ShutdownSignal}.
+     */
+    protected final Optional<String> awaitAny(Duration timeout) throws InterruptedException {
+        checkThread("awaitAny");
+        long nanos = timeout.isNegative() ? -1 : timeout.toNanos();
+        lock.lock();
+        try {
+            waitingOn = "any inbox";
+            while (true) {
+                for (Inbox in : inboxes.values()) {
+                    if (in.size() > 0) {
+                        return Optional.of(in.name);
+                    }
+                }
+                if (nanos == 0) {
+                    return Optional.empty();
+                }
+                nanos = park(nanos);
+            }
+        } finally {
+            waitingOn = null;
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The messages on {@value #INBOX}, for a for-each loop that ends when the component is asked to stop: at a
+     * {@link Shutdown}, or at a {@link ProducerFinished} once the inbox is drained (the control message is then
+     * forwarded on {@value #SIGNAL} when {@code main} returns). Interruption ends the loop with
+     * {@link ComponentInterruptedException} (unchecked, since {@link Iterator} cannot throw the checked one), so that
+     * it is not mistaken for the end of the data.
+     */
+    protected final Iterable<Object> messages() {
+        return () -> new Iterator<>() {
+            private Object next;
+
+            @Override
+            public boolean hasNext() {
+                if (next != null) {
+                    return true;
+                }
+                try {
+                    next = receive();
+                    return true;
+                } catch (ShutdownSignal s) {
+                    return false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ComponentInterruptedException(path(), e);
+                }
+            }
+
+            @Override
+            public Object next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException("component '" + path() + "' was asked to stop: " + endedBy);
+                }
+                Object m = next;
+                next = null;
+                return m;
+            }
+        };
+    }
+
+    /**
+     * The wait behind every receive: a message from {@code box}, or (for a data inbox) the end signalled on control.
+     * {@code nanos}: -1 waits without limit.
+     */
+    private Optional<Object> await(String box, long nanos) throws InterruptedException {
+        checkThread("receive");
+        Inbox in = inbox(box, "receive from");
+        Inbox control = box.equals(CONTROL) ? null : inboxes.get(CONTROL);
+        lock.lock();
+        try {
+            waitingOn = box;
+            while (true) {
+                if (control != null) {
+                    Object c = control.peek();
+                    if (c instanceof Shutdown s) {
+                        control.take();
+                        throw stopped(s);
+                    }
+                    if (c instanceof ProducerFinished p && in.size() == 0) {
+                        control.take();
+                        throw stopped(p);
+                    }
+                    if (endedBy != null && in.size() == 0) {
+                        throw new ShutdownSignal(path(), endedBy); // asked again after the end was signalled
+                    }
+                }
+                Object m = in.take();
+                if (m != null) {
+                    return Optional.of(m);
+                }
+                if (nanos == 0) {
+                    return Optional.empty();
+                }
+                nanos = park(nanos);
+            }
+        } finally {
+            waitingOn = null;
+            lock.unlock();
+        }
+    }
+
+    private ShutdownSignal stopped(ControlMessage m) {
+        endedBy = m;
+        return new ShutdownSignal(path(), m);
+    }
+
+    /** Under the lock: parks until signalled; returns the nanos left (-1 for no limit, 0 when out of time). */
+    private long park(long nanos) throws InterruptedException {
+        if (nanos < 0) {
+            arrived.await();
+            return -1;
+        }
+        long left = arrived.awaitNanos(nanos);
+        return Math.max(0, left);
+    }
+
+    // ---- children ----
+
+    /**
+     * Adds children: before the start they start with this component; once it runs, from its own thread, they start
+     * at once. This component ends only when they all ended.
+     */
+    protected final void addChildren(Component... components) {
+        for (Component c : components) {
+            Objects.requireNonNull(c, "child");
+            c.adopt(this);
+            children.add(c);
+            if (state != State.NEW) {
+                checkThread("addChildren");
+                children().start(c);
+            }
+        }
+    }
+
+    private void adopt(Component newParent) {
+        if (state != State.NEW || parent != null || system != null) {
+            throw new IllegalStateException("component '" + path() + "' already belongs to "
+                    + (parent != null ? "'" + parent.path() + "'" : system != null ? "system '" + system.name() + "'"
+                    : "a running tree") + "; a component runs once, under one owner");
+        }
+        parent = newParent;
+    }
+
+    /** This component's children, live ones and ended ones, in the order they were added. */
+    public final List<Component> childComponents() {
+        return Collections.unmodifiableList(children);
+    }
+
+    /** Whether every child ended (true with none). */
+    protected final boolean childrenDone() {
+        for (Component c : children) {
+            if (c.ended.getCount() > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Waits until every child ended or a message arrives on {@value #CONTROL}; for chassis that pass control on.
+     *
+     * @return the control message, or empty when the children are done
+     */
+    final Optional<Object> awaitChildrenOrControl() throws InterruptedException {
+        Inbox control = inboxes.get(CONTROL);
+        lock.lock();
+        try {
+            waitingOn = "children";
+            while (true) {
+                Object c = control.take();
+                if (c != null) {
+                    return Optional.of(c);
+                }
+                if (childrenDone()) {
+                    return Optional.empty();
+                }
+                arrived.await();
+            }
+        } finally {
+            waitingOn = null;
+            lock.unlock();
+        }
+    }
+
+    private Children children() {
+        if (kids == null) {
+            kids = new Children(this);
+        }
+        return kids;
+    }
+
+    // ---- lifecycle ----
+
+    /**
+     * Starts the component on its own virtual thread, in a system of its own owned by the calling thread, which must
+     * then {@link #join()} it (or call {@link #run()} to do both). To run components together, start them in a
+     * {@link ComponentSystem} instead.
+     *
+     * @return this component
+     * @throws IllegalStateException if it started before or belongs to a system or parent
+     */
+    public final Component start() {
+        if (parent != null || system != null || state != State.NEW) {
+            throw new IllegalStateException("component '" + path() + "' cannot start by itself: it "
+                    + (state != State.NEW ? "already started" : "belongs to " + (parent != null ? "'"
+                    + parent.path() + "'" : "system '" + system.name() + "'")));
+        }
+        ComponentSystem own = ComponentSystem.implicit(this);
+        own.start(this);
+        return this;
+    }
+
+    /**
+     * Waits until the component and its children ended. Rethrows its failure. When the component was started by
+     * {@link #start()} and this is the thread that started it, also closes its implicit system.
+     *
+     * @throws ComponentFailedException if it or a child failed
+     * @throws CancellationException if it was cancelled
+     */
+    public final void join() throws InterruptedException {
+        if (state == State.NEW) {
+            throw new IllegalStateException("component '" + path() + "' was never started");
+        }
+        ComponentSystem sys = system;
+        if (sys != null && sys.isImplicitFor(this) && sys.isOwner()) {
+            try {
+                sys.join();
+            } finally {
+                sys.close();
+            }
+        }
+        ended.await();
+        rethrow();
+    }
+
+    /** As {@link #join()}, giving up after {@code timeout}; returns whether it ended. */
+    public final boolean join(Duration timeout) throws InterruptedException {
+        if (!ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            return false;
+        }
+        ComponentSystem sys = system;
+        if (sys != null && sys.isImplicitFor(this) && sys.isOwner()) {
+            sys.close();
+        }
+        rethrow();
+        return true;
+    }
+
+    private void rethrow() {
+        Throwable f = failure;
+        if (f instanceof ComponentFailedException e) {
+            throw e;
+        }
+        if (state == State.CANCELLED) {
+            throw new CancellationException("component '" + path() + "' was cancelled");
+        }
+    }
+
+    /** {@link #start()}, then {@link #join()}. */
+    public final void run() throws InterruptedException {
+        start();
+        join();
+    }
+
+    /** Asks the component to stop: sends {@link Shutdown} to its {@value #CONTROL} (never blocked by a full inbox). */
+    public final void stop() {
+        try {
+            inbox(CONTROL, "stop").put(new Shutdown("stop() from " + Thread.currentThread()), null, "stop()");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // cannot happen: control messages never wait for room
+        }
+    }
+
+    /** Called by the owner's scope task: the component's whole life on its thread. */
+    final Object runOnThread() throws Exception {
+        thread = Thread.currentThread();
+        Throwable thrown = null;
+        try {
+            if (!children.isEmpty()) {
+                for (Component c : children) {
+                    children().start(c);
+                }
+            }
+            main();
+        } catch (ShutdownSignal s) {
+            endedBy = s.message();
+        } catch (ComponentInterruptedException e) {
+            thrown = e.getCause();
+        } catch (Throwable t) {
+            thrown = t;
+        }
+        if (kids != null) {
+            thrown = kids.await(thrown);
+        }
+        lock.lock();
+        try {
+            for (Inbox in : inboxes.values()) {
+                in.close();
+            }
+        } finally {
+            lock.unlock();
+        }
+        State end;
+        if (thrown == null) {
+            end = State.SUCCEEDED;
+        } else if (thrown instanceof InterruptedException || thrown instanceof CancellationException) {
+            end = State.CANCELLED;
+        } else {
+            end = State.FAILED;
+            failure = thrown instanceof ComponentFailedException e ? e : new ComponentFailedException(path(), thrown);
+        }
+        try {
+            signalEnd(end, thrown);
+        } finally {
+            state = end;
+            ended.countDown();
+            Component p = parent;
+            if (p != null) {
+                p.wake();
+            }
+        }
+        if (end == State.FAILED) {
+            throw (ComponentFailedException) failure;
+        }
+        if (end == State.CANCELLED) {
+            throw thrown instanceof InterruptedException ie ? ie : new InterruptedException("cancelled");
+        }
+        return null;
+    }
+
+    /** Sends the end's control message on "signal", unless a child passes its own signal through. */
+    private void signalEnd(State end, Throwable thrown) {
+        Outbox signal = outboxes.get(SIGNAL);
+        if (signal.passthroughSources > 0) {
+            return;
+        }
+        ControlMessage m = end == State.SUCCEEDED
+                ? (endedBy != null ? endedBy : new ProducerFinished(path()))
+                : endedBy instanceof Shutdown s ? s : new Shutdown(thrown);
+        try {
+            signal.send(m); // control messages never wait for room
+        } catch (InterruptedException | RuntimeException e) {
+            // ending anyway: a refused signal (strict system, unlinked) must not hide the component's own outcome
+        }
+    }
+
+    void wake() {
+        lock.lock();
+        try {
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void attach(ComponentSystem sys) {
+        if (state != State.NEW || system != null) {
+            throw new IllegalStateException("component '" + path() + "' already started");
+        }
+        system = sys;
+        state = State.RUNNING;
+    }
+
+    /** Marks a child started by its parent: shares the parent's system. */
+    void attachChild(ComponentSystem sys) {
+        system = sys;
+        state = State.RUNNING;
+    }
+
+    boolean strictOutboxes() {
+        ComponentSystem sys = system;
+        return sys != null && sys.strict();
+    }
+
+    void linkageAdded(Linkage l) {
+        linkages.add(l);
+    }
+
+    void checkThread(String what) {
+        Thread t = thread;
+        if (t != null && t != Thread.currentThread()) {
+            throw new WrongThreadException(what + " on component '" + path() + "' from thread "
+                    + Thread.currentThread() + ", but only its own thread may do that");
+        }
+    }
+
+    // ---- views ----
+
+    /** The component's name. */
+    public final String name() {
+        return name;
+    }
+
+    /** The component's path: its system's name, its ancestors' names, its own, joined by {@code '/'}. */
+    public final String path() {
+        Component p = parent;
+        if (p != null) {
+            return p.path() + "/" + name;
+        }
+        ComponentSystem sys = system;
+        return sys != null && !sys.isImplicitFor(this) ? sys.name() + "/" + name : name;
+    }
+
+    /** The component's state. */
+    public final State state() {
+        return state;
+    }
+
+    /** The parent component, or null for a component of a system (or not yet added). */
+    public final Component parent() {
+        return parent;
+    }
+
+    /** The system this component runs in, or null before it starts. */
+    public final ComponentSystem system() {
+        return system;
+    }
+
+    /** What the component's thread waits on (an inbox name, "any inbox", "children"), or empty if not waiting. */
+    public final Optional<String> waitingOn() {
+        return Optional.ofNullable(waitingOn);
+    }
+
+    /** Messages waiting in {@code inbox}. */
+    public final int queued(String inbox) {
+        Inbox in = inbox(inbox, "queued");
+        lock.lock();
+        try {
+            return in.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Messages ever delivered into {@code inbox}. */
+    public final long delivered(String inbox) {
+        Inbox in = inbox(inbox, "delivered");
+        lock.lock();
+        try {
+            return in.delivered();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Messages dropped at {@code inbox}: full with {@link Delivery#DROP}, or sent after this component ended. */
+    public final long droppedAt(String inbox) {
+        Inbox in = inbox(inbox, "droppedAt");
+        lock.lock();
+        try {
+            return in.dropped();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Messages sent on {@code outbox} into a linkage (possibly dropped further on; see {@link Linkage#dropped()}). */
+    public final long sent(String outbox) {
+        return outbox(outbox, "sent").sent;
+    }
+
+    /** Messages sent on unlinked outboxes and dropped. */
+    public final long droppedUnlinked() {
+        long n = 0;
+        for (Outbox o : outboxes.values()) {
+            n += o.droppedUnlinked;
+        }
+        return n;
+    }
+
+    /** The linkages made from this component's boxes, including those since unlinked. */
+    public final List<Linkage> linkages() {
+        return List.copyOf(linkages);
+    }
+
+    /** The linkage leaving {@code outbox}, if linked. */
+    public final Optional<Linkage> linkageFrom(String outbox) {
+        return Optional.ofNullable(outbox(outbox, "linkageFrom").link);
+    }
+
+    @Override
+    public String toString() {
+        return "Component[" + path() + ", " + state + "]";
+    }
+
+    /** Views of the boxes for {@link ComponentSystem#describe()}. */
+    final List<String> boxSummary() {
+        List<String> out = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Inbox in : inboxes.values()) {
+                out.add(in.name + "[" + in.size() + "/" + in.capacity + "]");
+            }
+        } finally {
+            lock.unlock();
+        }
+        return out;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.weft.component;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Entry points for components: open a {@link ComponentSystem}, and link boxes.
+ *
+ * <pre>{@code
+ * try (var system = Components.open()) {
+ *     system.start(Pipeline.of(source, worker, sink));
+ *     system.join();
+ * }
+ * }</pre>
+ */
+public final class Components {
+    private Components() {
+    }
+
+    /** Opens a system with the default options, owned by the calling thread. */
+    public static ComponentSystem open() {
+        return open(Options.defaults());
+    }
+
+    /** Opens a system with {@code options}, owned by the calling thread. */
+    public static ComponentSystem open(Options options) {
+        return new ComponentSystem(Objects.requireNonNull(options, "options"), null);
+    }
+
+    /** Links {@code from}'s {@code outbox} to {@code to}'s {@code inbox}, blocking when the inbox is full. */
+    public static Linkage link(Component from, String outbox, Component to, String inbox) {
+        return link(from, outbox, to, inbox, Delivery.BLOCK);
+    }
+
+    /**
+     * Links {@code from}'s {@code outbox} to {@code to}'s {@code inbox} with {@code delivery} for a full inbox. When
+     * {@code from} is {@code to}'s parent and {@code outbox} names one of its inboxes, the linkage passes that inbox
+     * through to the child's; when {@code to} is {@code from}'s parent and {@code inbox} names one of its outboxes,
+     * the child's outbox passes through to it. Messages waiting in an inbox that is passed through move on at once.
+     *
+     * @throws IllegalStateException if the source box is already linked (one-to-many is refused)
+     * @throws IllegalArgumentException if a box does not exist, or the linkage would make a cycle of pass-throughs
+     */
+    public static Linkage link(Component from, String outbox, Component to, String inbox, Delivery delivery) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(delivery, "delivery");
+        return Links.link(from, outbox, to, inbox, delivery);
+    }
+
+    /** Options for a {@link ComponentSystem}: immutable, made with {@code with…} methods. */
+    public static final class Options {
+        private static final Options DEFAULTS = new Options("system", false, Duration.ofSeconds(5));
+        private final String name;
+        private final boolean strictOutboxes;
+        private final Duration closeGracePeriod;
+
+        private Options(String name, boolean strictOutboxes, Duration closeGracePeriod) {
+            this.name = name;
+            this.strictOutboxes = strictOutboxes;
+            this.closeGracePeriod = closeGracePeriod;
+        }
+
+        /** Name "system", unlinked sends dropped and counted, 5 s for components to stop on close. */
+        public static Options defaults() {
+            return DEFAULTS;
+        }
+
+        /** The system's name (non-blank, no {@code '/'}): the first segment of its components' paths. */
+        public Options withName(String name) {
+            if (name == null || name.isBlank() || name.contains("/")) {
+                throw new IllegalArgumentException("system name must be non-blank and contain no '/', got '" + name
+                        + "'");
+            }
+            return new Options(name, strictOutboxes, closeGracePeriod);
+        }
+
+        /** Whether a send on an unlinked outbox throws instead of being dropped and counted. */
+        public Options withStrictOutboxes(boolean strict) {
+            return new Options(name, strict, closeGracePeriod);
+        }
+
+        /** How long {@link ComponentSystem#close()} waits after sending Shutdown before cancelling what remains. */
+        public Options withCloseGracePeriod(Duration grace) {
+            if (grace == null || grace.isNegative()) {
+                throw new IllegalArgumentException("close grace period must be >= 0, got " + grace);
+            }
+            return new Options(name, strictOutboxes, grace);
+        }
+
+        /** The system's name. */
+        public String name() {
+            return name;
+        }
+
+        /** Whether unlinked sends are refused. */
+        public boolean strictOutboxes() {
+            return strictOutboxes;
+        }
+
+        /** How long close waits for components to stop. */
+        public Duration closeGracePeriod() {
+            return closeGracePeriod;
+        }
+    }
+}

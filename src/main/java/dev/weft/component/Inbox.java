@@ -1,0 +1,178 @@
+package dev.weft.component;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+
+/**
+ * A bounded inbox of one component: a ring of messages guarded by the component's lock, so that one condition wakes
+ * the component whichever of its inboxes receives (Kamaelia's "wake on receive"), and each inbox has its own condition
+ * for senders waiting for room. A send into a full inbox follows its linkage's {@link Delivery}; control messages
+ * ({@link ControlMessage}) are never held back by a full inbox, so shutdown always gets through.
+ *
+ * <p>An inbox may be passed through to a child's inbox ({@link #onward}); then sends resolve past it, and messages
+ * already waiting in it moved on when the pass-through was made ({@link Links}). Once its component ended the inbox
+ * is closed: sends into it are dropped and counted, and senders waiting for room wake and drop theirs.
+ */
+final class Inbox {
+    final Component owner;
+    final String name;
+    final int capacity;
+    private final Condition space;
+    /** The pass-through from this inbox to a child's, or null. */
+    volatile Linkage onward;
+    // Guarded by owner.lock:
+    private Object[] ring;
+    private int head;
+    private int count;
+    private boolean closed;
+    private long delivered;
+    private long droppedHere;
+
+    Inbox(Component owner, String name, int capacity) {
+        this.owner = owner;
+        this.name = name;
+        this.capacity = capacity;
+        this.space = owner.lock.newCondition();
+        this.ring = new Object[Math.min(capacity, 16)];
+    }
+
+    /**
+     * Puts {@code message} here (or, if this inbox was passed through meanwhile, where that leads), following
+     * {@code via}'s delivery policy when full; {@code via} is null for a delivery from outside, which blocks.
+     *
+     * @return true if delivered, false if dropped (and counted)
+     */
+    boolean put(Object message, Linkage via, String sender) throws InterruptedException {
+        Inbox target = this;
+        while (true) {
+            Linkage next = target.onward;
+            if (next != null) {
+                via = next;
+                target = next.toInbox;
+                continue;
+            }
+            int r = target.tryPut(message, via, sender);
+            if (r == MOVED) {
+                continue; // passed through while we waited: follow the new chain
+            }
+            return r == DELIVERED;
+        }
+    }
+
+    private static final int DELIVERED = 0, DROPPED = 1, MOVED = 2;
+
+    private int tryPut(Object message, Linkage via, String sender) throws InterruptedException {
+        boolean control = message instanceof ControlMessage;
+        Delivery delivery = via == null ? Delivery.BLOCK : via.delivery;
+        owner.lock.lock();
+        try {
+            while (true) {
+                if (onward != null) {
+                    return MOVED;
+                }
+                if (closed) {
+                    droppedHere++;
+                    if (via != null) {
+                        via.countDrop();
+                    }
+                    return DROPPED;
+                }
+                if (count < capacity || control) {
+                    break;
+                }
+                switch (delivery) {
+                    case BLOCK -> space.await();
+                    case FAIL -> throw new InboxFullException("inbox '" + owner.path() + "." + name + "' is full ("
+                            + capacity + " messages); send from " + sender + " refused by its linkage's FAIL policy");
+                    case DROP -> {
+                        droppedHere++;
+                        via.countDrop();
+                        return DROPPED;
+                    }
+                }
+            }
+            enqueue(message);
+            return DELIVERED;
+        } finally {
+            owner.lock.unlock();
+        }
+    }
+
+    /** Under the lock: appends, growing the ring up to any size (moved and control messages may exceed capacity). */
+    private void enqueue(Object message) {
+        if (count == ring.length) {
+            Object[] bigger = new Object[ring.length * 2];
+            for (int i = 0; i < count; i++) {
+                bigger[i] = ring[(head + i) % ring.length];
+            }
+            ring = bigger;
+            head = 0;
+        }
+        ring[(head + count) % ring.length] = message;
+        count++;
+        delivered++;
+        owner.arrived.signalAll();
+    }
+
+    /** Under the lock: the oldest message, or null if empty. */
+    Object take() {
+        if (count == 0) {
+            return null;
+        }
+        Object m = ring[head];
+        ring[head] = null;
+        head = (head + 1) % ring.length;
+        count--;
+        space.signal();
+        return m;
+    }
+
+    /** Under the lock: the oldest message without taking it, or null. */
+    Object peek() {
+        return count == 0 ? null : ring[head];
+    }
+
+    /** Under the lock: takes the oldest message if it is a control message; null otherwise. */
+    Object takeIfControl() {
+        return count > 0 && ring[head] instanceof ControlMessage ? take() : null;
+    }
+
+    /** Under the lock. */
+    int size() {
+        return count;
+    }
+
+    /** Under the lock: empties the inbox, for moving its messages on; senders waiting for room wake. */
+    List<Object> drain() {
+        List<Object> out = new ArrayList<>(count);
+        for (Object m; (m = take()) != null; ) {
+            out.add(m);
+        }
+        space.signalAll();
+        return out;
+    }
+
+    /** Under the lock: appends messages moved here from an inbox that was just passed through to this one. */
+    void enqueueMoved(List<Object> messages) {
+        for (Object m : messages) {
+            enqueue(m);
+        }
+    }
+
+    /** Under the lock: the component ended; later sends are dropped and waiting senders wake to drop theirs. */
+    void close() {
+        closed = true;
+        space.signalAll();
+    }
+
+    /** Under the lock: messages delivered into this inbox so far. */
+    long delivered() {
+        return delivered;
+    }
+
+    /** Under the lock: messages dropped at this inbox (full with DROP, or sent after its component ended). */
+    long dropped() {
+        return droppedHere;
+    }
+}
