@@ -728,6 +728,21 @@ public abstract class Component {
         return system;
     }
 
+    /**
+     * The registry of services and tracked values of the system this component runs in
+     * ({@link ComponentSystem#services()}).
+     *
+     * @throws IllegalStateException before the component started (it belongs to no system yet)
+     */
+    protected final Services services() {
+        ComponentSystem sys = system;
+        if (sys == null) {
+            throw new IllegalStateException("component '" + path() + "' has no services before it starts: it belongs"
+                    + " to no system yet");
+        }
+        return sys.services();
+    }
+
     /** What the component's thread waits on (an inbox name, "any inbox", "children"), or empty if not waiting. */
     public final Optional<String> waitingOn() {
         return Optional.ofNullable(waitingOn);

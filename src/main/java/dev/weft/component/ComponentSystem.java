@@ -32,6 +32,7 @@ public final class ComponentSystem implements AutoCloseable {
     private final Scope<Object, Void> scope;
     private final Component implicitFor;
     private final List<Component> components = new CopyOnWriteArrayList<>();
+    private final Services services;
     private boolean joined;
     private boolean closed;
 
@@ -40,6 +41,7 @@ public final class ComponentSystem implements AutoCloseable {
         this.strict = options.strictOutboxes();
         this.grace = options.closeGracePeriod();
         this.implicitFor = implicitFor;
+        this.services = new Services(name);
         this.scope = Scope.open(ScopeOptions.named(name));
     }
 
@@ -141,6 +143,11 @@ public final class ComponentSystem implements AutoCloseable {
     /** The system's name, the first segment of its components' paths. */
     public String name() {
         return name;
+    }
+
+    /** This system's registry of services and tracked values (its own: systems never share names); any thread. */
+    public Services services() {
+        return services;
     }
 
     /** Whether a send on an unlinked outbox is refused rather than dropped and counted. */
