@@ -73,11 +73,18 @@ final class Fanout {
         return sinks.remove(s);
     }
 
-    /** Removes the sink feeding {@code sink}'s {@code inbox}; false if there was none. */
-    boolean remove(Component sink, String inbox) {
+    /**
+     * Removes the sink feeding {@code sink}'s {@code inbox}, telling it {@link ProducerFinished} on its control inbox
+     * if it named one (its feed from here is over); false if there was none.
+     */
+    boolean removeAndTell(Component sink, String inbox) {
         for (Splitter.Sink s : sinks) {
             if (s.component() == sink && s.inbox().equals(inbox)) {
-                return remove(s);
+                if (!remove(s)) {
+                    return false; // removed meanwhile by another caller, who told it
+                }
+                sendEnd(s, new ProducerFinished("removed from '" + owner.path() + "'"));
+                return true;
             }
         }
         return false;

@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@link #addSink} / {@link #removeSink} from any thread: effective for the messages fanned out after they
  *       return (one being fanned out at that moment may or may not reach the sink).</li>
  * </ul>
- * A sink whose component ended is removed by itself (the message that found it closed is counted dropped).
+ * A sink added with a control inbox gets {@link ProducerFinished} there when it is removed (after the messages
+ * already put into it), so a sink fed only by the splitter ends once it passed them on. A sink whose component ended is
+ * removed by itself (the message that found it closed is counted dropped).
  *
  * <p><b>Full sinks.</b> A splitter waits for room in each sink's inbox in turn (Kamaelia's splitter holds back all
  * data while any sink is full): the slowest sink paces the splitter, and through its bounded inbox, the senders.
@@ -72,9 +74,14 @@ public final class Splitter extends Component {
         return fanout.add(sink, inbox, Objects.requireNonNull(control, "control"), Backplane.Overflow.BLOCK);
     }
 
-    /** Removes the sink feeding {@code sink}'s {@code inbox} (from any thread); false if there was none. */
+    /**
+     * Removes the sink feeding {@code sink}'s {@code inbox} (from any thread); if it was added with a control inbox,
+     * that gets {@link ProducerFinished}, after every message already put into the sink.
+     *
+     * @return false if there was no such sink
+     */
     public boolean removeSink(Component sink, String inbox) {
-        return fanout.remove(sink, inbox);
+        return fanout.removeAndTell(sink, inbox);
     }
 
     /** The current sinks, in the order they were added. */
@@ -131,7 +138,7 @@ public final class Splitter extends Component {
     private void configure(Object message, String box) {
         switch (message) {
             case AddSink a -> fanout.add(a.sink, a.inbox, a.control, Backplane.Overflow.BLOCK);
-            case RemoveSink r -> fanout.remove(r.sink, r.inbox);
+            case RemoveSink r -> fanout.removeAndTell(r.sink, r.inbox);
             default -> throw new IllegalArgumentException("splitter '" + path() + "' got " + message + " on '"
                     + box + "'; it takes only Splitter.AddSink and Splitter.RemoveSink there");
         }
@@ -210,7 +217,7 @@ public final class Splitter extends Component {
             return inbox;
         }
 
-        /** The control inbox told how the fan-out ended, or null. */
+        /** The control inbox told how the fan-out ended (or that the sink was removed), or null. */
         String control() {
             return control;
         }

@@ -3,6 +3,10 @@ package dev.weft.component;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.weft.demo.examples.Broadcast;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -459,5 +463,31 @@ class BackplaneTest {
         assertThatThrownBy(() -> new SubscribeTo("x", 0)).isInstanceOf(IllegalArgumentException.class);
         assertThat(Backplane.serviceName("news")).isEqualTo("Backplane_news");
         assertThat(new Backplane("news").name()).isEqualTo("Backplane_news");
+    }
+
+    /** Runs {@code main} with standard output captured; returns what it printed. */
+    static String printed(ThrowingRunnable main) throws Exception {
+        PrintStream out = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            main.run();
+        } finally {
+            System.setOut(out);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** An example's main. */
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    @Test
+    void theBroadcastExampleEndsByItselfWithEveryListenerHearingEveryHeadline() throws Exception {
+        String out = printed(() -> Broadcast.main(new String[0]));
+        assertThat(out).contains("carol  heard: COMPONENTS RUN ON VIRTUAL THREADS")
+                .contains("alice  heard: Components run on virtual threads")
+                .endsWith("done: alice heard 4, bob 4, carol 4 of 4 headlines" + System.lineSeparator());
     }
 }

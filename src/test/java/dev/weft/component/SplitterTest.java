@@ -23,13 +23,13 @@ class SplitterTest {
                 splitter.deliver(m, Component.INBOX);
             }
             splitter.deliver(new ProducerFinished(), Component.CONTROL);
+            a.join(); // told by its removal
             b.join(); // told by the splitter's end
-            a.awaitCount(4);
-            assertThat(a.state()).as("removed before the end: not told").isEqualTo(Component.State.RUNNING);
-            a.stop();
             system.join();
         }
         assertThat(a.got).containsExactly(1, 2, 3, 4);
+        assertThat(a.endedWith).isInstanceOf(ProducerFinished.class)
+                .satisfies(m -> assertThat(m.detail()).contains("removed from 'system/split'"));
         assertThat(b.got).containsExactly(3, 4, 5);
         assertThat(b.endedWith).isInstanceOf(ProducerFinished.class);
         assertThat(splitter.sinks()).isEmpty();
@@ -98,6 +98,11 @@ class SplitterTest {
             system.start(splitter).start(told).start(untold);
             splitter.addSink(told, Component.INBOX, Component.CONTROL);
             splitter.addSink(untold, Component.INBOX);
+            Collector removed = new Collector("removed");
+            splitter.addSink(removed, Component.INBOX); // no control inbox: removal tells it nothing
+            assertThat(splitter.removeSink(removed, Component.INBOX)).isTrue();
+            assertThat(splitter.removeSink(removed, Component.INBOX)).isFalse();
+            assertThat(removed.queued(Component.CONTROL)).isZero();
             splitter.deliver(stop, Component.CONTROL);
             told.join();
             splitter.join();
