@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
  * <p>{@link ProducerFinished} or {@link Shutdown} on its {@value #CONTROL} ends it and is forwarded on its
  * {@value #SIGNAL}, as every component does; it does not reach the backplane or its subscribers (Kamaelia's rule).
  * Anything else arriving on control is passed on {@value #SIGNAL} too.
+ *
+ * <p>Threads: as every component; {@link #awaitConnected} and the views may be called from any thread.
  */
 public final class PublishTo extends Component {
     /** How long a publisher or subscriber waits for its backplane to be registered, unless told otherwise. */

@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  * message on {@value #SIGNAL}; the backplane and the other subscribers go on. When the backplane ends, it sends its
  * subscribers the control message it ended with: a subscriber then ends ({@code ProducerFinished}: after sending on
  * what it holds) and forwards it on {@value #SIGNAL}.
+ *
+ * <p>Threads: as every component; {@link #awaitSubscribed}, {@link #dropped()}, {@link #received()} and the views may
+ * be called from any thread.
  */
 public final class SubscribeTo extends Component {
     /** The inbox the backplane delivers into. */
