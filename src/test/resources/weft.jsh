@@ -4,5 +4,6 @@ import dev.weft.event.*;
 import dev.weft.lock.*;
 import dev.weft.cuda.*;
 import dev.weft.metrics.*;
+import dev.weft.component.*;
 import java.time.Duration;
 import java.util.concurrent.Callable;

@@ -1,7 +1,13 @@
 package dev.weft.component;
 
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Entry points for components: open a {@link ComponentSystem}, and link boxes.
@@ -46,6 +52,59 @@ public final class Components {
         Objects.requireNonNull(to, "to");
         Objects.requireNonNull(delivery, "delivery");
         return Links.link(from, outbox, to, inbox, delivery);
+    }
+
+    // ---- stock components (Kamaelia's small ones) ----
+
+    /**
+     * A {@link Transformer} applying {@code function} to each message on {@code "inbox"} and sending the result on
+     * {@code "outbox"}; a {@code null} result sends nothing.
+     */
+    public static Transformer transformer(Function<Object, ?> function) {
+        return new Transformer(function);
+    }
+
+    /**
+     * A {@link Transformer} of messages of {@code type} ({@code transformer(String.class, String::trim)}); a message of
+     * another type fails it with a {@link ClassCastException} naming it. A {@code null} result sends nothing.
+     */
+    public static <T> Transformer transformer(Class<T> type, Function<? super T, ?> function) {
+        return new Transformer(type, function);
+    }
+
+    /** A {@link Source} sending each of {@code items} on {@code "outbox"}, then {@link ProducerFinished}. */
+    public static Source source(Iterable<?> items) {
+        return new Source(items);
+    }
+
+    /** A {@link Source} sending {@code message} once, then {@link ProducerFinished} (Kamaelia's {@code OneShot}). */
+    public static Source oneShot(Object message) {
+        return new Source(List.of(Objects.requireNonNull(message, "message")));
+    }
+
+    /** A {@link Collector}: keeps what it receives, for {@link Collector#items()}. */
+    public static Collector collector() {
+        return new Collector();
+    }
+
+    /** A {@link ConsoleReader} of {@code System.in}, decoded with the default charset (UTF-8 unless configured). */
+    public static ConsoleReader consoleReader() {
+        return new ConsoleReader(System.in, Charset.defaultCharset());
+    }
+
+    /** A {@link ConsoleReader} of {@code in}, decoded as UTF-8. */
+    public static ConsoleReader consoleReader(InputStream in) {
+        return new ConsoleReader(in, StandardCharsets.UTF_8);
+    }
+
+    /** A {@link ConsoleEchoer} printing each message on a line of {@code System.out}. */
+    public static ConsoleEchoer consoleEchoer() {
+        return new ConsoleEchoer(System.out);
+    }
+
+    /** A {@link ConsoleEchoer} printing each message on a line of {@code out}. */
+    public static ConsoleEchoer consoleEchoer(PrintStream out) {
+        return new ConsoleEchoer(out);
     }
 
     /** Options for a {@link ComponentSystem}: immutable, made with {@code with…} methods. */

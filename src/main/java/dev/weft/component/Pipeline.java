@@ -9,7 +9,8 @@ import java.util.List;
  * {@code "outbox"} and {@code "signal"} pass through to the pipeline's. It ends when every stage ended.
  *
  * <pre>{@code
- * Pipeline.of(Components.source(lines), Components.transformer(String::toUpperCase), Components.consoleEchoer()).run();
+ * Pipeline.of(Components.source(lines), Components.transformer(String.class, String::toUpperCase),
+ *         Components.consoleEchoer()).run();
  * }</pre>
  */
 public final class Pipeline extends Component {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.logging.Level;
 
 /**
  * Seed 001's comparison as a runnable report: the downloader (fetch each page from the embedded HTTP server, parse
@@ -350,7 +351,7 @@ public final class DownloaderReport {
         }
         // Non-strict data flows log every failed operation with its stack trace; with --error-rate that is one
         // per failed page. The rows count them instead, so only severe records are printed.
-        FLOW_LOGGER.setLevel(java.util.logging.Level.SEVERE);
+        FLOW_LOGGER.setLevel(Level.SEVERE);
         Result result;
         try {
             result = run(command, options, System.out);

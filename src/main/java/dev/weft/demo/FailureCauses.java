@@ -1,5 +1,6 @@
 package dev.weft.demo;
 
+import dev.weft.flow.OperationException;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,7 +50,7 @@ final class FailureCauses {
     static String describe(Throwable error) {
         Throwable t = error;
         while (t.getCause() != null && (t instanceof ExecutionException || t instanceof CompletionException
-                || t instanceof dev.weft.flow.OperationException)) {
+                || t instanceof OperationException)) {
             t = t.getCause();
         }
         String text = oneLine(t);

@@ -13,6 +13,7 @@ import java.math.MathContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
 import org.knowm.xchart.AnnotationLine;
@@ -89,7 +90,7 @@ record LogPlot(String title, String xTitle, String yTitle, Axis x, Axis y, List<
         DIAMOND(SeriesMarkers.DIAMOND), TRIANGLE_DOWN(SeriesMarkers.TRIANGLE_DOWN), CROSS(SeriesMarkers.CROSS),
         PLUS(SeriesMarkers.PLUS), TRAPEZOID(SeriesMarkers.TRAPEZOID);
 
-        /** The XChart marker. */
+        /** The XChart marker (qualified: this enum is named Marker too). */
         final org.knowm.xchart.style.markers.Marker xchart;
 
         Marker(org.knowm.xchart.style.markers.Marker xchart) {
@@ -160,7 +161,7 @@ record LogPlot(String title, String xTitle, String yTitle, Axis x, Axis y, List<
             }
         }
         values.forEach(v -> ticks.add(new Tick(v, label(v))));
-        ticks.sort(java.util.Comparator.comparingDouble(Tick::value));
+        ticks.sort(Comparator.comparingDouble(Tick::value));
         return new Axis(min, max, ticks);
     }
 

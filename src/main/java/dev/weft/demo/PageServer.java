@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -122,7 +123,7 @@ final class PageServer implements AutoCloseable {
      * client closes, the server closes its ends only as its dispatcher gets to them, and until then their buffers
      * count in the next measurement. Returns whether it got there (true at once where /proc cannot be read).
      */
-    boolean awaitNoConnections(java.time.Duration timeout) throws InterruptedException {
+    boolean awaitNoConnections(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             int open = openConnections();

@@ -1,6 +1,7 @@
 package dev.weft.demo;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * The downloader report's pages: an HTML body of a few KiB per page number, which pages the server fails, and the
@@ -93,7 +94,7 @@ final class Pages {
                 while (nameEnd < end && Character.isLetterOrDigit(html.charAt(nameEnd))) {
                     nameEnd++;
                 }
-                String name = html.substring(nameStart, nameEnd).toLowerCase(java.util.Locale.ROOT);
+                String name = html.substring(nameStart, nameEnd).toLowerCase(Locale.ROOT);
                 boolean closing = nameStart == i + 2;
                 if (name.equals("a") && !closing) {
                     links++;

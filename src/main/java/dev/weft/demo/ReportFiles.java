@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -99,9 +100,9 @@ final class ReportFiles {
                                 ToDoubleFunction<DownloaderReport.Row> y, double floor, List<String> notes) {
         Map<String, List<DownloaderReport.Row>> byVariant = new LinkedHashMap<>();
         for (DownloaderReport.Row r : rows) {
-            byVariant.computeIfAbsent(r.variant(), k -> new java.util.ArrayList<>()).add(r);
+            byVariant.computeIfAbsent(r.variant(), k -> new ArrayList<>()).add(r);
         }
-        List<LogPlot.Series> series = new java.util.ArrayList<>();
+        List<LogPlot.Series> series = new ArrayList<>();
         LogPlot.Marker[] markers = LogPlot.Marker.values();
         int i = 0;
         double lo = Double.MAX_VALUE, hi = 0;

@@ -1,5 +1,7 @@
 package dev.weft.demo;
 
+import java.io.Console;
+import java.util.concurrent.atomic.AtomicInteger;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -11,7 +13,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 abstract sealed class ReportProgress implements AutoCloseable {
     /** A bar for {@code total} steps labelled {@code label}, or a silent one off a terminal or when not wanted. */
     static ReportProgress create(String label, int total, boolean wanted) {
-        java.io.Console console = System.console();
+        Console console = System.console();
         if (wanted && console != null && console.isTerminal()) {
             return new Bar(label, total);
         }
@@ -46,7 +48,7 @@ abstract sealed class ReportProgress implements AutoCloseable {
         private final ReportProgress inner;
         private final int at;
         private final Runnable action;
-        private final java.util.concurrent.atomic.AtomicInteger steps = new java.util.concurrent.atomic.AtomicInteger();
+        private final AtomicInteger steps = new AtomicInteger();
 
         Checkpoint(ReportProgress inner, int at, Runnable action) {
             this.inner = inner;

@@ -1,10 +1,12 @@
 package dev.weft.demo;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The printed table of one size's rows and the closing lines saying what the figures show, decided from them
@@ -70,7 +72,7 @@ final class ReportTable {
     static String conclusions(List<DownloaderReport.Row> rows, DownloaderReport.Options options,
                               Map<Integer, Long> connectionHeap) {
         StringBuilder t = new StringBuilder("\n");
-        java.util.Set<Integer> levels = new java.util.HashSet<>();
+        Set<Integer> levels = new HashSet<>();
         for (DownloaderReport.Row pool : rows) {
             Optional<DownloaderReport.Row> scope = find(rows, "weft-scope", pool.atOnce());
             // one line per level: with fewer pages than a pool's threads, two pools can run at the same level

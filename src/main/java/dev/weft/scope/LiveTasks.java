@@ -14,11 +14,13 @@ abstract class LiveTasksFields extends CacheLinePad {
     long forked;
     /** Tasks handed to the JDK scope: owner only. */
     long started;
+    /** The task whose thread the JDK scope is making, inside {@code JdkScope.fork}: owner only. */
+    TaskImpl<?> forking;
 }
 
 /**
  * The owner's side of a scope's forks: the tasks that may still be running, for {@link Scope#dump()}, timeouts and
- * close, and the fork counts. Only the owner adds (it is the only thread that forks), and tasks never remove
+ * close, the fork counts and the task being forked. Only the owner adds (it is the only thread that forks), and tasks never remove
  * themselves: ended tasks are dropped when the owner compacts the array, which it does when the array is full. So the
  * hot path has no contended write, and memory stays proportional to the number of running tasks (at most about twice
  * that, plus a constant), not to the number forked. Everything the owner writes per fork lives here, padded onto cache

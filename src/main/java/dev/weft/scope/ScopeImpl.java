@@ -57,8 +57,6 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
      * {@link #joining}, read by tasks after it. */
     private long forkedTotal;
     private final LiveTasks live = new LiveTasks();
-    /** The task whose thread the JDK scope is making, inside {@link JdkScope#fork}: owner only. */
-    private TaskImpl<?> forking;
     private final Set<ScopeImpl<?, ?>> nested = ConcurrentHashMap.newKeySet();
     private final ScopeEvent event = new ScopeEvent();
     /** Cancels the scope when its timeout passes; null without a timeout. */
@@ -167,11 +165,11 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
             return t;
         }
         live.started++;
-        forking = t;
+        live.forking = t; // on the owner's padded lines, like every per-fork write
         try {
             jdkScope.fork(t);
         } finally {
-            forking = null;
+            live.forking = null;
         }
         return t;
     }
@@ -182,7 +180,7 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
      */
     private Thread newThread(Runnable run) {
         Thread thread = VIRTUAL.newThread(run);
-        TaskImpl<?> t = forking;
+        TaskImpl<?> t = live.forking;
         if (t != null) { // null for the sentinel
             t.setThread(thread);
         }
