@@ -3,10 +3,6 @@ package dev.weft.component;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weft.demo.examples.Broadcast;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -21,18 +17,18 @@ class BackplaneTest {
     static final Duration WAIT = Duration.ofSeconds(10);
 
     /** Collects what reaches "inbox" (or another inbox) and how it was told to end; others may wait for a count. */
-    static final class Collector extends Component {
+    static final class Probe extends Component {
         final List<Object> got = new CopyOnWriteArrayList<>();
         volatile ControlMessage endedWith;
         private final String from;
         private final Object monitor = new Object();
 
-        Collector(String name) {
+        Probe(String name) {
             this(name, INBOX, DEFAULT_CAPACITY);
         }
 
         /** Collects from its own inbox {@code from} of {@code capacity}, after a message on "go" if gated. */
-        Collector(String name, String from, int capacity) {
+        Probe(String name, String from, int capacity) {
             super(name);
             this.from = from;
             if (!from.equals(INBOX)) {
@@ -84,11 +80,11 @@ class BackplaneTest {
     }
 
     /** Sends its items, counting each send that returned. */
-    static final class Source extends Component {
+    static final class Feeder extends Component {
         final AtomicInteger sent = new AtomicInteger();
         private final List<?> items;
 
-        Source(String name, List<?> items) {
+        Feeder(String name, List<?> items) {
             super(name);
             this.items = items;
         }
@@ -122,16 +118,16 @@ class BackplaneTest {
     }
 
     /** A subscriber feeding a collector: the pair as one pipeline. */
-    record Subscriber(SubscribeTo sub, Collector sink, Pipeline pipeline) {
+    record Subscriber(SubscribeTo sub, Probe sink, Pipeline pipeline) {
         static Subscriber of(String backplane, String name) {
             SubscribeTo s = new SubscribeTo(backplane);
-            Collector c = new Collector(name);
+            Probe c = new Probe(name);
             return new Subscriber(s, c, Pipeline.of(s, c));
         }
     }
 
     static Pipeline publisher(String backplane, String name, List<?> items) {
-        return Pipeline.of(new Source(name, items), new PublishTo(backplane));
+        return Pipeline.of(new Feeder(name, items), new PublishTo(backplane));
     }
 
     @Test
@@ -246,7 +242,7 @@ class BackplaneTest {
         Components.link(slowSub, Component.OUTBOX, slow, "in");
         Components.link(slowSub, Component.SIGNAL, slow, Component.CONTROL);
         SubscribeTo fastSub = new SubscribeTo("ticks", n); // never full
-        Collector fast = new Collector("fast");
+        Probe fast = new Probe("fast");
         Pipeline publisher = publisher("ticks", "source", numbers(0, n));
         try (var system = Components.open()) {
             system.start(bp).start(slow).start(slowSub).start(Pipeline.of(fastSub, fast));
@@ -281,7 +277,7 @@ class BackplaneTest {
         Components.link(sub, Component.OUTBOX, slow, "in");
         Components.link(sub, Component.SIGNAL, slow, Component.CONTROL);
         PublishTo pub = new PublishTo("ticks");
-        Source source = new Source("source", numbers(0, n));
+        Feeder source = new Feeder("source", numbers(0, n));
         Components.link(source, Component.OUTBOX, pub, Component.INBOX);
         Components.link(source, Component.SIGNAL, pub, Component.CONTROL);
         try (var system = Components.open()) {
@@ -339,7 +335,7 @@ class BackplaneTest {
     void closingTheSystemEndsTheBackplaneAndItsSubscribers() throws Exception {
         Backplane bp = new Backplane("news");
         SubscribeTo sub = new SubscribeTo("news");
-        Collector sink = new Collector("sink", "data", 8);
+        Probe sink = new Probe("sink", "data", 8);
         // the subscriber in a graphline whose own control goes to an inbox nobody reads: only the backplane ends it
         Graphline g = Graphline.builder().component("sub", sub).component("sink", sink)
                 .link("sub", "outbox", "sink", "data").link("sub", "signal", "sink", "control")
@@ -432,7 +428,7 @@ class BackplaneTest {
     void subscribingToAServiceThatIsNotABackplaneFailsClearly() {
         assertThatThrownBy(() -> {
             try (var system = Components.open(Components.Options.defaults().withName("sys"))) {
-                Collector imposter = new Collector("imposter");
+                Probe imposter = new Probe("imposter");
                 system.services().register(Backplane.serviceName("news"), imposter, Component.INBOX);
                 system.start(imposter).start(new SubscribeTo("news"));
                 system.join();
@@ -463,31 +459,5 @@ class BackplaneTest {
         assertThatThrownBy(() -> new SubscribeTo("x", 0)).isInstanceOf(IllegalArgumentException.class);
         assertThat(Backplane.serviceName("news")).isEqualTo("Backplane_news");
         assertThat(new Backplane("news").name()).isEqualTo("Backplane_news");
-    }
-
-    /** Runs {@code main} with standard output captured; returns what it printed. */
-    static String printed(ThrowingRunnable main) throws Exception {
-        PrintStream out = System.out;
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-        try {
-            main.run();
-        } finally {
-            System.setOut(out);
-        }
-        return bytes.toString(StandardCharsets.UTF_8);
-    }
-
-    /** An example's main. */
-    interface ThrowingRunnable {
-        void run() throws Exception;
-    }
-
-    @Test
-    void theBroadcastExampleEndsByItselfWithEveryListenerHearingEveryHeadline() throws Exception {
-        String out = printed(() -> Broadcast.main(new String[0]));
-        assertThat(out).contains("carol  heard: COMPONENTS RUN ON VIRTUAL THREADS")
-                .contains("alice  heard: Components run on virtual threads")
-                .endsWith("done: alice heard 4, bob 4, carol 4 of 4 headlines" + System.lineSeparator());
     }
 }

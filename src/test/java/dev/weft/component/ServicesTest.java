@@ -3,7 +3,6 @@ package dev.weft.component;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weft.demo.examples.ServiceLookup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -250,15 +249,5 @@ class ServicesTest {
             }
         }).isInstanceOf(ComponentFailedException.class).hasRootCauseInstanceOf(ServiceException.class)
                 .rootCause().hasMessageContaining("no service named 'Backplane_nowhere' was registered in system 'sys'");
-    }
-
-    @Test
-    void theServiceLookupExampleEndsByItselfWithEachListenerHearingItsTicks() throws Exception {
-        String out = BackplaneTest.printed(() -> ServiceLookup.main(new String[0]));
-        assertThat(out).contains("services: [clock, listener-a, listener-b, listener-c, printer]")
-                .contains("tracked 'ticks sent' = 6")
-                .contains("listener a heard [tick 1, tick 2, tick 3, tick 4]")
-                .contains("listener b heard [tick 3, tick 4, tick 5, tick 6]")
-                .contains("listener c heard [tick 5, tick 6]");
     }
 }

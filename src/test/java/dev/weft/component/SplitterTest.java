@@ -4,7 +4,7 @@ import static dev.weft.component.BackplaneTest.awaitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.weft.component.BackplaneTest.Collector;
+import dev.weft.component.BackplaneTest.Probe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -14,8 +14,8 @@ class SplitterTest {
     @Test
     void sinksAddedAndRemovedOnTheInboxChangeInOrderWithTheData() throws Exception {
         Splitter splitter = new Splitter("split");
-        Collector a = new Collector("a");
-        Collector b = new Collector("b");
+        Probe a = new Probe("a");
+        Probe b = new Probe("b");
         try (var system = Components.open()) {
             system.start(splitter).start(a).start(b);
             for (Object m : new Object[] {new Splitter.AddSink(a, "inbox", "control"), 1, 2,
@@ -47,7 +47,7 @@ class SplitterTest {
                 }
             }
         };
-        Collector out = new Collector("out");
+        Probe out = new Probe("out");
         try (var system = Components.open()) {
             system.services().register("split.config", splitter, Splitter.CONFIGURATION);
             system.start(splitter).start(Pipeline.of(joiner, out));
@@ -66,7 +66,7 @@ class SplitterTest {
     @Test
     void sinksAddedByMethodAndEndedSinksGoByThemselves() throws Exception {
         Splitter splitter = new Splitter("split");
-        Collector c = new Collector("c");
+        Probe c = new Probe("c");
         try (var system = Components.open()) {
             system.start(splitter).start(c);
             Splitter.Sink sink = splitter.addSink(c, Component.INBOX);
@@ -91,14 +91,14 @@ class SplitterTest {
     @Test
     void shutdownEndsTheSplitterAtOnceAndReachesItsSinksControls() throws Exception {
         Splitter splitter = new Splitter("split");
-        Collector told = new Collector("told");
-        Collector untold = new Collector("untold");
+        Probe told = new Probe("told");
+        Probe untold = new Probe("untold");
         Shutdown stop = new Shutdown("stop");
         try (var system = Components.open()) {
             system.start(splitter).start(told).start(untold);
             splitter.addSink(told, Component.INBOX, Component.CONTROL);
             splitter.addSink(untold, Component.INBOX);
-            Collector removed = new Collector("removed");
+            Probe removed = new Probe("removed");
             splitter.addSink(removed, Component.INBOX); // no control inbox: removal tells it nothing
             assertThat(splitter.removeSink(removed, Component.INBOX)).isTrue();
             assertThat(splitter.removeSink(removed, Component.INBOX)).isFalse();
@@ -132,7 +132,7 @@ class SplitterTest {
     @Test
     void aSinkMustHaveTheInboxNamed() {
         Splitter splitter = new Splitter("split");
-        assertThatThrownBy(() -> splitter.addSink(new Collector("c"), "nosuch"))
+        assertThatThrownBy(() -> splitter.addSink(new Probe("c"), "nosuch"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has no such inbox");
     }
 }

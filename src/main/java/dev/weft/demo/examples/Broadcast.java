@@ -7,13 +7,28 @@ import dev.weft.component.Components;
 import dev.weft.component.Pipeline;
 import dev.weft.component.PublishTo;
 import dev.weft.component.SubscribeTo;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Broadcast with a forwarding publisher: headlines published to one backplane, relayed in capitals to a second. */
+/**
+ * Broadcast with a forwarding publisher (Kamaelia's backplane examples): a newsroom publishes headlines to the
+ * {@code headlines} backplane; alice and bob subscribe to it; a forwarder subscribes to it too, capitalises what it
+ * hears and publishes that to the {@code shouted} backplane, to which carol subscribes. Nobody knows anybody else, only
+ * the backplanes' names.
+ *
+ * <p>The end flows the same way: the newsroom's {@code ProducerFinished} ends its {@code PublishTo}, whose signal ends
+ * the {@code headlines} backplane once it has passed on every headline; the backplane ends its subscribers, the
+ * forwarder among them, whose signal ends {@code shouted}, which ends carol. The system then joins.
+ *
+ * <p>{@code ./weft example broadcast [HEADLINE...]}: the headlines to publish (a built-in four by default).
+ */
 public final class Broadcast {
-    private static final List<String> HEADLINES = List.of(
+    /** The line {@code ./weft example} shows. */
+    public static final String DESCRIPTION = "broadcast through backplanes, with a forwarding publisher between two";
+
+    static final List<String> HEADLINES = List.of(
             "Components run on virtual threads",
             "Backplanes pass every message to every subscriber",
             "A forwarder subscribes to one backplane and publishes to another",
@@ -22,87 +37,66 @@ public final class Broadcast {
     private Broadcast() {
     }
 
-    /** Sends each headline, then ends (its ProducerFinished ends the backplane it publishes to). */
-    static final class Newsroom extends Component {
-        Newsroom() {
-            super("newsroom");
-        }
-
-        @Override
-        protected void main() throws InterruptedException {
-            for (String h : HEADLINES) {
-                send(h);
-            }
-        }
-    }
-
-    /** Capitalises what it hears: the forwarder's middle stage. */
-    static final class Shout extends Component {
-        Shout() {
-            super("shout");
-        }
-
-        @Override
-        protected void main() throws InterruptedException {
-            for (Object m : messages()) {
-                send(m.toString().toUpperCase());
-            }
-        }
-    }
-
-    /** Prints what it hears, prefixed with its listener's name, and counts it. */
+    /** Prints what it hears, prefixed with its name, and counts it. */
     static final class Listener extends Component {
         final AtomicInteger heard = new AtomicInteger();
+        private final PrintStream out;
 
-        Listener(String name) {
+        Listener(String name, PrintStream out) {
             super(name);
+            this.out = out;
         }
 
         @Override
         protected void main() {
             for (Object m : messages()) {
                 heard.incrementAndGet();
-                System.out.printf("  %-6s heard: %s%n", name(), m);
+                out.printf("  %-6s heard: %s%n", name(), m);
             }
         }
     }
 
-    /** Runs the broadcast; ends when the last listener has heard the last headline. */
+    /** Runs the example: the arguments are the headlines to publish. */
     public static void main(String[] args) throws InterruptedException {
-        Listener alice = new Listener("alice");
-        Listener bob = new Listener("bob");
-        Listener carol = new Listener("carol");
+        run(System.out, args);
+    }
+
+    /** Runs the example, printing to {@code out}; ends when the last listener heard the last headline. */
+    static void run(PrintStream out, String... args) throws InterruptedException {
+        List<String> headlines = args.length > 0 ? List.of(args) : HEADLINES;
+        Listener alice = new Listener("alice", out);
+        Listener bob = new Listener("bob", out);
+        Listener carol = new Listener("carol", out);
         SubscribeTo aliceSub = new SubscribeTo("headlines");
         SubscribeTo bobSub = new SubscribeTo("headlines");
         SubscribeTo forwarderSub = new SubscribeTo("headlines");
         SubscribeTo carolSub = new SubscribeTo("shouted");
         try (ComponentSystem system = Components.open(Components.Options.defaults().withName("broadcast"))) {
-            Backplane headlines = new Backplane("headlines");
-            Backplane shouted = new Backplane("shouted");
-            system.start(headlines).start(shouted);
+            Backplane headlinesPlane = new Backplane("headlines");
+            Backplane shoutedPlane = new Backplane("shouted");
+            system.start(headlinesPlane).start(shoutedPlane);
 
-            // The forwarding publisher: hears "headlines", publishes to "shouted"; when it ends (because "headlines"
-            // ended) its signal ends "shouted" too.
-            Pipeline forwarder = Pipeline.of(forwarderSub, new Shout(), new PublishTo("shouted"));
-            Components.link(forwarder, Component.SIGNAL, shouted, Component.CONTROL);
+            // The forwarding publisher: hears "headlines", publishes to "shouted"; its end ends "shouted".
+            Pipeline forwarder = Pipeline.of(forwarderSub, Components.transformer(m -> m.toString().toUpperCase()),
+                    new PublishTo("shouted"));
+            Components.link(forwarder, Component.SIGNAL, shoutedPlane, Component.CONTROL);
             system.start(Pipeline.of(aliceSub, alice)).start(Pipeline.of(bobSub, bob))
                     .start(Pipeline.of(carolSub, carol)).start(forwarder);
             for (SubscribeTo s : List.of(aliceSub, bobSub, forwarderSub, carolSub)) {
                 if (!s.awaitSubscribed(Duration.ofSeconds(10))) {
-                    throw new IllegalStateException("subscriber " + s.name() + " did not subscribe");
+                    throw new IllegalStateException("subscriber '" + s.path() + "' did not subscribe");
                 }
             }
-            System.out.println("alice and bob subscribe to 'headlines', carol to 'shouted';"
+            out.println("broadcast: alice and bob subscribe to 'headlines', carol to 'shouted';"
                     + " a forwarder relays 'headlines' to 'shouted' in capitals");
 
-            // The source: when the newsroom ends, PublishTo forwards ProducerFinished to the "headlines" backplane,
-            // which passes on what it has, then ends its subscribers, the forwarder among them.
-            Pipeline newsroom = Pipeline.of(new Newsroom(), new PublishTo("headlines"));
-            Components.link(newsroom, Component.SIGNAL, headlines, Component.CONTROL);
+            // The source: its end (through PublishTo's signal) ends "headlines" once it passed everything on.
+            Pipeline newsroom = Pipeline.of(Components.source(headlines), new PublishTo("headlines"));
+            Components.link(newsroom, Component.SIGNAL, headlinesPlane, Component.CONTROL);
             system.start(newsroom);
             system.join();
         }
-        System.out.printf("done: alice heard %d, bob %d, carol %d of %d headlines%n", alice.heard.get(),
-                bob.heard.get(), carol.heard.get(), HEADLINES.size());
+        out.printf("broadcast: alice heard %d, bob %d, carol %d of %d headlines; every component ended%n",
+                alice.heard.get(), bob.heard.get(), carol.heard.get(), headlines.size());
     }
 }

@@ -6,24 +6,42 @@ import dev.weft.component.Components;
 import dev.weft.component.ProducerFinished;
 import dev.weft.component.Service;
 import dev.weft.component.Splitter;
+import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A manual service lookup plus a splitter's dynamic sinks: listeners found by name join and leave a ticking clock. */
+/**
+ * A manual service lookup plus a splitter's dynamic sinks: a printer, a clock ({@link Splitter}) and three listeners
+ * are registered by name in the system's services. Each listener looks the printer up and links to it (many to one);
+ * a ticker looks the clock and the listeners up and sends the clock, on one path and so in order, ticks and the
+ * requests that add and remove listeners: a joins before tick 1, b before tick 3, a leaves and c joins after tick 4.
+ * The ticker counts its ticks in a tracked value.
+ *
+ * <p>A removed listener hears {@code ProducerFinished} from the clock (it was added with its control inbox) and leaves
+ * after the ticks it already had; the ticker's end ends the clock, whose end ends b and c.
+ *
+ * <p>{@code ./weft example service-lookup}.
+ */
 public final class ServiceLookup {
+    /** The line {@code ./weft example} shows. */
+    public static final String DESCRIPTION = "services looked up by name, and a splitter whose sinks come and go";
+
     private ServiceLookup() {
     }
 
     /** The "printer" service: prints every line it gets, from whoever linked to it. */
     static final class Printer extends Component {
-        Printer() {
+        private final PrintStream out;
+
+        Printer(PrintStream out) {
             super("printer");
+            this.out = out;
         }
 
         @Override
         protected void main() {
             for (Object line : messages()) {
-                System.out.println("  " + line);
+                out.println("  " + line);
             }
         }
     }
@@ -90,9 +108,14 @@ public final class ServiceLookup {
         }
     }
 
-    /** Runs the lookup example; ends when every listener has left. */
+    /** Runs the example. */
     public static void main(String[] args) throws InterruptedException {
-        Printer printer = new Printer();
+        run(System.out);
+    }
+
+    /** Runs the example, printing to {@code out}; ends when every listener has left. */
+    static void run(PrintStream out) throws InterruptedException {
+        Printer printer = new Printer(out);
         Splitter clock = new Splitter("clock");
         List<Listener> listeners = List.of(new Listener("a"), new Listener("b"), new Listener("c"));
         try (ComponentSystem system = Components.open(Components.Options.defaults().withName("lookup"))) {
@@ -103,8 +126,8 @@ public final class ServiceLookup {
             for (Listener l : listeners) {
                 services.register("listener-" + l.name(), l, Component.INBOX);
             }
-            System.out.println("services: " + services.serviceNames());
-            System.out.println("a joins before tick 1, b before tick 3; a leaves and c joins after tick 4");
+            out.println("service-lookup: services " + services.serviceNames());
+            out.println("service-lookup: a joins before tick 1, b before tick 3; a leaves and c joins after tick 4");
 
             system.start(printer).start(clock);
             for (Listener l : listeners) {
@@ -116,10 +139,10 @@ public final class ServiceLookup {
             }
             printer.deliver(new ProducerFinished(), Component.CONTROL); // prints what it has, then ends
             system.join();
-            System.out.println("tracked 'ticks sent' = " + services.retrieveValue("ticks sent"));
+            out.println("service-lookup: tracked 'ticks sent' = " + services.retrieveValue("ticks sent"));
         }
         for (Listener l : listeners) {
-            System.out.println("listener " + l.name() + " heard " + l.heard);
+            out.println("service-lookup: listener " + l.name() + " heard " + l.heard);
         }
     }
 }
