@@ -269,6 +269,11 @@ public final class TcpServer extends Component {
                 throw new IllegalStateException("the protocol factory of TCP server '" + path()
                         + "' returned null for " + connection);
             }
+            if (protocol.state() != State.NEW || protocol.parent() != null) {
+                throw new IllegalStateException("the protocol factory of TCP server '" + path() + "' returned "
+                        + protocol + " for " + connection + ", which already started or has a parent; it must "
+                        + "make a new component for each connection");
+            }
             adapter = new ConnectedSocketAdapter("connection-" + id, socket, options.framing(),
                     () -> open.remove(id));
             Components.link(adapter, OUTBOX, protocol, INBOX);

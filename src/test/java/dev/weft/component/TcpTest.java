@@ -25,11 +25,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * TcpServer and TcpClient on 127.0.0.1, port 0 only. TLS uses a self-signed certificate (EC P-256, CN=localhost,
@@ -222,7 +225,7 @@ class TcpTest {
 
     @Test
     void idleAndStalledClientsDoNotKeepOthersWaiting() throws Exception {
-        int idle = 200;
+        int idle = 150; // 200 in all: connecting is slow on some sandboxes (about 10 ms a connect)
         int stalled = 50;
         CountDownLatch protocols = new CountDownLatch(idle + stalled);
         TcpServer server = new TcpServer(0, c -> {
@@ -337,6 +340,72 @@ class TcpTest {
             for (Socket s : raw) {
                 s.close();
             }
+        }
+        assertAllSucceeded(server);
+    }
+
+    /** A protocol that writes until told to stop, without ever receiving: its sends block once the peer stops reading. */
+    static final class Flood extends Component {
+        private final CountDownLatch writing;
+
+        Flood(CountDownLatch writing) {
+            this.writing = writing;
+        }
+
+        @Override
+        protected void main() throws InterruptedException {
+            byte[] chunk = new byte[64 * 1024];
+            for (int sent = 0; !dataReady(CONTROL); sent++) {
+                send(chunk);
+                if (sent == 0) {
+                    writing.countDown();
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "tls={0}")
+    @ValueSource(booleans = {false, true})
+    void stoppingEndsWritesBlockedOnAPeerThatDoesNotRead(boolean tls) throws Exception {
+        CountDownLatch writing = new CountDownLatch(1);
+        TcpServer server = new TcpServer(0, c -> new Flood(writing),
+                TcpServer.Options.defaults().withSslContext(tls ? serverTls : null));
+        Socket raw = null;
+        try (var system = Components.open()) {
+            system.start(server);
+            if (tls) {
+                SSLSocket s = (SSLSocket) clientTls.getSocketFactory()
+                        .createSocket(InetAddress.getLoopbackAddress(), server.port());
+                s.startHandshake();
+                raw = s;
+            } else {
+                raw = new Socket(InetAddress.getLoopbackAddress(), server.port());
+            }
+            writing.await(); // and the client never reads: once the adapter's inbox stays full, its write is blocked
+            Component adapter = server.childComponents().stream().filter(c -> c.name().startsWith("connection-"))
+                    .findFirst().orElseThrow();
+            while (adapter.queued(Component.INBOX) < Component.DEFAULT_CAPACITY) {
+                Thread.yield();
+            }
+        } finally {
+            if (raw != null) {
+                raw.close();
+            }
+        }
+        assertAllSucceeded(server);
+    }
+
+    @Test
+    void stoppingEndsAStalledTlsHandshake() throws Exception {
+        CountDownLatch protocols = new CountDownLatch(1);
+        TcpServer server = new TcpServer(0, c -> {
+            protocols.countDown();
+            return new Fortune("never read"); // its write waits for a handshake that never comes
+        }, LINES.withSslContext(serverTls));
+        try (var system = Components.open(); Socket raw = new Socket()) {
+            system.start(server);
+            raw.connect(server.address());
+            protocols.await(); // connected in plaintext, and silent
         }
         assertAllSucceeded(server);
     }
@@ -483,6 +552,25 @@ class TcpTest {
                     .hasMessageContaining("is not listening (port " + first.port() + ")");
             assertThatThrownBy(second::join).isInstanceOf(ComponentFailedException.class)
                     .satisfies(e -> assertThat(e.getCause()).hasMessageContaining("cannot listen on 127.0.0.1:"));
+        }
+    }
+
+    @Test
+    void aFactoryThatReusesAProtocolFailsTheServerNamingIt() throws Exception {
+        Echo shared = new Echo();
+        TcpServer server = new TcpServer(0, c -> shared, TcpServer.Options.defaults().withName("reuser"));
+        try (var system = Components.open();
+                Socket first = new Socket();
+                Socket second = new Socket()) {
+            system.start(server);
+            first.connect(server.address());
+            second.connect(server.address());
+            assertThatThrownBy(server::join).isInstanceOf(ComponentFailedException.class)
+                    .hasMessageContaining("reuser")
+                    .satisfies(e -> assertThat(e.getCause()).hasMessageContaining("make a new component"));
+            assertThat(readToEnd(first)).isTrue(); // the failing server closed every connection
+            assertThat(readToEnd(second)).isTrue();
+            assertThatThrownBy(system::close).isInstanceOf(ComponentFailedException.class);
         }
     }
 
