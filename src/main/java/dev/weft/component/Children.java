@@ -1,6 +1,7 @@
 package dev.weft.component;
 
 import dev.weft.scope.Scope;
+import dev.weft.scope.Task;
 import dev.weft.scope.TaskFailedException;
 import java.util.concurrent.CancellationException;
 
@@ -22,7 +23,12 @@ final class Children {
     /** On the parent's thread. */
     void start(Component child) {
         child.attachChild(parent.system());
-        scope.fork(child.name(), child::runOnThread);
+        Task<Object> task = scope.fork(child.name(), child::runOnThread);
+        if (task.state() == Task.State.CANCELLED) {
+            // Forked after a sibling's failure cancelled the scope: the task never runs, so the child never ends by
+            // itself, and a parent waiting for its children to end would wait forever.
+            child.neverRan();
+        }
     }
 
     /**

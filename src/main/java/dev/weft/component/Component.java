@@ -561,6 +561,7 @@ public abstract class Component {
     private void rethrow() {
         Throwable f = failure;
         if (f instanceof ComponentFailedException e) {
+            e.markReported();
             throw e;
         }
         if (state == State.CANCELLED) {
@@ -638,6 +639,24 @@ public abstract class Component {
             throw thrown instanceof InterruptedException ie ? ie : new InterruptedException("cancelled");
         }
         return null;
+    }
+
+    /** A child whose task never ran (its parent's children were already cancelled): ended, cancelled, at once. */
+    final void neverRan() {
+        lock.lock();
+        try {
+            for (Inbox in : inboxes.values()) {
+                in.close();
+            }
+        } finally {
+            lock.unlock();
+        }
+        state = State.CANCELLED;
+        ended.countDown();
+        Component p = parent;
+        if (p != null) {
+            p.wake();
+        }
     }
 
     /** Sends the end's control message on "signal", unless a child passes its own signal through. */

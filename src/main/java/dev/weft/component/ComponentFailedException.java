@@ -9,10 +9,19 @@ package dev.weft.component;
 public final class ComponentFailedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final String path;
+    /** Set once some join threw this exception, so that a later close does not throw the same one again. */
+    private transient volatile boolean reported;
 
     ComponentFailedException(String path, Throwable cause) {
         super("component '" + path + "' failed: " + cause, cause);
         this.path = path;
+    }
+
+    /** Marks this exception as thrown to a caller; returns whether it had been before. */
+    boolean markReported() {
+        boolean was = reported;
+        reported = true;
+        return was;
     }
 
     /** The failing component's path, from its system down. */

@@ -35,6 +35,8 @@ public final class ComponentSystem implements AutoCloseable {
     private final Services services;
     private boolean joined;
     private boolean closed;
+    /** Set while close joins, so that join skips a failure already reported. */
+    private boolean closing;
 
     ComponentSystem(Components.Options options, Component implicitFor) {
         this.name = options.name();
@@ -86,8 +88,13 @@ public final class ComponentSystem implements AutoCloseable {
         try {
             scope.join();
         } catch (TaskFailedException e) {
-            throw e.getCause() instanceof ComponentFailedException c ? c
+            ComponentFailedException f = e.getCause() instanceof ComponentFailedException c ? c
                     : new ComponentFailedException(name, e.getCause() != null ? e.getCause() : e);
+            // From close: a failure some join already threw is not thrown again (in try-with-resources that would be
+            // a self-suppression error hiding it); from join: always.
+            if (!f.markReported() || !closing) {
+                throw f;
+            }
         } catch (CancellationException e) {
             if (!closed) {
                 throw e;
@@ -116,6 +123,7 @@ public final class ComponentSystem implements AutoCloseable {
                     }
                 }
                 force = ForkJoinPool.commonPool().schedule(this::force, grace.toNanos(), TimeUnit.NANOSECONDS);
+                closing = true;
                 try {
                     join();
                 } catch (InterruptedException e) {

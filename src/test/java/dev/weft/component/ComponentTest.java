@@ -220,4 +220,48 @@ class ComponentTest {
         assertThat(a.state()).isEqualTo(Component.State.SUCCEEDED);
         assertThat(b.state()).isEqualTo(Component.State.SUCCEEDED);
     }
+
+    @Test
+    void aChildAddedAfterASiblingFailedEndsCancelledAndTheParentStillEnds() {
+        Component bad = new Component("bad") {
+            @Override
+            protected void main() {
+                throw new IllegalStateException("boom");
+            }
+        };
+        Sink late = new Sink();
+        Sink victim = new Sink(); // interrupted when the failure cancels its siblings: then the scope is cancelled
+        Component parent = new Component("parent") {
+            @Override
+            protected void main() throws Exception {
+                addChildren(victim, bad);
+                while (victim.state() == State.RUNNING) {
+                    Thread.onSpinWait();
+                }
+                addChildren(late); // its scope is cancelled by now: the child never runs
+                while (awaitChildrenOrControl().isPresent()) {
+                    // wait for the children, as the chassis do
+                }
+            }
+        };
+        assertThatThrownBy(parent::run).isInstanceOf(ComponentFailedException.class).hasMessageContaining("/bad")
+                .hasRootCauseMessage("boom");
+        assertThat(late.state()).isEqualTo(Component.State.CANCELLED);
+    }
+
+    @Test
+    void closeDoesNotThrowAgainWhatJoinThrew() {
+        Component bad = new Component("bad") {
+            @Override
+            protected void main() {
+                throw new IllegalStateException("boom");
+            }
+        };
+        assertThatThrownBy(() -> {
+            try (var system = Components.open()) {
+                system.start(bad);
+                bad.join();
+            }
+        }).isInstanceOf(ComponentFailedException.class).hasNoSuppressedExceptions().hasRootCauseMessage("boom");
+    }
 }
