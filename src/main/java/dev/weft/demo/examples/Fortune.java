@@ -7,6 +7,9 @@ import dev.weft.component.TcpServer;
 
 /** A fortune-cookie server and three clients over TCP in one JVM, on 127.0.0.1 and a free port; ends by itself. */
 public final class Fortune {
+    /** For {@code ./weft example}. */
+    public static final String DESCRIPTION = "a fortune-cookie server and three clients over TCP in one JVM; ends by itself";
+
     private Fortune() {
     }
 

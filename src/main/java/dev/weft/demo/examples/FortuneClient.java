@@ -6,6 +6,9 @@ import dev.weft.component.TcpClient;
 
 /** Kamaelia's fortune-cookie client: connects, prints what the server says, and ends when the server closes. */
 public final class FortuneClient {
+    /** For {@code ./weft example}. */
+    public static final String DESCRIPTION = "a fortune-cookie client over TCP: fortune-client host port";
+
     private FortuneClient() {
     }
 

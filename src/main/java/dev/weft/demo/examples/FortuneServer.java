@@ -11,6 +11,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /** Kamaelia's fortune-cookie server: every client that connects gets one fortune line, then the server closes. */
 public final class FortuneServer {
+    /** For {@code ./weft example}. */
+    public static final String DESCRIPTION = "a fortune-cookie server over TCP: fortune-server [port] [count] (count 0: until Ctrl-C)";
+
     /** The fortunes, handed out in turn. */
     static final List<String> FORTUNES = List.of(
             "A thread that waits costs a little memory; a thread that spins costs everyone.",
