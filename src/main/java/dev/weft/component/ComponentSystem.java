@@ -32,6 +32,8 @@ public final class ComponentSystem implements AutoCloseable {
     private final Scope<Object, Void> scope;
     private final Component implicitFor;
     private final List<Component> components = new CopyOnWriteArrayList<>();
+    /** The observer's probe for this system's components, or null. */
+    private final ComponentObserver.Probe probe;
     private boolean joined;
     private boolean closed;
 
@@ -41,6 +43,8 @@ public final class ComponentSystem implements AutoCloseable {
         this.grace = options.closeGracePeriod();
         this.implicitFor = implicitFor;
         this.scope = Scope.open(ScopeOptions.named(name));
+        ComponentObserver observer = options.observer();
+        this.probe = observer == null ? null : observer.systemOpened(name);
     }
 
     /** The system a component started by itself ({@link Component#start()}) runs in. */
@@ -166,6 +170,13 @@ public final class ComponentSystem implements AutoCloseable {
             throw new WrongThreadException(what + " on component system '" + name + "' from thread "
                     + Thread.currentThread() + ", but only its owner " + owner + " may do that");
         }
+    }
+
+    // ---- views and observer (issue 14, item 9) ----
+
+    /** The observer's probe for this system's components, or null when none is attached. */
+    ComponentObserver.Probe probe() {
+        return probe;
     }
 
     @Override
