@@ -40,10 +40,12 @@ final class Inbox {
     /**
      * Puts {@code message} here (or, if this inbox was passed through meanwhile, where that leads), following
      * {@code via}'s delivery policy when full; {@code via} is null for a delivery from outside, which blocks.
+     * {@code sender} names the sender in an {@link InboxFullException}: a String, or the sending {@link Outbox}, whose
+     * name is only made then (a send pays for no string).
      *
      * @return true if delivered, false if dropped (and counted)
      */
-    boolean put(Object message, Linkage via, String sender) throws InterruptedException {
+    boolean put(Object message, Linkage via, Object sender) throws InterruptedException {
         Inbox target = this;
         while (true) {
             Linkage next = target.onward;
@@ -62,7 +64,7 @@ final class Inbox {
 
     private static final int DELIVERED = 0, DROPPED = 1, MOVED = 2;
 
-    private int tryPut(Object message, Linkage via, String sender) throws InterruptedException {
+    private int tryPut(Object message, Linkage via, Object sender) throws InterruptedException {
         boolean control = message instanceof ControlMessage;
         Delivery delivery = via == null ? Delivery.BLOCK : via.delivery;
         owner.lock.lock();
@@ -85,7 +87,8 @@ final class Inbox {
                 switch (delivery) {
                     case BLOCK -> space.await();
                     case FAIL -> throw new InboxFullException("inbox '" + owner.path() + "." + name + "' is full ("
-                            + capacity + " messages); send from " + sender + " refused by its linkage's FAIL policy");
+                            + capacity + " messages); send from " + (sender instanceof Outbox o ? "'" + o.owner.path() + "."
+                            + o.name + "'" : sender) + " refused by its linkage's FAIL policy");
                     case DROP -> {
                         droppedHere++;
                         via.countDrop();

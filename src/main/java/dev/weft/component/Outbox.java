@@ -48,6 +48,6 @@ final class Outbox {
         if (p != null) {
             p.sent(owner, name);
         }
-        return l.toInbox.put(message, l, "'" + owner.path() + "." + name + "'");
+        return l.toInbox.put(message, l, this); // this: the sender's name is made only for an exception
     }
 }
