@@ -50,7 +50,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       three, as in Jox's.</li>
  *   <li>{@link Idle}: {@code components} (100,000) started components each parked in {@code receive()}: heap per
  *       component (used heap after a full GC, minus the same before, divided by the count) and the process's CPU while
- *       they sit idle for {@code idleSeconds} (from {@code ProcessCpuTime}, in % of one core), with the CPU of the
+ *       they sit idle for {@code idleSeconds} after {@code settleSeconds} (from {@code ProcessCpuTime}, in % of one
+ *       core), with the CPU of the
  *       same idle window before they started as a baseline; side by side with as many plain virtual threads parked
  *       in {@link ArrayBlockingQueue#take()}. The figures are JMH secondary results ({@code :heapBytesPerThing},
  *       {@code :idleCpuPercent}, {@code :baselineCpuPercent}) and are printed; the primary score (one shot's wall
@@ -360,8 +361,20 @@ public class ComponentsBenchmark {
         @Param({"100000"})
         public int components;
 
-        @Param({"5"})
+        /**
+         * The idle window. {@code ProcessCpuTime} moves in clock ticks here (10 ms: 0.33 % of a core over 3 s), so
+         * a short window reads as noise; 10 s resolves 0.1 %.
+         */
+        @Param({"10"})
         public int idleSeconds;
+
+        /**
+         * Seconds left unmeasured after the heap's full GC and before the idle window: G1's service thread works for
+         * a second or two after a full GC of 100,000 parked threads (seen as ~7 % of a core in the first 2 s window,
+         * ~0.5 % after), which is the heap measurement's cost, not the components'.
+         */
+        @Param({"3"})
+        public int settleSeconds;
 
         /** The figures, as JMH secondary results (one shot: the values as measured). */
         @AuxCounters(AuxCounters.Type.EVENTS)
@@ -411,6 +424,7 @@ public class ComponentsBenchmark {
                     }
                 }
                 f.heapBytesPerThing = (usedHeapAfterGc() - before) / components;
+                Thread.sleep(TimeUnit.SECONDS.toMillis(settleSeconds)); // see settleSeconds
                 f.idleCpuPercent = idleCpuPercent(idleSeconds);
             }
             report("weftComponents", f, all.size());
@@ -439,6 +453,7 @@ public class ComponentsBenchmark {
                 }
             }
             f.heapBytesPerThing = (usedHeapAfterGc() - before) / components;
+            Thread.sleep(TimeUnit.SECONDS.toMillis(settleSeconds)); // see settleSeconds
             f.idleCpuPercent = idleCpuPercent(idleSeconds);
             for (BlockingQueue<Object> q : queues) {
                 q.add(MESSAGE);
