@@ -87,8 +87,9 @@ final class Inbox {
                 switch (delivery) {
                     case BLOCK -> space.await();
                     case FAIL -> throw new InboxFullException("inbox '" + owner.path() + "." + name + "' is full ("
-                            + capacity + " messages); send from " + (sender instanceof Outbox o ? "'" + o.owner.path() + "."
-                            + o.name + "'" : sender) + " refused by its linkage's FAIL policy");
+                            + capacity + " messages); send from " + (sender instanceof Outbox o
+                            ? "'" + o.owner.path() + "." + o.name + "'" : sender)
+                            + " refused by its linkage's FAIL policy");
                     case DROP -> {
                         droppedHere++;
                         via.countDrop();

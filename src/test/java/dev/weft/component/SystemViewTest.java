@@ -113,7 +113,8 @@ class SystemViewTest {
                     .containsPattern("out outbox +3 sent\n")
                     .contains("link " + pipePath + "/src.outbox -> " + pipePath + "/mid.inbox [BLOCK, 0 dropped]\n")
                     .contains("link " + pipePath + "/src.signal -> " + pipePath + "/mid.control [BLOCK, 0 dropped]\n")
-                    .contains("link " + pipePath + ".inbox -> " + pipePath + "/src.inbox (pass-through) [BLOCK, 0 dropped]\n")
+                    .contains("link " + pipePath + ".inbox -> " + pipePath
+                            + "/src.inbox (pass-through) [BLOCK, 0 dropped]\n")
                     .contains("passed through to " + pipePath + "/src.inbox\n")
                     .contains("link view/loner.outbox -> outsider.inbox [BLOCK, 0 dropped]\n")
                     .contains("dropped on unlinked outboxes: 2\n")
@@ -122,7 +123,8 @@ class SystemViewTest {
             String graph = system.mermaid();
             assertThat(graph).startsWith("graph TD\nsubgraph system[system view]\n")
                     .contains("style system fill:#afd388b5,stroke:#a4ca7a\n")
-                    .contains("subgraph c1_children[\"" + pipe.name() + " (Pipeline)\"]\nstyle c1_children fill:#fff4de,stroke:#cece71\n")
+                    .contains("subgraph c1_children[\"" + pipe.name() + " (Pipeline)\"]\n"
+                            + "style c1_children fill:#fff4de,stroke:#cece71\n")
                     .contains("c1[\"" + pipe.name() + ": RUNNING, waiting on children\"]\n")
                     .contains("c3[\"mid: RUNNING, waiting on gate<br/>inbox 3/64<br/>gate 0/4\"]\n")
                     .contains("c2 -->|\"outbox→inbox\"| c3\n")
