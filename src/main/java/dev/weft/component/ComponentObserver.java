@@ -11,8 +11,11 @@ package dev.weft.component;
  * concurrently by the components' threads and by whatever thread sends or {@linkplain Component#deliver delivers}:
  * {@link Probe#sent}, {@link Probe#received} and {@link Probe#ended} by the component's own thread,
  * {@link Probe#delivered} and {@link Probe#dropped} at an inbox by the sending thread while it holds the receiving
- * component's lock. Implementations must be thread safe, quick, and must neither block, throw nor call back into the
- * component (its lock may be held). A system with no observer pays one null check per event.
+ * component's lock, {@link Probe#started} by the thread that starts the component (the system's owner, or its
+ * parent's thread) while it holds the component's lock, followed there by what reached its inboxes before (a
+ * component can be sent to before it starts: each delivery and drop is reported exactly once). Implementations must
+ * be thread safe, quick, and must neither block, throw nor call back into the component (its lock may be held). A
+ * system with no observer pays one null check per event.
  */
 @FunctionalInterface
 public interface ComponentObserver {
