@@ -39,6 +39,11 @@ class ArchitectureTest {
                             "dev.weft.event..", "dev.weft.function..", "java..", "org.slf4j.."),
             "function is a leaf", classes().that().resideInAPackage("dev.weft.function..").should()
                     .onlyDependOnClassesThat().resideInAnyPackage("dev.weft.function..", "java.lang.."),
+            // components build on scopes (and may use events, locks, functions); metrics watch them through
+            // ComponentObserver, never the other way round
+            "component imports no add-on", noClasses().that().resideInAPackage("dev.weft.component..").should()
+                    .dependOnClassesThat().resideInAnyPackage("dev.weft.metrics..", "dev.weft.flow..",
+                            "dev.weft.cuda..", "dev.weft.demo..", "dev.weft.cli.."),
             "Micrometer only in metrics", noClasses().that().resideOutsideOfPackage("dev.weft.metrics..").should()
                     .dependOnClassesThat().resideInAPackage("io.micrometer.."),
             // flow reads and writes flow files; the flow CLI parses and prints JSON values
@@ -62,6 +67,7 @@ class ArchitectureTest {
             "scope imports only event", "dev.weft.scope.violation.ScopeImportsLock",
             "lock imports only scope and event", "dev.weft.lock.violation.LockImportsFlow",
             "function is a leaf", "dev.weft.function.violation.FunctionImportsEvent",
+            "component imports no add-on", "dev.weft.component.violation.ComponentImportsMetrics",
             "Micrometer only in metrics", "dev.weft.lock.violation.LockUsesMicrometer",
             "Jackson only where flow files are read and written", "dev.weft.scope.violation.ScopeUsesJackson",
             "the library never imports the applications", "dev.weft.lock.violation.LockImportsDemo",

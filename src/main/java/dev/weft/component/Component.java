@@ -105,6 +105,11 @@ public abstract class Component {
     private ControlMessage endedBy;
     /** Children of this component, run on its thread's scope; created on first use. */
     private Children kids;
+    /**
+     * The system's observer probe, or null: set under {@link #lock} when the component is attached, before its thread
+     * starts; read by its own thread and under its lock, so a plain field.
+     */
+    ComponentObserver.Probe probe;
 
     /** A component named after its class (with a number). */
     protected Component() {
@@ -624,6 +629,7 @@ public abstract class Component {
         }
         try {
             signalEnd(end, thrown);
+            observeEnd(end);
         } finally {
             state = end;
             ended.countDown();
@@ -690,12 +696,46 @@ public abstract class Component {
         }
         system = sys;
         state = State.RUNNING;
+        observe(sys);
     }
 
     /** Marks a child started by its parent: shares the parent's system. */
     void attachChild(ComponentSystem sys) {
         system = sys;
         state = State.RUNNING;
+        observe(sys);
+    }
+
+    // ---- observer (ComponentObserver) ----
+
+    /**
+     * Takes the system's observer probe, if any, and reports the start, then what reached the inboxes before (a
+     * component may be sent to before it is attached: a later stage of a pipeline, or {@link #deliver} before start);
+     * before the component's thread starts. Under the lock, so that each delivery is reported exactly once.
+     */
+    private void observe(ComponentSystem sys) {
+        ComponentObserver.Probe p = sys == null ? null : sys.probe();
+        if (p == null) {
+            return;
+        }
+        lock.lock();
+        try {
+            probe = p;
+            p.started(this);
+            for (Inbox in : inboxes.values()) {
+                in.observeEarlier(p);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reports the end to the observer, if any; on the component's thread, before joiners wake. */
+    private void observeEnd(State end) {
+        ComponentObserver.Probe p = probe;
+        if (p != null) {
+            p.ended(this, end);
+        }
     }
 
     boolean strictOutboxes() {

@@ -33,6 +33,8 @@ public final class ComponentSystem implements AutoCloseable {
     private final Component implicitFor;
     private final List<Component> components = new CopyOnWriteArrayList<>();
     private final Services services;
+    /** The observer's probe for this system's components, or null. */
+    private final ComponentObserver.Probe probe;
     private boolean joined;
     private boolean closed;
     /** Set while close joins, so that join skips a failure already reported. */
@@ -45,6 +47,8 @@ public final class ComponentSystem implements AutoCloseable {
         this.implicitFor = implicitFor;
         this.services = new Services(name);
         this.scope = Scope.open(ScopeOptions.named(name));
+        ComponentObserver observer = options.observer();
+        this.probe = observer == null ? null : observer.systemOpened(name);
     }
 
     /** The system a component started by itself ({@link Component#start()}) runs in. */
@@ -181,6 +185,49 @@ public final class ComponentSystem implements AutoCloseable {
             throw new WrongThreadException(what + " on component system '" + name + "' from thread "
                     + Thread.currentThread() + ", but only its owner " + owner + " may do that");
         }
+    }
+
+    // ---- views and observer (issue 14, item 9) ----
+
+    /**
+     * A live view of the system as text: its components as a tree (path, class, state and what its thread waits on),
+     * under each its inboxes (queued / capacity, delivered, dropped, and where a pass-through sends them on), its
+     * outboxes (sent), its linkages (policy, dropped) and its drops on unlinked outboxes; last, the unlinked drops of
+     * the whole system. Any thread, any time: each component's boxes are read under its lock, the tree as it is while
+     * it is walked.
+     *
+     * <pre>
+     * system 'demo': 1 component, unlinked sends dropped and counted
+     * └─ demo/Pipeline-7 (Pipeline): RUNNING, waiting on children
+     *    │ in  inbox    0/64 queued, 0 delivered, 0 dropped, passed through to demo/Pipeline-7/Source-5.inbox
+     *    │ ...
+     *    ├─ demo/Pipeline-7/Source-5 (Source): RUNNING
+     *    │    in  inbox    0/64 queued, 0 delivered, 0 dropped
+     *    │    out outbox   12 sent
+     *    │    link demo/Pipeline-7/Source-5.outbox -&gt; demo/Pipeline-7/Sink-6.inbox [BLOCK, 0 dropped]
+     *    └─ ...
+     * unlinked drops: 0
+     * </pre>
+     */
+    public String describe() {
+        return SystemView.text(this);
+    }
+
+    /**
+     * A live view of the system as a Mermaid flowchart, in the style of {@code ./weft flow diagram}: the system and
+     * every parent component are subgraphs; each component is a node showing its state, what it waits on and its
+     * inboxes' queued / capacity (ended components greyed, failed red, cancelled orange); each linkage in place is an
+     * edge labelled {@code outbox→inbox} (with its policy unless BLOCK, and its drops), pass-throughs dashed.
+     * Components outside the system that its linkages reach are drawn outside its subgraph. Paste into any Mermaid
+     * renderer (GitHub renders {@code ```mermaid} blocks). Any thread, any time.
+     */
+    public String mermaid() {
+        return SystemView.mermaid(this);
+    }
+
+    /** The observer's probe for this system's components, or null when none is attached. */
+    ComponentObserver.Probe probe() {
+        return probe;
     }
 
     @Override

@@ -109,18 +109,20 @@ public final class Components {
 
     /** Options for a {@link ComponentSystem}: immutable, made with {@code with…} methods. */
     public static final class Options {
-        private static final Options DEFAULTS = new Options("system", false, Duration.ofSeconds(5));
+        private static final Options DEFAULTS = new Options("system", false, Duration.ofSeconds(5), null);
         private final String name;
         private final boolean strictOutboxes;
         private final Duration closeGracePeriod;
+        private final ComponentObserver observer;
 
-        private Options(String name, boolean strictOutboxes, Duration closeGracePeriod) {
+        private Options(String name, boolean strictOutboxes, Duration closeGracePeriod, ComponentObserver observer) {
             this.name = name;
             this.strictOutboxes = strictOutboxes;
             this.closeGracePeriod = closeGracePeriod;
+            this.observer = observer;
         }
 
-        /** Name "system", unlinked sends dropped and counted, 5 s for components to stop on close. */
+        /** Name "system", unlinked sends dropped and counted, 5 s for components to stop on close, no observer. */
         public static Options defaults() {
             return DEFAULTS;
         }
@@ -131,12 +133,12 @@ public final class Components {
                 throw new IllegalArgumentException("system name must be non-blank and contain no '/', got '" + name
                         + "'");
             }
-            return new Options(name, strictOutboxes, closeGracePeriod);
+            return new Options(name, strictOutboxes, closeGracePeriod, observer);
         }
 
         /** Whether a send on an unlinked outbox throws instead of being dropped and counted. */
         public Options withStrictOutboxes(boolean strict) {
-            return new Options(name, strict, closeGracePeriod);
+            return new Options(name, strict, closeGracePeriod, observer);
         }
 
         /** How long {@link ComponentSystem#close()} waits after sending Shutdown before cancelling what remains. */
@@ -144,7 +146,21 @@ public final class Components {
             if (grace == null || grace.isNegative()) {
                 throw new IllegalArgumentException("close grace period must be >= 0, got " + grace);
             }
-            return new Options(name, strictOutboxes, grace);
+            return new Options(name, strictOutboxes, grace, observer);
+        }
+
+        /**
+         * What watches the system's components (messages sent, delivered, received, dropped; starts and ends), e.g.
+         * {@code dev.weft.metrics.Metrics}; {@code null} (the default) watches nothing and costs one null check per
+         * event.
+         */
+        public Options withObserver(ComponentObserver observer) {
+            return new Options(name, strictOutboxes, closeGracePeriod, observer);
+        }
+
+        /** The system's observer, or {@code null}. */
+        public ComponentObserver observer() {
+            return observer;
         }
 
         /** The system's name. */

@@ -40,10 +40,12 @@ final class Inbox {
     /**
      * Puts {@code message} here (or, if this inbox was passed through meanwhile, where that leads), following
      * {@code via}'s delivery policy when full; {@code via} is null for a delivery from outside, which blocks.
+     * {@code sender} names the sender in an {@link InboxFullException}: a String, or the sending {@link Outbox}, whose
+     * name is only made then (a send pays for no string).
      *
      * @return true if delivered, false if dropped (and counted)
      */
-    boolean put(Object message, Linkage via, String sender) throws InterruptedException {
+    boolean put(Object message, Linkage via, Object sender) throws InterruptedException {
         Inbox target = this;
         while (true) {
             Linkage next = target.onward;
@@ -62,7 +64,7 @@ final class Inbox {
 
     private static final int DELIVERED = 0, DROPPED = 1, MOVED = 2;
 
-    private int tryPut(Object message, Linkage via, String sender) throws InterruptedException {
+    private int tryPut(Object message, Linkage via, Object sender) throws InterruptedException {
         boolean control = message instanceof ControlMessage;
         Delivery delivery = via == null ? Delivery.BLOCK : via.delivery;
         owner.lock.lock();
@@ -76,6 +78,7 @@ final class Inbox {
                     if (via != null) {
                         via.countDrop();
                     }
+                    observeDrop(ComponentObserver.Drop.ENDED);
                     return DROPPED;
                 }
                 if (count < capacity || control) {
@@ -84,10 +87,13 @@ final class Inbox {
                 switch (delivery) {
                     case BLOCK -> space.await();
                     case FAIL -> throw new InboxFullException("inbox '" + owner.path() + "." + name + "' is full ("
-                            + capacity + " messages); send from " + sender + " refused by its linkage's FAIL policy");
+                            + capacity + " messages); send from " + (sender instanceof Outbox o
+                            ? "'" + o.owner.path() + "." + o.name + "'" : sender)
+                            + " refused by its linkage's FAIL policy");
                     case DROP -> {
                         droppedHere++;
                         via.countDrop();
+                        observeDrop(ComponentObserver.Drop.FULL);
                         return DROPPED;
                     }
                 }
@@ -112,11 +118,25 @@ final class Inbox {
         ring[(head + count) % ring.length] = message;
         count++;
         delivered++;
+        ComponentObserver.Probe p = owner.probe;
+        if (p != null) {
+            p.delivered(owner, name, count);
+        }
         owner.arrived.signalAll();
     }
 
-    /** Under the lock: the oldest message, or null if empty. */
+    /** Under the lock: the component takes the oldest message, or null if empty. */
     Object take() {
+        Object m = remove();
+        ComponentObserver.Probe p = owner.probe;
+        if (p != null && m != null) {
+            p.received(owner, name, count);
+        }
+        return m;
+    }
+
+    /** Under the lock: removes the oldest message, or returns null if empty. */
+    private Object remove() {
         if (count == 0) {
             return null;
         }
@@ -146,7 +166,7 @@ final class Inbox {
     /** Under the lock: empties the inbox, for moving its messages on; senders waiting for room wake. */
     List<Object> drain() {
         List<Object> out = new ArrayList<>(count);
-        for (Object m; (m = take()) != null; ) {
+        for (Object m; (m = remove()) != null; ) {
             out.add(m);
         }
         space.signalAll();
@@ -174,5 +194,28 @@ final class Inbox {
     /** Under the lock: messages dropped at this inbox (full with DROP, or sent after its component ended). */
     long dropped() {
         return droppedHere;
+    }
+
+    // ---- observer (ComponentObserver) ----
+
+    /**
+     * Under the lock, when the observer is attached: reports what arrived before (the messages waiting, as deliveries
+     * one by one; drops, which before the start can only be by a full inbox).
+     */
+    void observeEarlier(ComponentObserver.Probe p) {
+        for (int depth = 1; depth <= count; depth++) {
+            p.delivered(owner, name, depth);
+        }
+        for (long i = 0; i < droppedHere; i++) {
+            p.dropped(owner, name, ComponentObserver.Drop.FULL);
+        }
+    }
+
+    /** Under the lock: tells the owner's system's observer, if any, of a message dropped here. */
+    private void observeDrop(ComponentObserver.Drop why) {
+        ComponentObserver.Probe p = owner.probe;
+        if (p != null) {
+            p.dropped(owner, name, why);
+        }
     }
 }

@@ -37,9 +37,17 @@ final class Outbox {
                         + "' is not linked (strict system: unlinked sends are refused)");
             }
             droppedUnlinked++;
+            ComponentObserver.Probe p = owner.probe;
+            if (p != null) {
+                p.dropped(owner, name, ComponentObserver.Drop.UNLINKED);
+            }
             return false;
         }
         sent++;
-        return l.toInbox.put(message, l, "'" + owner.path() + "." + name + "'");
+        ComponentObserver.Probe p = owner.probe;
+        if (p != null) {
+            p.sent(owner, name);
+        }
+        return l.toInbox.put(message, l, this); // this: the sender's name is made only for an exception
     }
 }

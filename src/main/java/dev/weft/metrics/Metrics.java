@@ -1,5 +1,6 @@
 package dev.weft.metrics;
 
+import dev.weft.component.ComponentObserver;
 import dev.weft.event.Event;
 import dev.weft.function.ThrowingSupplier;
 import dev.weft.lock.LockObserver;
@@ -25,7 +26,8 @@ import java.util.function.LongConsumer;
  * record into, and what tasks and operations use to report their own metrics through {@link dev.weft.Weft#metrics()}.
  *
  * <p>Nothing records unless a handle is attached: {@link dev.weft.scope.ScopeOptions#withObserver} (a handle is a
- * {@link ScopeObserver} and a {@link LockObserver}: the core knows observers, never Micrometer),
+ * {@link ScopeObserver}, a {@link LockObserver} and a {@link ComponentObserver}: the core knows observers, never
+ * Micrometer), {@link dev.weft.component.Components.Options#withObserver(ComponentObserver)},
  * {@link dev.weft.flow.Orchestrator.Options#withMetrics(Metrics)} and
  * {@link dev.weft.lock.LockSet#withObserver(LockObserver)}. There is no global registry: {@link #simple()} makes a new
  * {@link SimpleMeterRegistry} on every call, and {@link #none()} is a handle whose meters discard everything.
@@ -56,13 +58,28 @@ import java.util.function.LongConsumer;
  *       outcome</td><td>events {@linkplain #watch(Event, String) watched} (opt-in)</td></tr>
  *   <tr><td>{@code weft.progress.fraction}, {@code weft.progress.remaining}</td><td>gauges</td><td>progress</td>
  *       <td>see {@link Progress}</td></tr>
+ *   <tr><td>{@code weft.component.sent}</td><td>counter</td><td>system, box</td><td>messages components sent on
+ *       that outbox into a linkage</td></tr>
+ *   <tr><td>{@code weft.component.received}</td><td>counter</td><td>system, box</td><td>messages components took
+ *       from that inbox (control messages included)</td></tr>
+ *   <tr><td>{@code weft.component.dropped}</td><td>counter</td><td>system, box, reason</td><td>messages dropped:
+ *       {@code full} (a linkage's DROP policy), {@code ended} (the receiver had ended), at the inbox; {@code unlinked}
+ *       at the sender's outbox</td></tr>
+ *   <tr><td>{@code weft.component.inbox.depth}</td><td>distribution summary</td><td>system, box</td><td>the
+ *       inbox's queue length just after each delivery: its max is the high-water mark, its mean the typical backlog
+ *       (the live lengths are in {@link dev.weft.component.ComponentSystem#describe()})</td></tr>
+ *   <tr><td>{@code weft.component.started}, {@code weft.component.ended}</td><td>counters</td><td>system; ended
+ *       also outcome</td><td>components started, and ended {@code succeeded}, {@code failed} or {@code cancelled}
+ *       </td></tr>
+ *   <tr><td>{@code weft.component.active}</td><td>gauge</td><td>system</td><td>components started and not yet
+ *       ended</td></tr>
  * </table>
  * Tag {@code scope} is the scope's name ({@code unnamed} for none), never its path, to keep tag values few; a data
  * flow tags the scopes of all its contexts {@code flow.context}.
  *
  * <p>Thread safety: immutable and thread safe; meters are Micrometer's, which are thread safe.
  */
-public final class Metrics implements ScopeObserver, LockObserver {
+public final class Metrics implements ScopeObserver, LockObserver, ComponentObserver {
     /** Bound by data flow runs around each operation, so that {@link #current()} is tagged with the operation. */
     private static final ScopedValue<Metrics> CURRENT = ScopedValue.newInstance();
     private static final Metrics NONE;
@@ -147,6 +164,15 @@ public final class Metrics implements ScopeObserver, LockObserver {
     @Override
     public LockObserver.Probe attached() {
         return enabled ? new LockMeters(this) : null;
+    }
+
+    /**
+     * As a {@link ComponentObserver}: the meters of the component system that opened (see the table above: tag
+     * {@code system} is its name, never a component's), or {@code null} for a disabled handle.
+     */
+    @Override
+    public ComponentObserver.Probe systemOpened(String systemName) {
+        return enabled ? new ComponentMeters(this, systemName) : null;
     }
 
     /**
