@@ -570,7 +570,7 @@ class TcpTest {
                     .satisfies(e -> assertThat(e.getCause()).hasMessageContaining("make a new component"));
             assertThat(readToEnd(first)).isTrue(); // the failing server closed every connection
             assertThat(readToEnd(second)).isTrue();
-            assertThatThrownBy(system::close).isInstanceOf(ComponentFailedException.class);
+            // join already reported the failure: the try-with-resources close does not throw it again
         }
     }
 
