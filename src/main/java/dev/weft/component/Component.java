@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -91,7 +93,13 @@ public abstract class Component {
     private final String name;
     private final Map<String, Inbox> inboxes = new LinkedHashMap<>();
     private final Map<String, Outbox> outboxes = new LinkedHashMap<>();
-    private final List<Component> children = new CopyOnWriteArrayList<>();
+    /**
+     * Children added and not yet ended, in the order added: an ended child leaves (as Kamaelia's parents unplug
+     * stopped children), so a long-lived parent (a server, a carousel) holds only its live ones. Cheap to append.
+     */
+    private final Queue<Component> children = new ConcurrentLinkedQueue<>();
+    /** Children ever added, for views. */
+    private final AtomicLong childrenAdded = new AtomicLong();
     private final List<Linkage> linkages = new CopyOnWriteArrayList<>();
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile Component parent;
@@ -442,6 +450,7 @@ public abstract class Component {
             Objects.requireNonNull(c, "child");
             c.adopt(this);
             children.add(c);
+            childrenAdded.incrementAndGet();
             if (state != State.NEW) {
                 checkThread("addChildren");
                 children().start(c);
@@ -458,19 +467,19 @@ public abstract class Component {
         parent = newParent;
     }
 
-    /** This component's children, live ones and ended ones, in the order they were added. */
+    /** This component's children that have not ended yet, in the order they were added. */
     public final List<Component> childComponents() {
-        return Collections.unmodifiableList(children);
+        return List.copyOf(children);
+    }
+
+    /** How many children were ever added to this component, ended ones included. */
+    public final long childrenAdded() {
+        return childrenAdded.get();
     }
 
     /** Whether every child ended (true with none). */
     protected final boolean childrenDone() {
-        for (Component c : children) {
-            if (c.ended.getCount() > 0) {
-                return false;
-            }
-        }
-        return true;
+        return children.isEmpty();
     }
 
     /**
@@ -595,7 +604,7 @@ public abstract class Component {
         Throwable thrown = null;
         try {
             if (!children.isEmpty()) {
-                for (Component c : children) {
+                for (Component c : List.copyOf(children)) {
                     children().start(c);
                 }
             }
@@ -635,6 +644,7 @@ public abstract class Component {
             ended.countDown();
             Component p = parent;
             if (p != null) {
+                p.children.remove(this);
                 p.wake();
             }
         }
@@ -661,6 +671,7 @@ public abstract class Component {
         ended.countDown();
         Component p = parent;
         if (p != null) {
+            p.children.remove(this);
             p.wake();
         }
     }

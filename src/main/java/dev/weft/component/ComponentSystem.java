@@ -6,7 +6,8 @@ import dev.weft.scope.TaskFailedException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,8 @@ public final class ComponentSystem implements AutoCloseable {
     private final Thread owner = Thread.currentThread();
     private final Scope<Object, Void> scope;
     private final Component implicitFor;
-    private final List<Component> components = new CopyOnWriteArrayList<>();
+    /** Cheap to append: starting 100,000 components copied a copy-on-write list 100,000 times. */
+    private final Queue<Component> components = new ConcurrentLinkedQueue<>();
     private final Services services;
     /** The observer's probe for this system's components, or null. */
     private final ComponentObserver.Probe probe;

@@ -113,7 +113,7 @@ public final class CarouselReaders {
         long start = System.nanoTime();
         g.run();
         out.printf("carousel-readers: the carousel made %d readers; the playlist was asked %d times; all ended in %d"
-                + " ms%n", readers.childComponents().size(), playlist.requests,
+                + " ms%n", readers.childrenAdded(), playlist.requests,
                 Duration.ofNanos(System.nanoTime() - start).toMillis());
     }
 
