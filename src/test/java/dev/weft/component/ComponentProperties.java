@@ -438,7 +438,7 @@ class ComponentProperties {
         if (b.graphline != null && !ENDED.contains(b.graphline.state())) {
             bad.add("graphline " + b.graphline.state());
         }
-        assertThat(bad).as("components not ended after the system closed, in %s", g).isEmpty();
+        assertThat(PropertyKit.few(bad)).as("components not ended after the system closed, in %s", g).isEmpty();
     }
 
     /** The accounting of the class comment, per sender and per receiving inbox; exactly once; per-link order. */
@@ -516,7 +516,7 @@ class ComponentProperties {
                         + " + interrupted " + s.interrupted + " = " + accounted);
             }
         }
-        assertThat(bad).as("accounting of %s", g).isEmpty();
+        assertThat(PropertyKit.few(bad)).as("accounting of %s", g).isEmpty();
     }
 
     // ---- property 2: finite chains end by themselves and lose nothing ----

@@ -375,7 +375,7 @@ class LinkageProperties {
                         + whollyLinked + " of " + source.tags.size() + " wholly linked");
             }
             account(source, arrivedCount, d.all, bad);
-            assertThat(bad).as("relinking %s", plan).isEmpty();
+            assertThat(PropertyKit.few(bad)).as("relinking %s", plan).isEmpty();
             checkAllEnded(plan, source, receivers);
             relinkCoverage.tags(source);
             relinkCoverage.add("dropped by a linkage", d.all.stream().anyMatch(l -> l.dropped() > 0));
@@ -438,7 +438,7 @@ class LinkageProperties {
                 bad.add(c.name() + " " + c.state());
             }
         }
-        assertThat(bad).as("components not ended after the system closed, in %s", plan).isEmpty();
+        assertThat(PropertyKit.few(bad)).as("components not ended after the system closed, in %s", plan).isEmpty();
     }
 
     // ---- property 2: a pass-through extended and cut while messages flow ----
@@ -596,7 +596,7 @@ class LinkageProperties {
                 }
             }
             account(source, arrivedCount, d.all, bad);
-            assertThat(bad).as("pass-throughs %s", plan).isEmpty();
+            assertThat(PropertyKit.few(bad)).as("pass-throughs %s", plan).isEmpty();
             List<Component> rest = new ArrayList<>(holders);
             holders.stream().filter(h -> h.grandchild != null).forEach(h -> rest.add(h.grandchild));
             rest.add(source);

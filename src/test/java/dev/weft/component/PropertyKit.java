@@ -88,6 +88,16 @@ final class PropertyKit {
         return c.outbox(outbox, "droppedUnlinked of").droppedUnlinked;
     }
 
+    /** At most the first ten of {@code problems}, and how many more there were: failure reports stay readable. */
+    static List<String> few(List<String> problems) {
+        if (problems.size() <= 10) {
+            return problems;
+        }
+        List<String> out = new ArrayList<>(problems.subList(0, 10));
+        out.add("... and " + (problems.size() - 10) + " more");
+        return out;
+    }
+
     /** The outcome of a body run on its own platform thread, the owner of whatever system the body opens. */
     record Owned(boolean finished, Throwable thrown) {
     }
