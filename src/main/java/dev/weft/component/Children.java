@@ -54,6 +54,9 @@ final class Children {
             scope.cancel();
         } finally {
             scope.close();
+            for (Component c : parent.childComponents()) {
+                c.endIfNeverRan(); // forked after a cancellation: the scope skipped it
+            }
         }
         return thrown;
     }

@@ -640,6 +640,32 @@ public abstract class Component {
         return null;
     }
 
+    /**
+     * Ends a component whose thread never ran because its owner's scope was cancelled before the task started (a
+     * cancelled scope skips such tasks): without this it would stay {@link State#RUNNING} and {@link #join()} would
+     * never return. Called by the owner once its scope was joined or closed, when no task can start any more; does
+     * nothing to a component that ran.
+     */
+    final void endIfNeverRan() {
+        if (thread != null || ended.getCount() == 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            for (Inbox in : inboxes.values()) {
+                in.close();
+            }
+        } finally {
+            lock.unlock();
+        }
+        state = State.CANCELLED;
+        ended.countDown();
+        Component p = parent;
+        if (p != null) {
+            p.wake();
+        }
+    }
+
     /** Sends the end's control message on "signal", unless a child passes its own signal through. */
     private void signalEnd(State end, Throwable thrown) {
         Outbox signal = outboxes.get(SIGNAL);

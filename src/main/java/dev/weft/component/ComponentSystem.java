@@ -126,6 +126,9 @@ public final class ComponentSystem implements AutoCloseable {
                 force.cancel(false);
             }
             scope.close();
+            for (Component c : components) {
+                c.endIfNeverRan(); // started as the system was cancelled: its scope skipped it
+            }
         }
     }
 
