@@ -53,9 +53,12 @@ final class Children {
             }
             scope.cancel();
         } finally {
-            scope.close();
-            for (Component c : parent.childComponents()) {
-                c.endIfNeverRan(); // forked after a cancellation: the scope skipped it
+            try {
+                scope.close();
+            } finally {
+                for (Component c : parent.childComponents()) {
+                    c.endIfNeverRan(); // forked after a cancellation: the scope skipped it
+                }
             }
         }
         return thrown;

@@ -125,9 +125,12 @@ public final class ComponentSystem implements AutoCloseable {
             if (force != null) {
                 force.cancel(false);
             }
-            scope.close();
-            for (Component c : components) {
-                c.endIfNeverRan(); // started as the system was cancelled: its scope skipped it
+            try {
+                scope.close();
+            } finally {
+                for (Component c : components) {
+                    c.endIfNeverRan(); // started as the system was cancelled: its scope skipped it
+                }
             }
         }
     }

@@ -26,7 +26,9 @@ import org.quicktheories.impl.Constraint;
 
 /**
  * Random graphs of components, with cycles, many-to-one linkages, random inbox capacities and delivery policies, and
- * random shutdowns; and random finite chains. Components are {@link Node}s: sources send numbered messages
+ * random shutdowns ({@code stop()} of random components at random points, then {@code close()} of the system at a
+ * random point, in a quarter of the graphs with no grace period, so that whatever still runs is cancelled at once);
+ * and random finite chains. Components are {@link Node}s: sources send numbered messages
  * ({@link Msg}: the sender's number and the message's number on its outbox), relays record what they receive and
  * send a new numbered message for each, sinks record. Receivers use the four ways of receiving (blocking receive,
  * timed receive, the {@code messages()} loop, {@code awaitAny} + {@code poll}).
@@ -114,7 +116,7 @@ class ComponentProperties {
     }
 
     record Graph(List<NodeSpec> nodes, List<DataLink> data, List<SignalLink> signals, List<Stop> stops, int closeAt,
-            boolean graphline) {
+            boolean graphline, boolean noGrace) {
         @Override
         public String toString() {
             StringBuilder b = new StringBuilder(graphline ? "graphline[" : "flat[");
@@ -122,7 +124,7 @@ class ComponentProperties {
                 b.append(i == 0 ? "" : ", ").append('n').append(i).append('=').append(nodes.get(i));
             }
             return b.append("; data ").append(data).append("; signal ").append(signals).append("; ").append(stops)
-                    .append("; close@").append(closeAt).append(']').toString();
+                    .append("; close@").append(closeAt).append(noGrace ? " with no grace" : "").append(']').toString();
         }
     }
 
@@ -174,7 +176,7 @@ class ComponentProperties {
         }
         stops.sort(Comparator.comparingInt(Stop::atTick));
         return new Graph(List.copyOf(nodes), List.copyOf(data), List.copyOf(signals), List.copyOf(stops),
-                between(in, 0, 1000), graphline);
+                Math.max(0, between(in, -150, 1000)), graphline, between(in, 0, 3) == 0); // 1 in 8: close at once
     };
 
     /** A test component: a source, relay or sink as its spec says, keeping a log for the post-mortem. */
@@ -330,7 +332,8 @@ class ComponentProperties {
     }
 
     static void drive(Graph g, Built b) throws Exception {
-        var options = Components.Options.defaults().withName("g").withCloseGracePeriod(GRACE);
+        var options = Components.Options.defaults().withName("g")
+                .withCloseGracePeriod(g.noGrace() ? Duration.ZERO : GRACE);
         try (ComponentSystem system = Components.open(options)) {
             if (b.graphline != null) {
                 system.start(b.graphline);
