@@ -27,7 +27,7 @@ final class Children {
         if (task.state() == Task.State.CANCELLED) {
             // Forked after a sibling's failure cancelled the scope: the task never runs, so the child never ends by
             // itself, and a parent waiting for its children to end would wait forever.
-            child.neverRan();
+            child.endIfNeverRan();
         }
     }
 
@@ -59,7 +59,13 @@ final class Children {
             }
             scope.cancel();
         } finally {
-            scope.close();
+            try {
+                scope.close();
+            } finally {
+                for (Component c : parent.childComponents()) {
+                    c.endIfNeverRan(); // forked after a cancellation: the scope skipped it
+                }
+            }
         }
         return thrown;
     }

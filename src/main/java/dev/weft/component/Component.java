@@ -657,8 +657,16 @@ public abstract class Component {
         return null;
     }
 
-    /** A child whose task never ran (its parent's children were already cancelled): ended, cancelled, at once. */
-    final void neverRan() {
+    /**
+     * Ends a component whose thread never ran because its owner's scope was cancelled before the task started (a
+     * cancelled scope skips such tasks): without this it would stay {@link State#RUNNING} and {@link #join()} would
+     * never return. Called by the owner once its scope was joined or closed, when no task can start any more; does
+     * nothing to a component that ran.
+     */
+    final void endIfNeverRan() {
+        if (thread != null || ended.getCount() == 0) {
+            return;
+        }
         lock.lock();
         try {
             for (Inbox in : inboxes.values()) {

@@ -141,7 +141,13 @@ public final class ComponentSystem implements AutoCloseable {
             if (force != null) {
                 force.cancel(false);
             }
-            scope.close();
+            try {
+                scope.close();
+            } finally {
+                for (Component c : components) {
+                    c.endIfNeverRan(); // started as the system was cancelled: its scope skipped it
+                }
+            }
         }
     }
 
