@@ -1,6 +1,7 @@
 package dev.weft.component;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
@@ -62,7 +63,8 @@ class ComponentRegressionTest {
             }
         };
         Idle late = new Idle();
-        assertThatThrownBy(() -> {
+        // bad.join() reported the failure, so the closing system does not throw it again
+        assertThatCode(() -> {
             try (var system = Components.open()) {
                 system.start(bad);
                 try {
@@ -72,7 +74,7 @@ class ComponentRegressionTest {
                 }
                 system.start(late);
             }
-        }).isInstanceOf(ComponentFailedException.class).hasRootCauseMessage("boom");
+        }).doesNotThrowAnyException();
         assertThat(late.state()).isIn(Component.State.SUCCEEDED, Component.State.CANCELLED);
         boolean ended;
         try {
