@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * A component in Kamaelia's sense, on a virtual thread: user code overrides {@link #main()}, which runs on the
@@ -293,13 +294,7 @@ public abstract class Component {
 
     /** Whether {@code inbox} holds a message. */
     protected final boolean dataReady(String inbox) {
-        Inbox in = inbox(inbox, "dataReady");
-        lock.lock();
-        try {
-            return in.size() > 0;
-        } finally {
-            lock.unlock();
-        }
+        return readInbox(inbox, "dataReady", in -> in.size() > 0);
     }
 
     /** An inbox holding a message, the first in declaration order, if any. */
@@ -828,32 +823,25 @@ public abstract class Component {
 
     /** Messages waiting in {@code inbox}. */
     public final int queued(String inbox) {
-        Inbox in = inbox(inbox, "queued");
-        lock.lock();
-        try {
-            return in.size();
-        } finally {
-            lock.unlock();
-        }
+        return readInbox(inbox, "queued", in -> in.size());
     }
 
     /** Messages ever delivered into {@code inbox}. */
     public final long delivered(String inbox) {
-        Inbox in = inbox(inbox, "delivered");
-        lock.lock();
-        try {
-            return in.delivered();
-        } finally {
-            lock.unlock();
-        }
+        return readInbox(inbox, "delivered", in -> in.delivered());
     }
 
     /** Messages dropped at {@code inbox}: full with {@link Delivery#DROP}, or sent after this component ended. */
     public final long droppedAt(String inbox) {
-        Inbox in = inbox(inbox, "droppedAt");
+        return readInbox(inbox, "droppedAt", in -> in.dropped());
+    }
+
+    /** Reads {@code inbox} under this component's lock. */
+    private <V> V readInbox(String inbox, String what, Function<Inbox, V> read) {
+        Inbox in = inbox(inbox, what);
         lock.lock();
         try {
-            return in.dropped();
+            return read.apply(in);
         } finally {
             lock.unlock();
         }
