@@ -134,12 +134,11 @@ final class ReportFiles {
         StringBuilder sb = new StringBuilder("# Seed 001 downloader: comparison report\n\n");
         sb.append(String.format(Locale.ROOT, "Sizes %s; pages of about %d bytes; server delay %d ms per page; "
                         + "error rate %s; %d cores, Java %s (%s), %s %s; %s; load average (1, 5, 15 min) at the "
-                        + "end: %s (above the core count, other work shared the machine and the times moved "
-                        + "with it).%n%n", options.requests(),
+                        + "end: %s%s.%n%n", options.requests(),
                 Pages.PAGE_BYTES, options.delayMs(), options.errorRate(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), System.getProperty("java.vm.vendor"),
                 System.getProperty("os.name"), System.getProperty("os.arch"),
-                Instant.now().truncatedTo(ChronoUnit.SECONDS), loadAverage()));
+                Instant.now().truncatedTo(ChronoUnit.SECONDS), loadAverage(), loadNote()));
         sb.append("| variant | requests | wall time (s) | pages/s | connections | peak heap (MiB) "
                 + "| workers' RSS (MiB) | peak total (MiB) | kept at half way (MiB) | ok | failed, reported | lost "
                 + "| unreported failures |\n");
@@ -213,6 +212,19 @@ final class ReportFiles {
             return f[0] + ", " + f[1] + ", " + f[2];
         } catch (IOException | RuntimeException e) {
             return "n/a";
+        }
+    }
+
+    /** What the 15-minute load average says of the run: the sentence used to claim "above" whatever it was. */
+    private static String loadNote() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            double load = Double.parseDouble(f[2]);
+            int cores = Runtime.getRuntime().availableProcessors();
+            return load > cores ? " (above the core count: other work shared the machine and the times moved with it)"
+                    : " (at or below the core count: the report's own work, mostly)";
+        } catch (IOException | RuntimeException e) {
+            return "";
         }
     }
 
