@@ -205,21 +205,20 @@ public abstract class Component {
     }
 
     Inbox inbox(String box, String what) {
-        Inbox in = inboxes.get(box);
-        if (in == null) {
-            throw new IllegalArgumentException(what + " inbox '" + box + "': component '" + path()
-                    + "' has no such inbox; its inboxes are " + inboxes.keySet());
-        }
-        return in;
+        return box(inboxes, "inbox", box, what);
     }
 
     Outbox outbox(String box, String what) {
-        Outbox out = outboxes.get(box);
-        if (out == null) {
-            throw new IllegalArgumentException(what + " outbox '" + box + "': component '" + path()
-                    + "' has no such outbox; its outboxes are " + outboxes.keySet());
+        return box(outboxes, "outbox", box, what);
+    }
+
+    private <B> B box(Map<String, B> boxes, String kind, String box, String what) {
+        B b = boxes.get(box);
+        if (b == null) {
+            throw new IllegalArgumentException(what + " " + kind + " '" + box + "': component '" + path()
+                    + "' has no such " + kind + "; its " + kind + "es are " + boxes.keySet());
         }
-        return out;
+        return b;
     }
 
     // ---- sending ----
@@ -615,14 +614,7 @@ public abstract class Component {
         if (kids != null) {
             thrown = kids.await(thrown);
         }
-        lock.lock();
-        try {
-            for (Inbox in : inboxes.values()) {
-                in.close();
-            }
-        } finally {
-            lock.unlock();
-        }
+        closeInboxes();
         State end;
         if (thrown == null) {
             end = State.SUCCEEDED;
@@ -636,13 +628,7 @@ public abstract class Component {
             signalEnd(end, thrown);
             observeEnd(end);
         } finally {
-            state = end;
-            ended.countDown();
-            Component p = parent;
-            if (p != null) {
-                p.children.remove(this);
-                p.wake();
-            }
+            publishEnd(end);
         }
         if (end == State.FAILED) {
             throw (ComponentFailedException) failure;
@@ -663,6 +649,12 @@ public abstract class Component {
         if (thread != null || ended.getCount() == 0) {
             return;
         }
+        closeInboxes();
+        publishEnd(State.CANCELLED);
+    }
+
+    /** Closes every inbox: later sends are dropped and counted, waiting senders wake to drop theirs. */
+    private void closeInboxes() {
         lock.lock();
         try {
             for (Inbox in : inboxes.values()) {
@@ -671,7 +663,11 @@ public abstract class Component {
         } finally {
             lock.unlock();
         }
-        state = State.CANCELLED;
+    }
+
+    /** Publishes the end state, releases joins, and leaves the parent, waking it. */
+    private void publishEnd(State end) {
+        state = end;
         ended.countDown();
         Component p = parent;
         if (p != null) {

@@ -39,8 +39,6 @@ public final class ComponentSystem implements AutoCloseable {
     private final ComponentObserver.Probe probe;
     private boolean joined;
     private boolean closed;
-    /** Set while close joins, so that join skips a failure already reported. */
-    private boolean closing;
 
     ComponentSystem(Components.Options options, Component implicitFor) {
         this.name = options.name();
@@ -96,9 +94,9 @@ public final class ComponentSystem implements AutoCloseable {
         } catch (TaskFailedException e) {
             ComponentFailedException f = e.getCause() instanceof ComponentFailedException c ? c
                     : new ComponentFailedException(name, e.getCause() != null ? e.getCause() : e);
-            // From close: a failure some join already threw is not thrown again (in try-with-resources that would be
-            // a self-suppression error hiding it); from join: always.
-            if (!f.markReported() || !closing) {
+            // From close (the only caller once closed is set): a failure some join already threw is not thrown again
+            // (in try-with-resources that would be a self-suppression error hiding it); from join: always.
+            if (!f.markReported() || !closed) {
                 throw f;
             }
         } catch (CancellationException e) {
@@ -129,7 +127,6 @@ public final class ComponentSystem implements AutoCloseable {
                     }
                 }
                 force = ForkJoinPool.commonPool().schedule(this::force, grace.toNanos(), TimeUnit.NANOSECONDS);
-                closing = true;
                 try {
                     join();
                 } catch (InterruptedException e) {

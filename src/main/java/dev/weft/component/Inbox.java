@@ -74,12 +74,7 @@ final class Inbox {
                     return MOVED;
                 }
                 if (closed) {
-                    droppedHere++;
-                    if (via != null) {
-                        via.countDrop();
-                    }
-                    observeDrop(ComponentObserver.Drop.ENDED);
-                    return DROPPED;
+                    return drop(via, ComponentObserver.Drop.ENDED);
                 }
                 if (count < capacity || control) {
                     break;
@@ -91,10 +86,7 @@ final class Inbox {
                             ? "'" + o.owner.path() + "." + o.name + "'" : sender)
                             + " refused by its linkage's FAIL policy");
                     case DROP -> {
-                        droppedHere++;
-                        via.countDrop();
-                        observeDrop(ComponentObserver.Drop.FULL);
-                        return DROPPED;
+                        return drop(via, ComponentObserver.Drop.FULL);
                     }
                 }
             }
@@ -153,11 +145,6 @@ final class Inbox {
         return count == 0 ? null : ring[head];
     }
 
-    /** Under the lock: takes the oldest message if it is a control message; null otherwise. */
-    Object takeIfControl() {
-        return count > 0 && ring[head] instanceof ControlMessage ? take() : null;
-    }
-
     /** Under the lock. */
     int size() {
         return count;
@@ -211,11 +198,16 @@ final class Inbox {
         }
     }
 
-    /** Under the lock: tells the owner's system's observer, if any, of a message dropped here. */
-    private void observeDrop(ComponentObserver.Drop why) {
+    /** Under the lock: counts a message dropped here, on the linkage it came by (if any) and to the observer. */
+    private int drop(Linkage via, ComponentObserver.Drop why) {
+        droppedHere++;
+        if (via != null) {
+            via.countDrop();
+        }
         ComponentObserver.Probe p = owner.probe;
         if (p != null) {
             p.dropped(owner, name, why);
         }
+        return DROPPED;
     }
 }
