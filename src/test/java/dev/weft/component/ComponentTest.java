@@ -13,22 +13,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(20)
 class ComponentTest {
 
-    /** Sends each item, then returns (so ProducerFinished goes on "signal"). */
-    static final class Source extends Component {
-        private final List<?> items;
-
-        Source(List<?> items) {
-            this.items = items;
-        }
-
-        @Override
-        protected void main() throws InterruptedException {
-            for (Object o : items) {
-                send(o);
-            }
-        }
-    }
-
     static final class Upper extends Component {
         @Override
         protected void main() throws InterruptedException {
@@ -56,7 +40,7 @@ class ComponentTest {
             words.add("w" + i);
         }
         Sink sink = new Sink();
-        Pipeline p = Pipeline.of(new Source(words), new Upper(), sink);
+        Pipeline p = Pipeline.of(Components.source(words), new Upper(), sink);
         try (var system = Components.open()) {
             system.start(p);
             system.join();
@@ -69,7 +53,7 @@ class ComponentTest {
     @Test
     void standaloneRunStartsAndJoins() throws Exception {
         Sink sink = new Sink();
-        Pipeline.of(new Source(List.of("a", "b")), sink).run();
+        Pipeline.of(Components.source(List.of("a", "b")), sink).run();
         assertThat(sink.got).containsExactly("a", "b");
     }
 
@@ -82,7 +66,7 @@ class ComponentTest {
                 throw new IllegalStateException("boom");
             }
         };
-        Pipeline p = Pipeline.of(new Source(List.of(1, 2, 3)), bad, new Sink());
+        Pipeline p = Pipeline.of(Components.source(List.of(1, 2, 3)), bad, new Sink());
         assertThatThrownBy(() -> {
             try (var system = Components.open(Components.Options.defaults().withName("sys"))) {
                 system.start(p);
@@ -94,7 +78,7 @@ class ComponentTest {
 
     @Test
     void unlinkedSendsAreDroppedAndCounted() throws Exception {
-        Source s = new Source(List.of(1, 2, 3));
+        Source s = Components.source(List.of(1, 2, 3));
         s.run();
         assertThat(s.droppedUnlinked()).isEqualTo(4); // 3 data + ProducerFinished on signal
     }
@@ -103,7 +87,7 @@ class ComponentTest {
     void strictSystemRefusesUnlinkedSends() {
         assertThatThrownBy(() -> {
             try (var system = Components.open(Components.Options.defaults().withStrictOutboxes(true))) {
-                system.start(new Source(List.of(1)));
+                system.start(Components.source(List.of(1)));
                 system.join();
             }
         }).isInstanceOf(ComponentFailedException.class).hasRootCauseInstanceOf(IllegalStateException.class)
@@ -112,7 +96,7 @@ class ComponentTest {
 
     @Test
     void oneToManyIsRefused() {
-        Source s = new Source(List.of());
+        Source s = Components.source(List.of());
         Components.link(s, Component.OUTBOX, new Sink(), Component.INBOX);
         assertThatThrownBy(() -> Components.link(s, Component.OUTBOX, new Sink(), Component.INBOX))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("one-to-many");

@@ -74,22 +74,6 @@ class TcpTest {
         }
     }
 
-    /** Sends each item, then ends (ProducerFinished on signal). */
-    static final class Source extends Component {
-        private final List<?> items;
-
-        Source(List<?> items) {
-            this.items = items;
-        }
-
-        @Override
-        protected void main() throws InterruptedException {
-            for (Object o : items) {
-                send(o);
-            }
-        }
-    }
-
     /** Collects what arrives until ProducerFinished or Shutdown. */
     static final class Sink extends Component {
         final List<Object> got = new CopyOnWriteArrayList<>();
@@ -169,7 +153,7 @@ class TcpTest {
         try (var system = Components.open()) {
             system.start(server);
             TcpClient client = new TcpClient("127.0.0.1", server.port(), CLIENT_LINES);
-            Pipeline p = Pipeline.of(new Source(sent), client, sink);
+            Pipeline p = Pipeline.of(Components.source(sent), client, sink);
             system.start(p);
             // Source ends -> ProducerFinished -> the client writes, half-closes; the echo sees the end, ends; the
             // server closes; the client reads the end and ends; the sink ends.
@@ -197,7 +181,7 @@ class TcpTest {
         }
         try (var system = Components.open()) {
             system.start(server);
-            Pipeline p = Pipeline.of(new Source(chunks), new TcpClient("127.0.0.1", server.port()), sink);
+            Pipeline p = Pipeline.of(Components.source(chunks), new TcpClient("127.0.0.1", server.port()), sink);
             system.start(p);
             p.join();
         }
@@ -248,7 +232,7 @@ class TcpTest {
             protocols.await(); // every idle and stalled connection has its protocol
 
             Sink sink = new Sink();
-            Pipeline p = Pipeline.of(new Source(List.of("ping")), new TcpClient("127.0.0.1", port, CLIENT_LINES),
+            Pipeline p = Pipeline.of(Components.source(List.of("ping")), new TcpClient("127.0.0.1", port, CLIENT_LINES),
                     sink);
             system.start(p);
             p.join();
@@ -482,7 +466,7 @@ class TcpTest {
         try (var system = Components.open()) {
             system.start(server);
             TcpClient client = new TcpClient("127.0.0.1", server.port(), CLIENT_LINES.withSslContext(clientTls));
-            Pipeline p = Pipeline.of(new Source(sent), client, sink);
+            Pipeline p = Pipeline.of(Components.source(sent), client, sink);
             system.start(p);
             p.join();
         }
@@ -521,7 +505,7 @@ class TcpTest {
                             .hasMessageContaining("TLS"));
             // the server is unharmed: a trusting client is served
             Sink sink = new Sink();
-            Pipeline p = Pipeline.of(new Source(List.of("after")),
+            Pipeline p = Pipeline.of(Components.source(List.of("after")),
                     new TcpClient("127.0.0.1", server.port(), CLIENT_LINES.withSslContext(clientTls)), sink);
             system.start(p);
             p.join();
@@ -592,7 +576,7 @@ class TcpTest {
         Sink sink = new Sink();
         try (var system = Components.open()) {
             system.start(server);
-            Pipeline p = Pipeline.of(new Source(List.of("short", "x".repeat(100), "never echoed")),
+            Pipeline p = Pipeline.of(Components.source(List.of("short", "x".repeat(100), "never echoed")),
                     new TcpClient("127.0.0.1", server.port(), CLIENT_LINES), sink);
             system.start(p);
             p.join();
