@@ -37,6 +37,7 @@ module dev.weft {
     exports dev.weft.event;
     exports dev.weft.flow;
     exports dev.weft.component;
+    exports dev.weft.tube;
     exports dev.weft.cuda;
     exports dev.weft.metrics;
     // dev.weft.cuda.bindings (the FFM bindings under bindings/) is in this module but not exported: only
