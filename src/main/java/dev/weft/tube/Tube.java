@@ -60,6 +60,11 @@ public final class Tube {
         return new Tube(TubeGraph.compile(spec, registry, tubes, List.of()), Map.of());
     }
 
+    /** A tube of an already checked graph (a tube node's child) with its tube inputs. */
+    static Tube ofGraph(TubeGraph graph, Map<String, Object> tubeInput) {
+        return new Tube(graph, Collections.unmodifiableMap(new LinkedHashMap<>(tubeInput)));
+    }
+
     /**
      * Reads a tube from noob's YAML. {@code extends} and {@code tube} nodes find other tubes among the registry's.
      *

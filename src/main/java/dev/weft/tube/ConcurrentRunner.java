@@ -1,0 +1,461 @@
+package dev.weft.tube;
+
+import dev.weft.scope.Scope;
+import dev.weft.scope.ScopeOptions;
+import dev.weft.tube.Schedule.RootRun;
+import dev.weft.tube.Schedule.Run;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@link Runners#concurrent}: a driver virtual thread owns a scope with one task per root epoch; each epoch's task
+ * owns a scope with one task per ready node run, so the first failure of an epoch cancels what still runs of it and
+ * nothing outlives the runner. At most {@code maxEpochsInFlight} epochs run at once (a new one waits for room) and at
+ * most {@code maxPendingNodes} node runs at once across epochs.
+ */
+final class ConcurrentRunner extends RunnerBase {
+    private static final Object END = new Object();
+    private static final Object STOP = new Object();
+
+    /** One root epoch's runner state: its ready runs, its outcome. */
+    private static final class Flight {
+        final long number;
+        final Map<String, Object> input;
+        final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+        final CompletableFuture<Result> done = new CompletableFuture<>();
+        volatile RootRun root;
+        volatile boolean cancelled;
+
+        Flight(long number, Map<String, Object> input) {
+            this.number = number;
+            this.input = input;
+        }
+    }
+
+    private final Semaphore epochPermits;
+    private final Semaphore nodePermits;
+    private final LinkedBlockingQueue<Object> commands = new LinkedBlockingQueue<>();
+    private final AtomicLong next = new AtomicLong();
+    private final Set<Flight> flying = ConcurrentHashMap.newKeySet();
+    private Thread driver;
+    private Thread pump;
+    private volatile boolean stopping;
+    private final AtomicReference<RuntimeException> freeFailure = new AtomicReference<>();
+
+    ConcurrentRunner(Tube tube, Runners.Options options) {
+        super(tube, options);
+        epochPermits = new Semaphore(options.maxEpochsInFlight());
+        nodePermits = new Semaphore(options.maxPendingNodes());
+    }
+
+    @Override
+    synchronized void open() {
+        super.open();
+        if (driver == null) {
+            driver = Thread.ofVirtual().name("tube " + graph.spec.id() + " driver").start(this::drive);
+        }
+    }
+
+    private void drive() {
+        try (var scope = Scope.open(ScopeOptions.named("tube " + graph.spec.id()))) {
+            while (true) {
+                Object c = commands.take();
+                if (c == STOP) {
+                    break;
+                }
+                Flight f = (Flight) c;
+                scope.fork("epoch " + f.number, () -> {
+                    runEpoch(f);
+                    return null;
+                });
+            }
+            scope.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void runEpoch(Flight f) {
+        try {
+            if (f.cancelled) {
+                f.done.completeExceptionally(new CancellationException("tube '" + graph.spec.id() + "': epoch "
+                        + f.number + " was cancelled before it started"));
+                return;
+            }
+            RootRun root;
+            try (var scope = Scope.open(ScopeOptions.named("epoch " + f.number))) {
+                root = schedule.start(f.number, f.input, f);
+                f.root = root;
+                TubeObserver o = options.observer();
+                if (o != null) {
+                    o.epochStarted(graph.spec.id(), root.epoch, options.maxEpochsInFlight()
+                            - epochPermits.availablePermits());
+                }
+                if (f.cancelled) {
+                    schedule.cancel(root, new CancellationException("cancelled by the runner"));
+                }
+                while (true) {
+                    Object item = f.queue.take();
+                    if (item == END) {
+                        break;
+                    }
+                    Run run = (Run) item;
+                    nodePermits.acquire();
+                    try {
+                        scope.fork(() -> {
+                            try {
+                                execute(run);
+                            } finally {
+                                nodePermits.release();
+                            }
+                            return null;
+                        });
+                    } catch (RuntimeException e) {
+                        nodePermits.release();
+                        throw e;
+                    }
+                }
+                if (root.failed()) {
+                    root.cancelled = true;
+                    scope.cancel();
+                }
+                try {
+                    scope.join();
+                } catch (CancellationException e) {
+                    // our own cancellation after the epoch failed
+                }
+            }
+            if (root.failed()) {
+                finish(root);
+                f.done.completeExceptionally(root.failure);
+            } else {
+                Result r = collect(root);
+                finish(root);
+                f.done.complete(r);
+            }
+        } catch (InterruptedException e) {
+            f.done.completeExceptionally(new CancellationException("tube '" + graph.spec.id() + "': epoch "
+                    + f.number + " was interrupted (the runner is closing)"));
+        } catch (RuntimeException | Error e) {
+            f.done.completeExceptionally(e);
+        } finally {
+            flying.remove(f);
+            epochPermits.release();
+        }
+    }
+
+    @Override
+    public void ready(Run run) {
+        ((Flight) run.frame.root.attachment).queue.add(run);
+    }
+
+    @Override
+    public void ended(RootRun root) {
+        ((Flight) root.attachment).queue.add(END);
+    }
+
+    /** Starts a root epoch once there is room (blocks while {@code maxEpochsInFlight} are in flight). */
+    private Flight submit(Map<String, Object> processInput) {
+        open();
+        Map<String, Object> input = rootInput(processInput);
+        try {
+            epochPermits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("tube '" + graph.spec.id() + "': interrupted while waiting for room "
+                    + "to start an epoch");
+        }
+        if (isClosed()) {
+            epochPermits.release();
+            throw new IllegalStateException("the runner of tube '" + graph.spec.id() + "' is closed");
+        }
+        Flight f = new Flight(next.getAndIncrement(), input);
+        flying.add(f);
+        commands.add(f);
+        return f;
+    }
+
+    private static Result await(Flight f) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.done.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    if (e.getCause() instanceof Error err) {
+                        throw err;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Cancels epochs still in flight and waits for them, keeping the first failure. */
+    private void cancelAll(Deque<Flight> pending) {
+        for (Flight f : pending) {
+            f.cancelled = true;
+            RootRun r = f.root;
+            if (r != null) {
+                schedule.cancel(r, new CancellationException("cancelled by the runner: an earlier epoch ended "
+                        + "the call"));
+            }
+        }
+        for (Flight f : pending) {
+            try {
+                await(f);
+            } catch (RuntimeException ignored) {
+                // cancelled on purpose
+            }
+        }
+        pending.clear();
+    }
+
+    @Override
+    public Object process(Map<String, Object> input) {
+        Result r = await(submit(input));
+        if (r.exhausted()) {
+            throw exhaustedError(r);
+        }
+        return r.value();
+    }
+
+    @Override
+    public List<Object> run(int n) {
+        SyncRunner.checkCount(n);
+        List<Object> out = new ArrayList<>();
+        Deque<Flight> pending = new ArrayDeque<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                while (pending.size() >= options.maxEpochsInFlight()) {
+                    if (!take(pending, out)) {
+                        cancelAll(pending);
+                        return out;
+                    }
+                }
+                pending.add(submit(Map.of()));
+            }
+            while (!pending.isEmpty()) {
+                if (!take(pending, out)) {
+                    cancelAll(pending);
+                    return out;
+                }
+            }
+            return out;
+        } catch (RuntimeException e) {
+            cancelAll(pending);
+            throw e;
+        }
+    }
+
+    /** Takes the oldest epoch's value into {@code out}; false when a source ran out there. */
+    private static boolean take(Deque<Flight> pending, List<Object> out) {
+        Result r = await(pending.poll());
+        if (r.exhausted()) {
+            return false;
+        }
+        if (r.hasValue()) {
+            out.add(r.value());
+        }
+        return true;
+    }
+
+    @Override
+    public Iterator<Object> iter(int n) {
+        SyncRunner.checkCount(n);
+        open();
+        return new Iterator<>() {
+            private final Deque<Flight> pending = new ArrayDeque<>();
+            private int given;
+            private Result ready;
+            private boolean done;
+
+            @Override
+            public boolean hasNext() {
+                if (ready != null) {
+                    return true;
+                }
+                if (done || given >= n) {
+                    return false;
+                }
+                try {
+                    for (int loops = 0; loops < options.maxIterLoops(); loops++) {
+                        // never more epochs ahead than values still wanted: iter(n) leaves no extra epochs behind
+                        int ahead = Math.min(options.maxEpochsInFlight(), n - given);
+                        while (pending.size() < ahead) {
+                            pending.add(submit(Map.of()));
+                        }
+                        Result r = await(pending.poll());
+                        if (r.exhausted()) {
+                            done = true;
+                            cancelAll(pending);
+                            return false;
+                        }
+                        if (r.hasValue()) {
+                            ready = r;
+                            return true;
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    done = true;
+                    cancelAll(pending);
+                    throw e;
+                }
+                done = true;
+                cancelAll(pending);
+                throw new IllegalStateException("tube '" + graph.spec.id() + "': iter ran " + options.maxIterLoops()
+                        + " epochs without a return value (Runners.Options.withMaxIterLoops)");
+            }
+
+            @Override
+            public Object next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException("tube '" + graph.spec.id() + "': iter(" + n + ") is done");
+                }
+                given++;
+                Object v = ready.value();
+                ready = null;
+                if (given >= n) {
+                    cancelAll(pending);
+                }
+                return v;
+            }
+        };
+    }
+
+    @Override
+    public synchronized void run() {
+        if (pump != null && pump.isAlive()) {
+            throw new IllegalStateException("tube '" + graph.spec.id() + "' is already free-running");
+        }
+        open();
+        stopping = false;
+        freeFailure.set(null);
+        pump = Thread.ofVirtual().name("tube " + graph.spec.id() + " free-run").start(() -> {
+            try {
+                while (!stopping) {
+                    Flight f = submit(Map.of());
+                    f.done.whenComplete((r, t) -> {
+                        if (t != null) {
+                            if (!(t instanceof CancellationException)) {
+                                freeFailure.compareAndSet(null, t instanceof RuntimeException re ? re
+                                        : new IllegalStateException(t));
+                            }
+                            stopping = true;
+                        } else if (r.exhausted()) {
+                            stopping = true;
+                        }
+                    });
+                }
+            } catch (IllegalStateException e) {
+                // interrupted while waiting for room (stop) or closed
+            }
+        });
+    }
+
+    @Override
+    public void stop() {
+        stopping = true;
+        Thread p;
+        synchronized (this) {
+            p = pump;
+        }
+        if (p != null) {
+            p.interrupt();
+        }
+        waitFree(p);
+        rethrowFree();
+    }
+
+    @Override
+    public void join() throws InterruptedException {
+        Thread p;
+        synchronized (this) {
+            p = pump;
+        }
+        if (p != null) {
+            p.join();
+        }
+        waitFree(null);
+        rethrowFree();
+    }
+
+    private void waitFree(Thread p) {
+        boolean interrupted = false;
+        if (p != null) {
+            while (true) {
+                try {
+                    p.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        for (Flight f : List.copyOf(flying)) {
+            try {
+                await(f);
+            } catch (RuntimeException ignored) {
+                // the failure is kept by the free-run's handler
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void rethrowFree() {
+        RuntimeException e = freeFailure.getAndSet(null);
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        Thread d;
+        Thread p;
+        synchronized (this) {
+            d = driver;
+            p = pump;
+            stopping = true;
+        }
+        if (p != null) {
+            p.interrupt();
+        }
+        Deque<Flight> all = new ArrayDeque<>(flying);
+        cancelAll(all);
+        closeNodes();
+        if (d != null) {
+            commands.add(STOP);
+            try {
+                d.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
