@@ -168,8 +168,26 @@ final class ConcurrentRunner extends RunnerBase {
         ((Flight) root.attachment).queue.add(END);
     }
 
-    /** Starts a root epoch once there is room (blocks while {@code maxEpochsInFlight} are in flight). */
+    /**
+     * Starts root epoch {@code number} (not necessarily the next one: noob's runners accept epochs out of order) and
+     * returns its return value when it ends. Stateful nodes still run it only after the epochs before it.
+     */
+    CompletableFuture<Object> processAt(long number, Map<String, Object> input) {
+        Flight f = submit(input, number);
+        return f.done.thenApply(r -> {
+            if (r.exhausted()) {
+                throw exhaustedError(r);
+            }
+            return r.value();
+        });
+    }
+
     private Flight submit(Map<String, Object> processInput) {
+        return submit(processInput, -1);
+    }
+
+    /** Starts a root epoch once there is room (blocks while {@code maxEpochsInFlight} are in flight). */
+    private Flight submit(Map<String, Object> processInput, long number) {
         open();
         Map<String, Object> input = rootInput(processInput);
         try {
@@ -183,7 +201,10 @@ final class ConcurrentRunner extends RunnerBase {
             epochPermits.release();
             throw new IllegalStateException("the runner of tube '" + graph.spec.id() + "' is closed");
         }
-        Flight f = new Flight(next.getAndIncrement(), input);
+        Flight f = new Flight(number >= 0 ? number : next.getAndIncrement(), input);
+        if (number >= 0) {
+            next.accumulateAndGet(number + 1, Math::max);
+        }
         flying.add(f);
         commands.add(f);
         return f;

@@ -37,7 +37,16 @@ final class TubeKit {
                     throw new IllegalStateException("this node always fails");
                 }))
                 .register("running_sum", NodeType.object(p -> new RunningSum()))
+                .register("bump", NodeType.function(a -> ((AtomicLong) a.get("counter")).incrementAndGet()))
+                .register("words", NodeType.source(p -> cycle(List.of(List.of("ab", "cde"), List.of("f"),
+                        List.of("gh", "i", "jk")))).withSignals("words"))
+                .register("switch", NodeType.function(a -> {
+                    long i = ((Number) a.get("value")).longValue();
+                    return i % 2 == 0 ? Signals.of("even", i) : Signals.of("odd", i, "even", Node.NO_EVENT);
+                }).withSignals("even", "odd"))
+                .register("nullable", NodeType.function(a -> null))
                 .registerAsset("counter", p -> new AtomicLong(p.getLong("start", 0)))
+                .registerAsset("number", p -> p.getLong("start", 0))
                 .build();
     }
 
