@@ -44,11 +44,15 @@ class ArchitectureTest {
             "component imports no add-on", noClasses().that().resideInAPackage("dev.weft.component..").should()
                     .dependOnClassesThat().resideInAnyPackage("dev.weft.metrics..", "dev.weft.flow..",
                             "dev.weft.cuda..", "dev.weft.demo..", "dev.weft.cli.."),
+            // tubes build on scopes; metrics watch them through TubeObserver
+            "tube imports no add-on", noClasses().that().resideInAPackage("dev.weft.tube..").should()
+                    .dependOnClassesThat().resideInAnyPackage("dev.weft.metrics..", "dev.weft.flow..",
+                            "dev.weft.component..", "dev.weft.cuda..", "dev.weft.demo..", "dev.weft.cli.."),
             "Micrometer only in metrics", noClasses().that().resideOutsideOfPackage("dev.weft.metrics..").should()
                     .dependOnClassesThat().resideInAPackage("io.micrometer.."),
-            // flow reads and writes flow files; the flow CLI parses and prints JSON values
+            // flow reads and writes flow files, tube reads tube files; the flow CLI parses and prints JSON values
             "Jackson only where flow files are read and written", noClasses().that()
-                    .resideOutsideOfPackages("dev.weft.flow..", "dev.weft.cli..").should().dependOnClassesThat()
+                    .resideOutsideOfPackages("dev.weft.flow..", "dev.weft.tube..", "dev.weft.cli..").should().dependOnClassesThat()
                     .resideInAPackage("com.fasterxml.jackson.."),
             "Pekko only in cluster", noClasses().that().resideOutsideOfPackages("dev.weft.cluster..").should()
                     .dependOnClassesThat().resideInAPackage("org.apache.pekko.."),
@@ -68,6 +72,7 @@ class ArchitectureTest {
             "lock imports only scope and event", "dev.weft.lock.violation.LockImportsFlow",
             "function is a leaf", "dev.weft.function.violation.FunctionImportsEvent",
             "component imports no add-on", "dev.weft.component.violation.ComponentImportsMetrics",
+            "tube imports no add-on", "dev.weft.tube.violation.TubeImportsMetrics",
             "Micrometer only in metrics", "dev.weft.lock.violation.LockUsesMicrometer",
             "Jackson only where flow files are read and written", "dev.weft.scope.violation.ScopeUsesJackson",
             "the library never imports the applications", "dev.weft.lock.violation.LockImportsDemo",

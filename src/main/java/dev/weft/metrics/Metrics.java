@@ -1,6 +1,8 @@
 package dev.weft.metrics;
 
 import dev.weft.component.ComponentObserver;
+import dev.weft.tube.Epoch;
+import dev.weft.tube.TubeObserver;
 import dev.weft.event.Event;
 import dev.weft.function.ThrowingSupplier;
 import dev.weft.lock.LockObserver;
@@ -17,6 +19,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
@@ -73,13 +76,19 @@ import java.util.function.LongConsumer;
  *       </td></tr>
  *   <tr><td>{@code weft.component.active}</td><td>gauge</td><td>system</td><td>components started and not yet
  *       ended</td></tr>
+ *   <tr><td>{@code weft.tube.node.run}</td><td>timer</td><td>tube, node, outcome</td><td>each run of a tube node
+ *       ({@link dev.weft.tube.Runners.Options#withObserver}); outcome {@code succeeded} or {@code failed}</td></tr>
+ *   <tr><td>{@code weft.tube.epoch}</td><td>timer</td><td>tube</td><td>start-to-end time of each root epoch; its
+ *       count over time is the epochs per second</td></tr>
+ *   <tr><td>{@code weft.tube.epochs.inflight}</td><td>gauge</td><td>tube</td><td>root epochs started and not
+ *       yet ended (bounded by {@code maxEpochsInFlight})</td></tr>
  * </table>
  * Tag {@code scope} is the scope's name ({@code unnamed} for none), never its path, to keep tag values few; a data
  * flow tags the scopes of all its contexts {@code flow.context}.
  *
  * <p>Thread safety: immutable and thread safe; meters are Micrometer's, which are thread safe.
  */
-public final class Metrics implements ScopeObserver, LockObserver, ComponentObserver {
+public final class Metrics implements ScopeObserver, LockObserver, ComponentObserver, TubeObserver {
     /** Bound by data flow runs around each operation, so that {@link #current()} is tagged with the operation. */
     private static final ScopedValue<Metrics> CURRENT = ScopedValue.newInstance();
     private static final Metrics NONE;
@@ -99,6 +108,7 @@ public final class Metrics implements ScopeObserver, LockObserver, ComponentObse
     private static final class State {
         final ConcurrentHashMap<Object, AtomicLong> gauges = new ConcurrentHashMap<>();
         final ConcurrentHashMap<Object, Progress> progress = new ConcurrentHashMap<>();
+        final ConcurrentHashMap<Tags, TubeMeters> tubes = new ConcurrentHashMap<>();
     }
 
     private Metrics(MeterRegistry registry, Tags tags, State state, boolean enabled) {
@@ -173,6 +183,38 @@ public final class Metrics implements ScopeObserver, LockObserver, ComponentObse
     @Override
     public ComponentObserver.Probe systemOpened(String systemName) {
         return enabled ? new ComponentMeters(this, systemName) : null;
+    }
+
+    /** As a {@link TubeObserver}: records {@code weft.tube.node.run} (see the table above). */
+    @Override
+    public void nodeRan(String tubeId, String nodeId, Epoch epoch, Duration time, boolean failed) {
+        if (enabled) {
+            tubeMeters(tubeId).nodeRan(nodeId, time, failed);
+        }
+    }
+
+    /** As a {@link TubeObserver}: updates {@code weft.tube.epochs.inflight}. */
+    @Override
+    public void epochStarted(String tubeId, Epoch epoch, int inFlight) {
+        if (enabled) {
+            tubeMeters(tubeId).inFlight(inFlight);
+        }
+    }
+
+    /** As a {@link TubeObserver}: records {@code weft.tube.epoch} and updates {@code weft.tube.epochs.inflight}. */
+    @Override
+    public void epochEnded(String tubeId, Epoch epoch, Duration time, int inFlight) {
+        if (enabled) {
+            TubeMeters m = tubeMeters(tubeId);
+            m.epochEnded(time);
+            m.inFlight(inFlight);
+        }
+    }
+
+    private TubeMeters tubeMeters(String tubeId) {
+        Tags key = tags.and("tube", tubeId);
+        TubeMeters m = state.tubes.get(key);
+        return m != null ? m : state.tubes.computeIfAbsent(key, k -> new TubeMeters(withTags("tube", tubeId)));
     }
 
     /**
