@@ -4,7 +4,8 @@
  * <p>{@link dev.weft.scope} holds task scopes; {@link dev.weft.event} device events; {@link dev.weft.lock} ordered
  * locks; {@link dev.weft.cuda} CUDA streams and events; {@link dev.weft.flow} data flows and their orchestrator (DFFML's
  * model, with flow files in JSON and YAML); {@link dev.weft.metrics} Micrometer metrics for scopes, locks, events and
- * flows; {@link dev.weft} holds the small facade for plain code and jshell.
+ * flows; {@link dev.weft.component} Kamaelia's components; {@link dev.weft.tube} noob's tubes
+ * (graphs of nodes run epoch by epoch); {@link dev.weft} holds the small facade for plain code and jshell.
  */
 module dev.weft {
     requires org.slf4j;

@@ -574,7 +574,9 @@ final class Schedule {
         }
         run.state = READY;
         b.ready.add(run);
-        b.event(new MetaEvent(MetaEvent.Type.NODE_READY, graph.ids[n], f.epoch, Instant.now()));
+        if (b.events != null) {
+            b.events.add(new MetaEvent(MetaEvent.Type.NODE_READY, graph.ids[n], f.epoch, Instant.now()));
+        }
     }
 
     /** 0 pending, 1 emitted, 2 resolved without a value. */
@@ -709,6 +711,8 @@ final class Schedule {
             endedAhead.headSet(min).clear();
         }
         b.ended.add(root);
-        b.event(new MetaEvent(MetaEvent.Type.EPOCH_ENDED, null, root.epoch, Instant.now()));
+        if (b.events != null) {
+            b.events.add(new MetaEvent(MetaEvent.Type.EPOCH_ENDED, null, root.epoch, Instant.now()));
+        }
     }
 }
