@@ -10,8 +10,8 @@
 module dev.weft {
     requires org.slf4j;
     requires jdk.jfr;
-    // Data flow files (dev.weft.flow.DataFlows): DFFML's dict format as JSON and YAML. Static: optional in the pom;
-    // only programs that read or write flow files need Jackson on their path.
+    // Data flow files (dev.weft.flow.DataFlows): DFFML's dict format as JSON and YAML; tube files (dev.weft.tube.Tube):
+    // noob's YAML. Static: optional in the pom; only programs that read or write such files need Jackson on their path.
     requires static com.fasterxml.jackson.databind;
     requires static com.fasterxml.jackson.dataformat.yaml;
     // The demo's embedded HTTP server only; the library itself never needs it.
