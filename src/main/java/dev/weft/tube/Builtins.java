@@ -98,6 +98,8 @@ final class Builtins {
     static final class TubeNode implements Node {
         private final Tube child;
         private final boolean mapShaped;
+        // a tube node declared stateless may be called from several threads; its child runner takes one at a time
+        private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
         private SyncRunner runner;
 
         TubeNode(Tube child) {
@@ -114,7 +116,13 @@ final class Builtins {
 
         @Override
         public Object process(Args args) {
-            RunnerBase.Result r = runner.processRoot(args.named());
+            RunnerBase.Result r;
+            lock.lock();
+            try {
+                r = runner.processRoot(args.named());
+            } finally {
+                lock.unlock();
+            }
             if (!r.hasValue()) {
                 return NO_EVENT;
             }

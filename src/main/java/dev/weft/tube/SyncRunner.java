@@ -22,7 +22,8 @@ final class SyncRunner extends RunnerBase {
     private Thread free;
     private volatile boolean stopping;
     private final AtomicReference<RuntimeException> freeFailure = new AtomicReference<>();
-    private Thread driving;
+    /** The thread in processRoot: a sync runner is driven by one thread at a time. */
+    private final AtomicReference<Thread> driving = new AtomicReference<>();
 
     SyncRunner(Tube tube, Runners.Options options) {
         super(tube, options);
@@ -32,11 +33,10 @@ final class SyncRunner extends RunnerBase {
     Result processRoot(Map<String, Object> processInput) {
         open();
         Thread me = Thread.currentThread();
-        if (driving != null && driving != me) {
-            throw new IllegalStateException("tube '" + graph.spec.id() + "': the sync runner is driven by "
-                    + driving + " (free-running?); stop() it first");
+        if (!driving.compareAndSet(null, me)) {
+            throw new IllegalStateException("tube '" + graph.spec.id() + "': the sync runner is being driven by "
+                    + driving.get() + " (free-running, or called from two threads); stop() it first");
         }
-        driving = me;
         try {
             Map<String, Object> input = rootInput(processInput);
             TubeObserver o = options.observer();
@@ -63,7 +63,7 @@ final class SyncRunner extends RunnerBase {
             finish(root);
             return res;
         } finally {
-            driving = null;
+            driving.set(null);
         }
     }
 

@@ -488,4 +488,27 @@ class TubeRunnerTest {
             assertThat(r.run(2)).containsExactly("#0@0", "#1@1");
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("runners")
+    void aFailureEndsAFreeRunAndJoinRethrowsIt(String name, Function<Tube, TubeRunner> make)
+            throws InterruptedException {
+        NodeRegistry reg = NodeRegistry.builder().registerAll(TubeKit.registry())
+                .register("fails_at_7", NodeType.function(a -> {
+                    if (a.<Long>get("v") == 7) {
+                        throw new IllegalStateException("seven");
+                    }
+                    return a.get("v");
+                }))
+                .build();
+        Tube t = Tube.builder("free-fail")
+                .withNode("a", NodeSpec.of("count_source"))
+                .withNode("b", NodeSpec.of("fails_at_7").withNamedDepends("v", "a.index"))
+                .build(reg);
+        try (TubeRunner r = make.apply(t)) {
+            r.run();
+            assertThatThrownBy(r::join).isInstanceOf(NodeFailedException.class)
+                    .hasMessageContaining("node 'b' failed in epoch 7").hasRootCauseMessage("seven");
+        }
+    }
 }
