@@ -47,7 +47,8 @@ final class Builtins {
 
     /**
      * {@code gather}: collects values and emits them as a list every {@code n} (a param, or a dependency such as a
-     * map's {@code n}) or when its optional {@code trigger} has a value. Stateful: values come in epoch order.
+     * map's {@code n}) or when its optional {@code trigger} has a value other than null (noob's rule). Stateful:
+     * values come in epoch order.
      */
     static final class GatherNode implements Node {
         private final Long n;
@@ -73,7 +74,8 @@ final class Builtins {
                 }
                 limit = num.longValue();
             }
-            boolean emit = limit != null ? items.size() >= limit : args.has("trigger");
+            // as noob's gather: a trigger whose value is null does not trigger
+            boolean emit = limit != null ? items.size() >= limit : args.getOrDefault("trigger", null) != null;
             if (!emit) {
                 return NO_EVENT;
             }

@@ -65,14 +65,22 @@ public final class NodeType {
     private final boolean stateful;
     /** The slots a function takes, when known (typed functions, reflected methods); null when any. */
     private final List<String> slots;
+    /** Slots that may be missing: the node runs without them when their signal emits nothing. */
+    private final java.util.Set<String> optional;
 
     private NodeType(Kind kind, Function<Params, ? extends Node> factory, List<String> signals, boolean stateful,
             List<String> slots) {
+        this(kind, factory, signals, stateful, slots, java.util.Set.of());
+    }
+
+    private NodeType(Kind kind, Function<Params, ? extends Node> factory, List<String> signals, boolean stateful,
+            List<String> slots, java.util.Set<String> optional) {
         this.kind = kind;
         this.factory = factory;
         this.signals = signals;
         this.stateful = stateful;
         this.slots = slots;
+        this.optional = optional;
     }
 
     /** A stateless node computing {@code fn} of its args (slots and params). */
@@ -134,7 +142,7 @@ public final class NodeType {
         if (list.stream().distinct().count() != list.size()) {
             throw new IllegalArgumentException("signals " + list + " repeat a name");
         }
-        return new NodeType(kind, factory, list, stateful, slots);
+        return new NodeType(kind, factory, list, stateful, slots, optional);
     }
 
     /** Stateful (runs in epoch order, never overlapping) or stateless by default; a tube's node may override. */
@@ -142,7 +150,23 @@ public final class NodeType {
         if (kind == Kind.SOURCE && !stateful) {
             throw new IllegalArgumentException("a source is always stateful: its values come in epoch order");
         }
-        return new NodeType(kind, factory, signals, stateful, slots);
+        return new NodeType(kind, factory, signals, stateful, slots, optional);
+    }
+
+    /**
+     * With optional slots (noob's parameters with defaults): a node still runs when the signal feeding one of these
+     * emitted nothing, and {@link Args#has} says whether it came. Other slots are required: a missing one means the
+     * node does not run that epoch.
+     */
+    public NodeType withOptionalSlots(String... slots) {
+        java.util.Set<String> set = new java.util.LinkedHashSet<>(optional);
+        set.addAll(List.of(slots));
+        return new NodeType(kind, factory, signals, stateful, this.slots, java.util.Set.copyOf(set));
+    }
+
+    /** The optional slots. */
+    public java.util.Set<String> optionalSlots() {
+        return optional;
     }
 
     /** The signals it emits. */

@@ -237,11 +237,11 @@ final class TubeGraph {
             assets();
             inputs = new In[n][];
             for (int i = 0; i < n; i++) {
-                inputs[i] = edges(node(ids.get(i)), specs.get(i).depends(), kinds.get(i));
+                inputs[i] = edges(node(ids.get(i)), specs.get(i).depends(), kinds.get(i), types.get(i));
                 checkSlots(i);
             }
             if (returnId != null) {
-                returnInputs = edges(node(returnId), returnDepends, null);
+                returnInputs = edges(node(returnId), returnDepends, null, null);
             }
             assetLinks();
             topology();
@@ -465,14 +465,18 @@ final class TubeGraph {
             }
         }
 
-        private In[] edges(String where, Depends depends, Kind kind) {
+        private In[] edges(String where, Depends depends, Kind kind, NodeType type) {
             List<In> out = new ArrayList<>();
             Set<String> keys = new LinkedHashSet<>();
             for (Dependency d : depends.entries()) {
                 if (!keys.add(d.key())) {
                     throw fail(where, "depends", "slot '" + d.key() + "' is given twice");
                 }
-                out.add(edge(where, d, kind));
+                In in = edge(where, d, kind);
+                if (type != null && d.slot() != null && type.optionalSlots().contains(d.slot())) {
+                    in = new In(in.slot(), in.position(), in.src(), in.node(), in.name(), in.signal(), false);
+                }
+                out.add(in);
             }
             return out.toArray(In[]::new);
         }

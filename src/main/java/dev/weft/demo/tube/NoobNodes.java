@@ -140,7 +140,8 @@ public final class NoobNodes implements NodeProvider {
         }));
         both(builder, "passthrough", NodeType.function(NoobNodes::passthrough));
         both(builder, "inject_epoch", NodeType.function(Args::epoch));
-        both(builder, "this_or_that", NodeType.function(NoobNodes::thisOrThat));
+        both(builder, "this_or_that", NodeType.function(NoobNodes::thisOrThat)
+                .withOptionalSlots("this", "that", "the_other"));
 
         // functions of the counter assets
         both(builder, "fast_forward", NodeType.function(a -> advance(a, "fast_forward", "generator"))
