@@ -183,11 +183,15 @@ class TubeCliTest {
 
     @Test
     void noobsOwnFilesRunUnchanged() {
-        String dir = "/tmp/noob/packages/noob/tests/data/pipelines/";
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of(dir)), "noob's sources unpacked");
-        assertThat(run("run", dir + "basic/branch.yaml", "--n", "3")).isZero();
+        String dir = "src/test/resources/tubes/noob/basic/"; // noob's test tubes, types named noob.testing.*
+        assertThat(run("run", dir + "branch.yaml", "--n", "3")).isZero();
         assertThat(out().lines()).containsExactly("{\"multiply\": 0, \"divide\": 0.0}",
                 "{\"multiply\": 2, \"divide\": 0.2}", "{\"multiply\": 4, \"divide\": 0.4}");
+        assertThat(run("run", dir + "gather_dependent.yaml", "--n", "6", "--runner", "concurrent")).isZero();
+        // a word every third epoch triggers the gather: noob's [0, 1, 2], [3, 4, 5] under that word
+        assertThat(out().lines()).hasSize(2)
+                .allSatisfy(l -> assertThat(l).matches("\\{\"word\": \\{\"[a-z]+\": \\[\\d+, \\d+, \\d+]}}"))
+                .last().asString().endsWith(": [3, 4, 5]}}");
     }
 
     @Test
