@@ -22,8 +22,9 @@ package dev.weft.tube;
  *
  * <p>{@link #register} may be called once per registry built, possibly from several threads for several registries;
  * it should register the same names each time. Two providers registering one name make the build fail (the builder
- * refuses a name registered twice), so a provider's names should be its own: noob's convention of a dotted prefix
- * ({@code noob.testing.count_source}) serves.
+ * refuses a name registered twice), so a provider's names should be its own: a dotted prefix such as noob's
+ * ({@code noob.testing.count_source}) keeps them apart. ({@code NoobNodes} also claims the bare names, for short
+ * tubes; a provider of its own {@code multiply} cannot be loaded beside it.)
  */
 public interface NodeProvider {
     /**

@@ -64,7 +64,7 @@ public final class NoobClasses {
         }
     }
 
-    /** noob's {@code Now}: the time it was made, prefixed, in Python's {@code isoformat}, on signal {@code timestamp}. */
+    /** noob's {@code Now}: the time it was made, prefixed, in Python's {@code isoformat}, on {@code timestamp}. */
     public static final class Now {
         private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS");
         private final LocalDateTime now = LocalDateTime.now();

@@ -47,9 +47,11 @@ import java.util.stream.Stream;
  * <p>Differences from noob, where Java lacks what Python has: Faker's random words come from a fixed list
  * ({@link Words}), and the word sources take an optional {@code seed} param for repeatable runs; {@code cycle} over an
  * empty range fails instead of spinning; {@code DynamicSignals} and {@code inject_eventmap} are left out (a node
- * type's signals are fixed when registered, and nodes do not see the event store). {@code sporadic_word} emits
- * {@code null} off its beat, as noob's yields {@code None} (an event whose value is None: a gather's trigger ignores
- * it); {@code sporadic_word_noevent} emits {@link Node#NO_EVENT}.
+ * type's signals are fixed when registered, and nodes do not see the event store). Off its beat
+ * {@code sporadic_word} emits {@link Node#NO_EVENT}, as {@code sporadic_word_noevent} does: noob's yields
+ * {@code None}, an event whose value is None, which noob's gather does not count as a trigger; here a gather's
+ * trigger is any value, null included, so no event is what gives noob's results ({@code testing-gather-dependent}
+ * gathers {@code [0, 1, 2]}, {@code [3, 4, 5]}, …).
  *
  * <p>Registered for {@link java.util.ServiceLoader} in {@code META-INF/services} and {@code module-info}; stateless
  * and thread safe (each node gets its own state from its factory).
@@ -84,7 +86,7 @@ public final class NoobNodes implements NodeProvider {
                 return Collections.unmodifiableList(list);
             }).iterator();
         }).withSignals("multi_words"));
-        both(builder, "sporadic_word", NodeType.source(p -> sporadic(p, null)).withSignals("word"));
+        both(builder, "sporadic_word", NodeType.source(p -> sporadic(p, Node.NO_EVENT)).withSignals("word"));
         both(builder, "sporadic_word_noevent", NodeType.source(p -> sporadic(p, Node.NO_EVENT))
                 .withSignals("word"));
         both(builder, "word_counts", NodeType.source(p -> {
@@ -192,13 +194,13 @@ public final class NoobNodes implements NodeProvider {
     }
 
     private static void both(NodeRegistry.Builder builder, String name, NodeType type) {
-        builder.register(PREFIX + name, type);
         builder.register(name, type);
+        builder.register(PREFIX + name, type);
     }
 
     private static void bothAssets(NodeRegistry.Builder builder, String name, Function<Params, ?> factory) {
-        builder.registerAsset(PREFIX + name, factory);
         builder.registerAsset(name, factory);
+        builder.registerAsset(PREFIX + name, factory);
     }
 
     // ---- the node functions, package-private for tests ----
