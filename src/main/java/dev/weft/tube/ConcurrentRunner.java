@@ -30,6 +30,11 @@ import java.util.concurrent.atomic.AtomicReference;
 final class ConcurrentRunner extends RunnerBase {
     private static final Object END = new Object();
     private static final Object STOP = new Object();
+    /**
+     * Put by the last running node task of an epoch: if nothing is ready either, and nothing waits for another epoch
+     * (a stateful node's turn, an asset's next value), the epoch should have ended.
+     */
+    private static final Object IDLE = new Object();
 
     /** One root epoch's runner state: its ready runs, its outcome. */
     private static final class Flight {
@@ -37,6 +42,7 @@ final class ConcurrentRunner extends RunnerBase {
         final Map<String, Object> input;
         final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
         final CompletableFuture<Result> done = new CompletableFuture<>();
+        final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
         volatile RootRun root;
         volatile boolean cancelled;
 
@@ -91,11 +97,8 @@ final class ConcurrentRunner extends RunnerBase {
 
     private void runEpoch(Flight f) {
         try {
-            if (f.cancelled) {
-                f.done.completeExceptionally(new CancellationException("tube '" + graph.spec.id() + "': epoch "
-                        + f.number + " was cancelled before it started"));
-                return;
-            }
+            // a cancelled epoch still starts and ends at once: the schedule must see every epoch number go by,
+            // or the stateful nodes of later epochs would wait for it for ever
             RootRun root;
             try (var scope = Scope.open(ScopeOptions.named("epoch " + f.number))) {
                 root = schedule.start(f.number, f.input, f);
@@ -113,18 +116,32 @@ final class ConcurrentRunner extends RunnerBase {
                     if (item == END) {
                         break;
                     }
+                    if (item == IDLE) {
+                        if (f.running.get() == 0 && f.queue.isEmpty() && schedule.stuck(root)) {
+                            // never expected: a hang would hide it, so the epoch fails naming it
+                            schedule.cancel(root, new IllegalStateException("epoch " + root.epoch + " has nothing "
+                                    + "left to run but did not end (a bug in Weft; please report it with the tube)"));
+                        }
+                        continue;
+                    }
                     Run run = (Run) item;
                     nodePermits.acquire();
+                    f.running.incrementAndGet();
                     try {
                         scope.fork(() -> {
                             try {
                                 execute(run);
                             } finally {
                                 nodePermits.release();
+                                // what the run made ready is queued by now, so IDLE comes after it
+                                if (f.running.decrementAndGet() == 0) {
+                                    f.queue.add(IDLE);
+                                }
                             }
                             return null;
                         });
                     } catch (RuntimeException e) {
+                        f.running.decrementAndGet();
                         nodePermits.release();
                         throw e;
                     }
@@ -210,7 +227,41 @@ final class ConcurrentRunner extends RunnerBase {
         return f;
     }
 
-    private static Result await(Flight f) {
+    /**
+     * Waits for an epoch's result. Interrupted, the caller stops waiting: the epoch is cancelled, and
+     * {@link CancellationException} is thrown with the interrupt status kept.
+     */
+    private Result await(Flight f) {
+        try {
+            return unwrap(f);
+        } catch (InterruptedException e) {
+            f.cancelled = true;
+            RootRun r = f.root;
+            if (r != null) {
+                schedule.cancel(r, new CancellationException("the caller was interrupted"));
+            }
+            Thread.currentThread().interrupt();
+            throw new CancellationException("tube '" + graph.spec.id() + "': interrupted while waiting for epoch "
+                    + f.number + ", which is cancelled");
+        }
+    }
+
+    private static Result unwrap(Flight f) throws InterruptedException {
+        try {
+            return f.done.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Waits for an epoch that is ending anyway (cancelled, or in a free run), through interrupts. */
+    private static Result awaitQuietly(Flight f) {
         boolean interrupted = false;
         try {
             while (true) {
@@ -247,7 +298,7 @@ final class ConcurrentRunner extends RunnerBase {
         }
         for (Flight f : pending) {
             try {
-                await(f);
+                awaitQuietly(f);
             } catch (RuntimeException ignored) {
                 // cancelled on purpose
             }
@@ -293,7 +344,7 @@ final class ConcurrentRunner extends RunnerBase {
     }
 
     /** Takes the oldest epoch's value into {@code out}; false when a source ran out there. */
-    private static boolean take(Deque<Flight> pending, List<Object> out) {
+    private boolean take(Deque<Flight> pending, List<Object> out) {
         Result r = await(pending.poll());
         if (r.exhausted()) {
             return false;
@@ -438,7 +489,7 @@ final class ConcurrentRunner extends RunnerBase {
         }
         for (Flight f : List.copyOf(flying)) {
             try {
-                await(f);
+                awaitQuietly(f);
             } catch (RuntimeException ignored) {
                 // the failure is kept by the free-run's handler
             }

@@ -23,7 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * emitted {@link Node#NO_EVENT}, or itself expired, or is disabled). A map's run makes one sub-epoch per element; a
  * gather below a map resolves in the parent epoch once all its sub-epoch runs have. A stateful node runs one epoch at
  * a time, in epoch order: root epoch r only after its work in r - 1 is done; within a root, in sub-epoch order once
- * every map of the root has run (so every sub-epoch is known). A runner-scoped asset with {@code depends} is read in
+ * every map of its scope has run throughout the root (so all its sub-epochs are known). A runner-scoped asset with {@code depends} is read in
  * root r only once r - 1 has resolved the signal that updates it.
  */
 final class Schedule {
@@ -114,7 +114,8 @@ final class Schedule {
         final long startNanos = System.nanoTime();
         Frame frame;
         int unresolved;
-        int pendingMaps;
+        /** Per map node: its runs in this root not yet resolved (a stateful node below it waits for 0). */
+        final int[] pendingOfMap;
         final int[] unresolvedOf;
         final List<Run>[] statefulRuns;
         final int[] cursor;
@@ -138,6 +139,7 @@ final class Schedule {
             this.input = input;
             int n = schedule.graph.size;
             unresolvedOf = new int[n];
+            pendingOfMap = new int[n];
             statefulRuns = new List[n];
             cursor = new int[n];
             sorted = new boolean[n];
@@ -219,6 +221,49 @@ final class Schedule {
 
     boolean enabled(int node) {
         return enabled[node];
+    }
+
+    /**
+     * Whether a root whose runner has nothing running or queued can never end: it has not ended, none of its runs is
+     * ready (another root's thread may be handing one over) and none waits for another root (a stateful node's turn,
+     * or a runner asset's next value). Only a bug makes this true.
+     */
+    boolean stuck(RootRun root) {
+        lock.lock();
+        try {
+            return !root.ended && !waitsOnOthers(root.frame, root);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean waitsOnOthers(Frame f, RootRun root) {
+        for (Run r : f.runs) {
+            // READY: queued, running, or being handed over by another root's thread right now
+            if (r.state == GATED || r.state == READY) {
+                return true;
+            }
+            if (r.state == WAITING) {
+                for (In in : graph.inputs[r.node]) {
+                    if (in.src() == TubeGraph.Src.ASSET) {
+                        int k = graph.assetNames.indexOf(in.name());
+                        if (graph.assetDependsNode[k] >= 0 && assetThrough[k] < root.number - 1) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        if (f.kids != null) {
+            for (Frame[] kids : f.kids.values()) {
+                for (Frame k : kids) {
+                    if (waitsOnOthers(k, root)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** Starts root epoch {@code number}; the attachment is the runner's own state for it, set before any run. */
@@ -397,7 +442,7 @@ final class Schedule {
         for (Run r : f.runs) {
             int n = r.node;
             if (graph.kinds[n] == Kind.MAP) {
-                root.pendingMaps++;
+                root.pendingOfMap[n]++;
             }
             if (graph.stateful[n]) {
                 root.unresolvedOf[n]++;
@@ -447,9 +492,9 @@ final class Schedule {
                 }
             }
         }
-        if (graph.kinds[n] == Kind.MAP && --root.pendingMaps == 0) {
+        if (graph.kinds[n] == Kind.MAP && --root.pendingOfMap[n] == 0) {
             for (int s = 0; s < graph.size; s++) {
-                if (graph.stateful[s] && graph.scope[s].length > 0 && gate[s] == root.number) {
+                if (graph.stateful[s] && inChain(n, graph.scope[s]) && gate[s] == root.number) {
                     statefulProgress(s, root, b);
                 }
             }
@@ -608,12 +653,35 @@ final class Schedule {
         if (graph.scope[n].length == 0) {
             return true;
         }
-        if (root.pendingMaps > 0) {
+        if (!mapsSettled(n, root)) {
             return false;
         }
         sortStateful(n, root);
         List<Run> list = root.statefulRuns[n];
         return root.cursor[n] < list.size() && list.get(root.cursor[n]) == run;
+    }
+
+    /**
+     * Whether every map of node {@code n}'s scope has run everywhere in the root, so that all of {@code n}'s runs in
+     * it exist (an outer map's runs make the inner map's, so the chain settles from the outside in). Only these maps
+     * matter: a map downstream of {@code n} may well be waiting for it.
+     */
+    private static boolean mapsSettled(int n, RootRun root) {
+        for (int m : root.schedule.graph.scope[n]) {
+            if (root.pendingOfMap[m] > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean inChain(int map, int[] scope) {
+        for (int m : scope) {
+            if (m == map) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void sortStateful(int n, RootRun root) {
@@ -626,7 +694,7 @@ final class Schedule {
     /** A stateful node resolved a run in {@code root} (or the root's maps all ran): let its next run go. */
     private void statefulProgress(int n, RootRun root, Batch b) {
         if (graph.scope[n].length > 0) {
-            if (root.pendingMaps > 0) {
+            if (!mapsSettled(n, root)) {
                 return;
             }
             List<Run> list = root.statefulRuns[n];

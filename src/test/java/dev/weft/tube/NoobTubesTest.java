@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,6 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * noob's own test tubes (its YAML, unchanged apart from type names: src/test/resources/tubes/noob) run with noob's
  * testing nodes ({@link NoobNodes}) on both runners, checked against the values noob's tests expect.
  */
+// a runner that hangs fails the test instead of the build (the runners wait through interrupts only to cancel)
+@Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class NoobTubesTest {
     private static final Path NOOB = Path.of("src/test/resources/tubes/noob");
     private static final NodeRegistry REGISTRY = registry();

@@ -20,10 +20,13 @@ import java.util.function.Function;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+// a runner that hangs fails the test instead of the build (the runners wait through interrupts only to cancel)
+@Timeout(value = 60, unit = java.util.concurrent.TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TubeRunnerTest {
     static Stream<Arguments> runners() {
         return Stream.of(Arguments.of("sync", TubeKit.SYNC), Arguments.of("concurrent", TubeKit.CONCURRENT));
@@ -509,6 +512,24 @@ class TubeRunnerTest {
             r.run();
             assertThatThrownBy(r::join).isInstanceOf(NodeFailedException.class)
                     .hasMessageContaining("node 'b' failed in epoch 7").hasRootCauseMessage("seven");
+        }
+    }
+
+    /** Found by TubeProperties: a stateful node waited for every map of the root, one of them downstream of it. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("runners")
+    void aMapAfterAStatefulNodeBelowAnotherMapEnds(String name, Function<Tube, TubeRunner> make) throws Exception {
+        Tube t = Tube.builder("gather-then-map")
+                .withNode("a", NodeSpec.of("words"))
+                .withNode("m1", NodeSpec.of("map").withNamedDepends("value", "a.words"))
+                .withNode("g", NodeSpec.of("gather").withNamedDepends("value", "m1.value", "n", "m1.n"))
+                .withNode("m2", NodeSpec.of("map").withNamedDepends("value", "g.value"))
+                .withNode("r", NodeSpec.of("return").withNamedDepends("words", "m2.value"))
+                .build(TubeKit.registry());
+        try (TubeRunner r = make.apply(t)) {
+            // on a thread of its own: the concurrent runner's process() waits for the epoch, uninterruptibly
+            CompletableFuture<Object> first = CompletableFuture.supplyAsync(r::process);
+            assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo(Map.of("words", List.of("ab", "cde")));
         }
     }
 }
