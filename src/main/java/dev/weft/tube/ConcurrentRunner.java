@@ -10,7 +10,6 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@link Runners#concurrent}: a driver virtual thread owns a scope with one task per root epoch; each epoch's task
@@ -60,7 +58,6 @@ final class ConcurrentRunner extends RunnerBase {
     private Thread driver;
     private Thread pump;
     private volatile boolean stopping;
-    private final AtomicReference<RuntimeException> freeFailure = new AtomicReference<>();
 
     ConcurrentRunner(Tube tube, Runners.Options options) {
         super(tube, options);
@@ -357,63 +354,22 @@ final class ConcurrentRunner extends RunnerBase {
 
     @Override
     public Iterator<Object> iter(int n) {
-        SyncRunner.checkCount(n);
         open();
-        return new Iterator<>() {
-            private final Deque<Flight> pending = new ArrayDeque<>();
-            private int given;
-            private Result ready;
-            private boolean done;
-
+        Deque<Flight> pending = new ArrayDeque<>();
+        return new Values(n) {
             @Override
-            public boolean hasNext() {
-                if (ready != null) {
-                    return true;
+            Result nextEpoch() {
+                // never more epochs ahead than values still wanted: iter(n) leaves no extra epochs behind
+                int ahead = Math.min(options.maxEpochsInFlight(), remaining());
+                while (pending.size() < ahead) {
+                    pending.add(submit(Map.of()));
                 }
-                if (done || given >= n) {
-                    return false;
-                }
-                try {
-                    for (int loops = 0; loops < options.maxIterLoops(); loops++) {
-                        // never more epochs ahead than values still wanted: iter(n) leaves no extra epochs behind
-                        int ahead = Math.min(options.maxEpochsInFlight(), n - given);
-                        while (pending.size() < ahead) {
-                            pending.add(submit(Map.of()));
-                        }
-                        Result r = await(pending.poll());
-                        if (r.exhausted()) {
-                            done = true;
-                            cancelAll(pending);
-                            return false;
-                        }
-                        if (r.hasValue()) {
-                            ready = r;
-                            return true;
-                        }
-                    }
-                } catch (RuntimeException e) {
-                    done = true;
-                    cancelAll(pending);
-                    throw e;
-                }
-                done = true;
-                cancelAll(pending);
-                throw new IllegalStateException("tube '" + graph.spec.id() + "': iter ran " + options.maxIterLoops()
-                        + " epochs without a return value (Runners.Options.withMaxIterLoops)");
+                return await(pending.poll());
             }
 
             @Override
-            public Object next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException("tube '" + graph.spec.id() + "': iter(" + n + ") is done");
-                }
-                given++;
-                Object v = ready.value();
-                ready = null;
-                if (given >= n) {
-                    cancelAll(pending);
-                }
-                return v;
+            void finished() {
+                cancelAll(pending);
             }
         };
     }
@@ -476,33 +432,13 @@ final class ConcurrentRunner extends RunnerBase {
     }
 
     private void waitFree(Thread p) {
-        boolean interrupted = false;
-        if (p != null) {
-            while (true) {
-                try {
-                    p.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
+        joinQuietly(p);
         for (Flight f : List.copyOf(flying)) {
             try {
                 awaitQuietly(f);
             } catch (RuntimeException ignored) {
                 // the failure is kept by the free-run's handler
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void rethrowFree() {
-        RuntimeException e = freeFailure.getAndSet(null);
-        if (e != null) {
-            throw e;
         }
     }
 

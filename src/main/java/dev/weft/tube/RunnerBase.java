@@ -7,6 +7,7 @@ import dev.weft.tube.TubeGraph.Kind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -346,6 +347,115 @@ abstract class RunnerBase implements TubeRunner, Schedule.Sink {
         if (o != null) {
             o.epochEnded(graph.spec.id(), root.epoch, Duration.ofNanos(System.nanoTime() - root.startNanos),
                     schedule.inFlight());
+        }
+    }
+
+    /** The failure that ended a free run, until stop() or join() rethrows it. */
+    final java.util.concurrent.atomic.AtomicReference<RuntimeException> freeFailure =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** Rethrows (once) the failure that ended a free run. */
+    final void rethrowFree() {
+        RuntimeException e = freeFailure.getAndSet(null);
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    /** Joins a thread through interrupts, keeping the interrupt status. */
+    static void joinQuietly(Thread t) {
+        if (t == null) {
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * {@code iter(n)}: the next {@code n} return values, running epochs until each comes (at most
+     * {@code maxIterLoops} epochs for one value); a source running out ends it early.
+     */
+    abstract class Values implements Iterator<Object> {
+        private final int n;
+        private int given;
+        private Result ready;
+        private boolean done;
+
+        Values(int n) {
+            SyncRunner.checkCount(n);
+            this.n = n;
+        }
+
+        /** The next epoch's result. */
+        abstract Result nextEpoch();
+
+        /** Called once when the iterator is done (ended, failed or used up): drops epochs started ahead. */
+        void finished() {
+        }
+
+        /** Values still wanted. */
+        final int remaining() {
+            return n - given;
+        }
+
+        @Override
+        public final boolean hasNext() {
+            if (ready != null) {
+                return true;
+            }
+            if (done || given >= n) {
+                return false;
+            }
+            try {
+                for (int loops = 0; loops < options.maxIterLoops(); loops++) {
+                    Result r = nextEpoch();
+                    if (r.exhausted()) {
+                        end();
+                        return false;
+                    }
+                    if (r.hasValue()) {
+                        ready = r;
+                        return true;
+                    }
+                }
+            } catch (RuntimeException e) {
+                end();
+                throw e;
+            }
+            end();
+            throw new IllegalStateException("tube '" + graph.spec.id() + "': iter ran " + options.maxIterLoops()
+                    + " epochs without a return value (Runners.Options.withMaxIterLoops)");
+        }
+
+        @Override
+        public final Object next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException("tube '" + graph.spec.id() + "': iter(" + n + ") is done");
+            }
+            given++;
+            Object v = ready.value();
+            ready = null;
+            if (given >= n) {
+                end();
+            }
+            return v;
+        }
+
+        private void end() {
+            if (!done) {
+                done = true;
+                finished();
+            }
         }
     }
 

@@ -7,7 +7,6 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -21,7 +20,6 @@ final class SyncRunner extends RunnerBase {
     private long next;
     private Thread free;
     private volatile boolean stopping;
-    private final AtomicReference<RuntimeException> freeFailure = new AtomicReference<>();
     /** The thread in processRoot: a sync runner is driven by one thread at a time. */
     private final AtomicReference<Thread> driving = new AtomicReference<>();
 
@@ -104,46 +102,11 @@ final class SyncRunner extends RunnerBase {
 
     @Override
     public Iterator<Object> iter(int n) {
-        checkCount(n);
         open();
-        return new Iterator<>() {
-            private int given;
-            private Result pending;
-            private boolean done;
-
+        return new Values(n) {
             @Override
-            public boolean hasNext() {
-                if (pending != null) {
-                    return true;
-                }
-                if (done || given >= n) {
-                    return false;
-                }
-                for (int loops = 0; loops < options.maxIterLoops(); loops++) {
-                    Result r = processRoot(Map.of());
-                    if (r.exhausted()) {
-                        done = true;
-                        return false;
-                    }
-                    if (r.hasValue()) {
-                        pending = r;
-                        return true;
-                    }
-                }
-                done = true;
-                throw new IllegalStateException("tube '" + graph.spec.id() + "': iter ran " + options.maxIterLoops()
-                        + " epochs without a return value (Runners.Options.withMaxIterLoops)");
-            }
-
-            @Override
-            public Object next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException("tube '" + graph.spec.id() + "': iter(" + n + ") is done");
-                }
-                given++;
-                Object v = pending.value();
-                pending = null;
-                return v;
+            Result nextEpoch() {
+                return processRoot(Map.of());
             }
         };
     }
@@ -176,20 +139,7 @@ final class SyncRunner extends RunnerBase {
         synchronized (this) {
             t = free;
         }
-        if (t != null) {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    t.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        joinQuietly(t);
         rethrowFree();
     }
 
@@ -203,13 +153,6 @@ final class SyncRunner extends RunnerBase {
             t.join();
         }
         rethrowFree();
-    }
-
-    private void rethrowFree() {
-        RuntimeException e = freeFailure.getAndSet(null);
-        if (e != null) {
-            throw e;
-        }
     }
 
     @Override
