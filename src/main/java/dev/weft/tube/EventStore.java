@@ -129,9 +129,14 @@ public final class EventStore {
 
     /** Whether no events are held. */
     public boolean isEmpty() {
+        // looks at the events, not the epochs: an epoch's slots exist a moment before its first event is set
         for (var m : roots.values()) {
-            if (!m.isEmpty()) {
-                return false;
+            for (AtomicReferenceArray<Event> a : m.values()) {
+                for (int i = 0; i < a.length(); i++) {
+                    if (a.get(i) != null) {
+                        return false;
+                    }
+                }
             }
         }
         return true;

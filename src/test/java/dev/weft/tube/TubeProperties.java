@@ -40,9 +40,9 @@ import org.quicktheories.impl.Constraint;
  * {@code [n0=count(3,+2), n2=f(k5)[a=n0.value,b=n1.value]/drop3, n4=split(k1)[v=n2.value], n5=map[n4.value],
  * n6=acc(k0)[a=n5.value], n7=gather[value=n6.value,n=n5.n], n8=gather(n2)[n6.value], return[r0=n7.value, …]]}
  * ({@code /drop3}: emits nothing for values divisible by 3; a missing id is a node drawn absent, so that shrinking
- * can drop nodes), followed by the epochs, the values {@code iter} is asked for, and the options. Until the deadlock
- * in docs/property-failures.md ("It found a real bug") is fixed, no map is drawn downstream of a stateful node that
- * runs in a map's sub-epochs ({@code -Dweft.test.tubeMapsAfterScopedState=true} draws them).
+ * can drop nodes), followed by the epochs, the values {@code iter} is asked for, and the options. Maps downstream
+ * of a stateful node that runs in a map's sub-epochs are drawn too: they found a deadlock, since fixed (see
+ * docs/property-failures.md, "It found a real bug").
  *
  * <p>Each property runs random tubes for 1-30 epochs with random {@link Runners.Options} (1-8 epochs in flight,
  * 1-16 node runs at once):
@@ -71,7 +71,7 @@ class TubeProperties {
      * Whether tubes may have a map downstream of a stateful node that runs in a map's sub-epochs: such a root epoch
      * never ends (found by these properties; {@link TubeBugTest}). Off until that is fixed.
      */
-    static final boolean MAPS_AFTER_SCOPED_STATE = Boolean.getBoolean("weft.test.tubeMapsAfterScopedState");
+    static final boolean MAPS_AFTER_SCOPED_STATE = true;
 
     enum Kind { SOURCE, F, ACC, SPLIT, MAP, GATHER_N, GATHER_MAP, GATHER_TRIGGER }
 
