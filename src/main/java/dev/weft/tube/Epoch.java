@@ -16,6 +16,8 @@ public final class Epoch implements Comparable<Epoch> {
     private final String node;
     private final int index;
     private final int depth;
+    /** Computed once: epochs are map keys in the event store, looked up along their parent chain. */
+    private final int hash;
 
     private Epoch(long root, Epoch parent, String node, int index) {
         this.root = root;
@@ -23,6 +25,7 @@ public final class Epoch implements Comparable<Epoch> {
         this.node = node;
         this.index = index;
         this.depth = parent == null ? 0 : parent.depth + 1;
+        this.hash = parent == null ? Long.hashCode(root) : (parent.hash * 31 + node.hashCode()) * 31 + index;
     }
 
     /** Root epoch {@code n} (from 0). */
@@ -133,13 +136,13 @@ public final class Epoch implements Comparable<Epoch> {
         if (this == o) {
             return true;
         }
-        return o instanceof Epoch e && root == e.root && depth == e.depth && index == e.index
+        return o instanceof Epoch e && hash == e.hash && root == e.root && depth == e.depth && index == e.index
                 && Objects.equals(node, e.node) && Objects.equals(parent, e.parent);
     }
 
     @Override
     public int hashCode() {
-        return parent == null ? Long.hashCode(root) : (parent.hashCode() * 31 + node.hashCode()) * 31 + index;
+        return hash;
     }
 
     /** {@code 3}, or {@code 3/(b,0)/(c,2)}. */
