@@ -532,4 +532,41 @@ class TubeRunnerTest {
             assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo(Map.of("words", List.of("ab", "cde")));
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("runners")
+    void nodesAndRunnerAssetsAreInitialisedOnOpenAndClosedOnClose(String name, Function<Tube, TubeRunner> make) {
+        List<String> log = new CopyOnWriteArrayList<>();
+        NodeRegistry reg = NodeRegistry.builder().registerAll(TubeKit.registry())
+                .register("tracked", NodeType.node(p -> new Node() {
+                    @Override
+                    public Object process(Args args) {
+                        return args.get("v");
+                    }
+
+                    @Override
+                    public void init() {
+                        log.add("init");
+                    }
+
+                    @Override
+                    public void deinit() {
+                        log.add("deinit");
+                    }
+                }))
+                .registerAsset("closeable", p -> (AutoCloseable) () -> log.add("asset closed"))
+                .build();
+        Tube t = Tube.builder("lifecycle")
+                .withAsset("res", AssetSpec.of("closeable", AssetSpec.Scope.RUNNER))
+                .withNode("a", NodeSpec.of("count_source"))
+                .withNode("b", NodeSpec.of("tracked").withNamedDepends("v", "a.index", "res", "assets.res"))
+                .withNode("r", NodeSpec.of("return").withDepends("b.value"))
+                .build(reg);
+        try (TubeRunner r = make.apply(t)) {
+            assertThat(log).isEmpty();
+            assertThat(r.run(2)).containsExactly(0L, 1L);
+            assertThat(log).containsExactly("init");
+        }
+        assertThat(log).containsExactly("init", "deinit", "asset closed");
+    }
 }
