@@ -344,7 +344,7 @@ abstract class RunnerBase implements TubeRunner, Schedule.Sink {
             store.clear(root.epoch);
         }
         TubeObserver o = options.observer();
-        if (o != null) {
+        if (o != null && !root.exhausted) {
             o.epochEnded(graph.spec.id(), root.epoch, Duration.ofNanos(System.nanoTime() - root.startNanos),
                     schedule.inFlight());
         }

@@ -12,7 +12,10 @@ public interface TubeObserver {
     default void nodeRan(String tubeId, String nodeId, Epoch epoch, Duration time, boolean failed) {
     }
 
-    /** A root epoch ended; {@code inFlight} root epochs remain started and not consumed. */
+    /**
+     * A root epoch ended (failed ones included; not one dropped because a source had run out: it has no result);
+     * {@code inFlight} root epochs remain started and not ended.
+     */
     default void epochEnded(String tubeId, Epoch epoch, Duration time, int inFlight) {
     }
 
