@@ -1,7 +1,5 @@
 package dev.weft.tube;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -107,28 +105,23 @@ public final class Epoch implements Comparable<Epoch> {
         if (c != 0) {
             return c;
         }
-        List<Epoch> a = chain(this);
-        List<Epoch> b = chain(o);
-        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-            Epoch x = a.get(i);
-            Epoch y = b.get(i);
-            c = x.node.compareTo(y.node);
-            if (c == 0) {
-                c = Integer.compare(x.index, y.index);
-            }
-            if (c != 0) {
-                return c;
-            }
-        }
-        return Integer.compare(a.size(), b.size());
+        // compare at the shallower depth, then the shorter (an ancestor) first; nothing allocated: the sync runner
+        // orders every ready run by epoch
+        int d = Math.min(depth, o.depth);
+        c = sameDepth(ancestorAt(d), o.ancestorAt(d));
+        return c != 0 ? c : Integer.compare(depth, o.depth);
     }
 
-    private static List<Epoch> chain(Epoch e) {
-        List<Epoch> out = new ArrayList<>(e.depth);
-        for (Epoch x = e; x.parent != null; x = x.parent) {
-            out.add(0, x);
+    private static int sameDepth(Epoch a, Epoch b) {
+        if (a == b || a.parent == null) {
+            return 0;
         }
-        return out;
+        int c = sameDepth(a.parent, b.parent);
+        if (c != 0) {
+            return c;
+        }
+        c = a.node.compareTo(b.node);
+        return c != 0 ? c : Integer.compare(a.index, b.index);
     }
 
     @Override
