@@ -3,8 +3,10 @@ package dev.weft.tube;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 
 /** The special node types every tube has: {@code map}, {@code gather} and {@code tube} ({@code return} is not run). */
 final class Builtins {
@@ -101,7 +103,7 @@ final class Builtins {
         private final Tube child;
         private final boolean mapShaped;
         // a tube node declared stateless may be called from several threads; its child runner takes one at a time
-        private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+        private final ReentrantLock lock = new ReentrantLock();
         private SyncRunner runner;
 
         TubeNode(Tube child) {
@@ -129,7 +131,7 @@ final class Builtins {
                 return NO_EVENT;
             }
             if (mapShaped && r.value() instanceof Map<?, ?> m) {
-                Map<String, Object> signals = new java.util.LinkedHashMap<>();
+                Map<String, Object> signals = new LinkedHashMap<>();
                 m.forEach((k, v) -> signals.put((String) k, v));
                 return Signals.of(signals);
             }

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -40,7 +41,7 @@ final class ConcurrentRunner extends RunnerBase {
         final Map<String, Object> input;
         final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
         final CompletableFuture<Result> done = new CompletableFuture<>();
-        final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        final AtomicInteger running = new AtomicInteger();
         volatile RootRun root;
         volatile boolean cancelled;
 
@@ -314,7 +315,7 @@ final class ConcurrentRunner extends RunnerBase {
 
     @Override
     public List<Object> run(int n) {
-        SyncRunner.checkCount(n);
+        checkCount(n);
         List<Object> out = new ArrayList<>();
         Deque<Flight> pending = new ArrayDeque<>();
         try {

@@ -8,8 +8,11 @@ import java.lang.reflect.Parameter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -66,15 +69,15 @@ public final class NodeType {
     /** The slots a function takes, when known (typed functions, reflected methods); null when any. */
     private final List<String> slots;
     /** Slots that may be missing: the node runs without them when their signal emits nothing. */
-    private final java.util.Set<String> optional;
+    private final Set<String> optional;
 
     private NodeType(Kind kind, Function<Params, ? extends Node> factory, List<String> signals, boolean stateful,
             List<String> slots) {
-        this(kind, factory, signals, stateful, slots, java.util.Set.of());
+        this(kind, factory, signals, stateful, slots, Set.of());
     }
 
     private NodeType(Kind kind, Function<Params, ? extends Node> factory, List<String> signals, boolean stateful,
-            List<String> slots, java.util.Set<String> optional) {
+            List<String> slots, Set<String> optional) {
         this.kind = kind;
         this.factory = factory;
         this.signals = signals;
@@ -159,13 +162,13 @@ public final class NodeType {
      * node does not run that epoch.
      */
     public NodeType withOptionalSlots(String... slots) {
-        java.util.Set<String> set = new java.util.LinkedHashSet<>(optional);
+        Set<String> set = new LinkedHashSet<>(optional);
         set.addAll(List.of(slots));
-        return new NodeType(kind, factory, signals, stateful, this.slots, java.util.Set.copyOf(set));
+        return new NodeType(kind, factory, signals, stateful, this.slots, Set.copyOf(set));
     }
 
     /** The optional slots. */
-    public java.util.Set<String> optionalSlots() {
+    public Set<String> optionalSlots() {
         return optional;
     }
 
@@ -198,7 +201,7 @@ public final class NodeType {
 
     @Override
     public String toString() {
-        return "NodeType[" + kind.name().toLowerCase(java.util.Locale.ROOT) + ", signals=" + signals
+        return "NodeType[" + kind.name().toLowerCase(Locale.ROOT) + ", signals=" + signals
                 + ", stateful=" + stateful + "]";
     }
 

@@ -10,9 +10,12 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -184,7 +187,7 @@ abstract class RunnerBase implements TubeRunner, Schedule.Sink {
         for (Map.Entry<String, InputSpec> e : graph.spec.inputs().entrySet()) {
             if (e.getValue().required() && !in.containsKey(e.getKey())) {
                 throw new IllegalArgumentException("tube '" + graph.spec.id() + "': input '" + e.getKey()
-                        + "' (" + e.getValue().scope().name().toLowerCase(java.util.Locale.ROOT)
+                        + "' (" + e.getValue().scope().name().toLowerCase(Locale.ROOT)
                         + "-scoped) is required and was not given");
             }
         }
@@ -224,7 +227,7 @@ abstract class RunnerBase implements TubeRunner, Schedule.Sink {
                         v = root.input.get(in.name());
                     }
                     default -> {
-                        int k = graph.assetNames.indexOf(in.name());
+                        int k = in.node();
                         switch (graph.spec.assets().get(in.name()).scope()) {
                             case RUNNER -> v = runnerAssets[k];
                             case PROCESS -> {
@@ -310,7 +313,7 @@ abstract class RunnerBase implements TubeRunner, Schedule.Sink {
                     v = root.input.get(in.name());
                 }
                 default -> {
-                    int k = graph.assetNames.indexOf(in.name());
+                    int k = in.node();
                     v = graph.spec.assets().get(in.name()).scope() == AssetSpec.Scope.RUNNER ? runnerAssets[k]
                             : root.assets.get(k);
                     present = v != null;
@@ -351,8 +354,7 @@ abstract class RunnerBase implements TubeRunner, Schedule.Sink {
     }
 
     /** The failure that ended a free run, until stop() or join() rethrows it. */
-    final java.util.concurrent.atomic.AtomicReference<RuntimeException> freeFailure =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    final AtomicReference<RuntimeException> freeFailure = new AtomicReference<>();
 
     /** Rethrows (once) the failure that ended a free run. */
     final void rethrowFree() {
@@ -392,7 +394,7 @@ abstract class RunnerBase implements TubeRunner, Schedule.Sink {
         private boolean done;
 
         Values(int n) {
-            SyncRunner.checkCount(n);
+            checkCount(n);
             this.n = n;
         }
 
@@ -459,6 +461,12 @@ abstract class RunnerBase implements TubeRunner, Schedule.Sink {
         }
     }
 
+    static void checkCount(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("the number of epochs must not be negative, not " + n);
+        }
+    }
+
     /** The exception for a source that ran out, for {@code process}. */
     final NoSuchElementException exhaustedError(Result r) {
         return new NoSuchElementException("tube '" + graph.spec.id() + "': source '" + r.exhaustedBy()
@@ -505,7 +513,7 @@ abstract class RunnerBase implements TubeRunner, Schedule.Sink {
 
     @Override
     public final void addCallback(Consumer<? super TubeEvent> callback) {
-        callbacks.add(java.util.Objects.requireNonNull(callback, "callback"));
+        callbacks.add(Objects.requireNonNull(callback, "callback"));
     }
 
     @Override

@@ -245,11 +245,8 @@ final class Schedule {
             }
             if (r.state == WAITING) {
                 for (In in : graph.inputs[r.node]) {
-                    if (in.src() == TubeGraph.Src.ASSET) {
-                        int k = graph.assetNames.indexOf(in.name());
-                        if (graph.assetDependsNode[k] >= 0 && assetThrough[k] < root.number - 1) {
-                            return true;
-                        }
+                    if (in.src() == TubeGraph.Src.ASSET && waitsForAsset(in, root)) {
+                        return true;
                     }
                 }
             }
@@ -301,6 +298,9 @@ final class Schedule {
         List<TubeEvent> emitted = null;
         Epoch out = graph.collapse[n] >= 0 ? run.frame.epoch.parent() : run.frame.epoch;
         if (result instanceof Signals s) {
+            // every name is checked before anything is stored: a bad name fails the run with nothing emitted
+            int[] index = new int[s.values().size()];
+            int i = 0;
             for (Map.Entry<String, Object> e : s.values().entrySet()) {
                 int idx = graph.signalIndex(n, e.getKey());
                 if (idx < 0) {
@@ -308,13 +308,16 @@ final class Schedule {
                             + "', which it does not declare (its signals: " + List.of(graph.signals[n]) + ")"));
                     return;
                 }
+                index[i++] = idx;
                 if (e.getValue() != Node.NO_EVENT) {
                     mask |= 1L << idx;
                 }
             }
+            i = 0;
             for (Map.Entry<String, Object> e : s.values().entrySet()) {
+                int idx = index[i++];
                 if (e.getValue() != Node.NO_EVENT) {
-                    Event ev = store.add(n, graph.signalIndex(n, e.getKey()), out, e.getValue());
+                    Event ev = store.add(n, idx, out, e.getValue());
                     if (sink.wantsEvents()) {
                         (emitted == null ? emitted = new ArrayList<>() : emitted).add(ev);
                     }
@@ -601,8 +604,7 @@ final class Schedule {
                         }
                     }
                     case ASSET -> {
-                        int k = graph.assetNames.indexOf(in.name());
-                        if (graph.assetDependsNode[k] >= 0 && assetThrough[k] < root.number - 1) {
+                        if (waitsForAsset(in, root)) {
                             return;
                         }
                     }
@@ -622,6 +624,11 @@ final class Schedule {
         if (b.events != null) {
             b.events.add(new MetaEvent(MetaEvent.Type.NODE_READY, graph.ids[n], f.epoch, Instant.now()));
         }
+    }
+
+    /** Whether a read of a runner asset with {@code depends} waits for the previous root to update it. */
+    private boolean waitsForAsset(In in, RootRun root) {
+        return graph.assetDependsNode[in.node()] >= 0 && assetThrough[in.node()] < root.number - 1;
     }
 
     /** 0 pending, 1 emitted, 2 resolved without a value. */

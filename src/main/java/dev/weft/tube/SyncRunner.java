@@ -172,10 +172,4 @@ final class SyncRunner extends RunnerBase {
         }
         closeNodes();
     }
-
-    static void checkCount(int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("the number of epochs must not be negative, not " + n);
-        }
-    }
 }

@@ -3,6 +3,7 @@ package dev.weft.tube;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -25,7 +26,7 @@ final class TubeGraph {
 
     enum Src { NODE, INPUT, ASSET }
 
-    /** One input edge of a node. */
+    /** One input edge of a node; {@code node} is the source node's index, or for an asset the asset's index. */
     record In(String slot, int position, Src src, int node, String name, int signal, boolean required) {
     }
 
@@ -455,7 +456,7 @@ final class TubeGraph {
             for (int i = 0; i < ids.size(); i++) {
                 for (In in : inputs[i]) {
                     if (in.src == Src.ASSET) {
-                        readers.get(assetNames.indexOf(in.name)).add(i);
+                        readers.get(in.node).add(i);
                     }
                 }
             }
@@ -497,7 +498,8 @@ final class TubeGraph {
                         throw fail(where, "depends", "no asset '" + d.signal() + "' is declared (declared: "
                                 + spec.assets().keySet() + ")");
                     }
-                    return new In(d.slot(), d.position(), Src.ASSET, -1, d.signal(), -1, required);
+                    return new In(d.slot(), d.position(), Src.ASSET, assetNames.indexOf(d.signal()), d.signal(), -1,
+                            required);
                 }
                 default -> {
                     if (d.node().equals(returnId)) {
@@ -638,7 +640,7 @@ final class TubeGraph {
                 cur = next;
             }
             List<Integer> loop = new ArrayList<>(path.subList(path.indexOf(cur), path.size()));
-            java.util.Collections.reverse(loop);
+            Collections.reverse(loop);
             StringBuilder sb = new StringBuilder();
             for (int i : loop) {
                 sb.append(ids.get(i)).append(" -> ");
