@@ -2,6 +2,7 @@ package dev.weft.component;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -170,6 +171,32 @@ public abstract class Component {
         inboxes.put(box, new Inbox(this, box, capacity));
     }
 
+    /**
+     * Declares {@code box} as a priority inbox ({@link PriorityInboxOptions}), or turns an inbox already declared, such
+     * as the standard {@value #INBOX}, into one; before the component starts. A priority inbox serves
+     * {@link Prioritized} messages by level, then by deadline, under a starvation guard, and hands the receiver the
+     * bare message; messages that are not wrapped get the options' default priority.
+     *
+     * @throws IllegalStateException if the component started, or {@code box} is {@value #CONTROL} or an outbox
+     */
+    protected final void addPriorityInbox(String box, PriorityInboxOptions options) {
+        Objects.requireNonNull(box, "box name");
+        Objects.requireNonNull(options, "options");
+        if (box.equals(CONTROL)) {
+            throw new IllegalStateException("the control inbox of '" + name + "' cannot be a priority inbox: "
+                    + "control messages are served in the order they come");
+        }
+        if (inboxes.containsKey(box)) {
+            if (state != State.NEW) {
+                throw new IllegalStateException("inbox '" + box + "' of '" + path() + "' made a priority inbox "
+                        + "after the component started");
+            }
+        } else {
+            declare(box);
+        }
+        inboxes.put(box, new Inbox(this, box, options.capacity(), options));
+    }
+
     /** Declares an outbox; before the component starts. */
     protected final void addOutbox(String box) {
         declare(box);
@@ -309,6 +336,85 @@ public abstract class Component {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * A batch of messages from {@code inbox}: returns as soon as {@code maxSize} messages are there, or once
+     * {@code maxWait} has passed since the first of them arrived, whichever comes first (seed 000's batching with a
+     * short wait). The time counts from when the inbox last went from empty to holding a message, so a batch may
+     * close early, never late: no message waits in the inbox more than {@code maxWait} while its component is in
+     * this call. A {@link ProducerFinished} ends the wait at once with what is there.
+     *
+     * <p>Never returns an empty list unless the inbox was shut down: a {@link Shutdown}, or a
+     * {@link ProducerFinished} with the inbox drained (as with {@link #messages()}, the control message is then
+     * forwarded on {@value #SIGNAL} when {@code main} returns), so {@code while (!(batch = receiveBatch(...))
+     * .isEmpty())} is the loop. Messages are taken only when the call returns, so an interrupt loses none. A priority
+     * inbox fills the batch in its serving order.
+     *
+     * @throws IllegalArgumentException if {@code maxSize < 1} or {@code maxWait} is negative
+     */
+    protected final List<Object> receiveBatch(String inbox, int maxSize, Duration maxWait)
+            throws InterruptedException {
+        checkThread("receiveBatch");
+        Objects.requireNonNull(maxWait, "maxWait");
+        if (maxSize < 1 || maxWait.isNegative()) {
+            throw new IllegalArgumentException("receiveBatch on '" + path() + "." + inbox + "' needs maxSize >= 1 "
+                    + "and maxWait >= 0, got " + maxSize + " and " + maxWait);
+        }
+        long waitNanos = TimeUnit.NANOSECONDS.convert(maxWait); // saturates
+        Inbox in = inbox(inbox, "receiveBatch from");
+        Inbox control = inbox.equals(CONTROL) ? null : inboxes.get(CONTROL);
+        lock.lock();
+        try {
+            waitingOn = inbox;
+            while (true) {
+                int n = in.size();
+                if (control != null) {
+                    Object c = control.peek();
+                    if (c instanceof Shutdown s) {
+                        control.take();
+                        endedBy = s;
+                        return List.of();
+                    }
+                    if (c instanceof ProducerFinished p) {
+                        if (n > 0) {
+                            return takeBatch(in, Math.min(n, maxSize)); // no more will come: no point waiting
+                        }
+                        control.take();
+                        endedBy = p;
+                        return List.of();
+                    }
+                    if (endedBy != null && n == 0) {
+                        return List.of(); // asked again after the end was signalled
+                    }
+                }
+                if (n >= maxSize) {
+                    return takeBatch(in, maxSize);
+                }
+                if (n > 0) {
+                    long left = in.nonEmptySince() + waitNanos - System.nanoTime();
+                    if (left <= 0 || waitNanos == 0) {
+                        return takeBatch(in, n);
+                    }
+                    arrived.awaitNanos(left);
+                } else {
+                    in.nonEmptySince(); // start timing arrivals on this inbox
+                    arrived.await();
+                }
+            }
+        } finally {
+            waitingOn = null;
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock: takes {@code n} messages. */
+    private static List<Object> takeBatch(Inbox in, int n) {
+        Object[] batch = new Object[n];
+        for (int i = 0; i < n; i++) {
+            batch[i] = in.take();
+        }
+        return Arrays.asList(batch);
     }
 
     /**
@@ -826,6 +932,14 @@ public abstract class Component {
     /** Messages ever delivered into {@code inbox}. */
     public final long delivered(String inbox) {
         return readInbox(inbox, "delivered", in -> in.delivered());
+    }
+
+    /**
+     * Receptions from the priority inbox {@code inbox} that its starvation guard gave to a lower level while a higher
+     * one waited ({@link PriorityInboxOptions#starvationLimit()}); 0 for a plain inbox.
+     */
+    public final long starvationRescues(String inbox) {
+        return readInbox(inbox, "starvationRescues", Inbox::rescues);
     }
 
     /** Messages dropped at {@code inbox}: full with {@link Delivery#DROP}, or sent after this component ended. */

@@ -72,6 +72,16 @@ public final class Components {
         return new Transformer(type, function);
     }
 
+    /**
+     * A {@link Batcher}: sends the messages of its {@code "inbox"} on as lists of up to {@code maxSize}, each sent
+     * when full or {@code maxWait} after its first message arrived.
+     *
+     * @throws IllegalArgumentException if {@code maxSize < 1} or {@code maxWait} is negative
+     */
+    public static Batcher batcher(int maxSize, Duration maxWait) {
+        return new Batcher(maxSize, maxWait);
+    }
+
     /** A {@link Source} sending each of {@code items} on {@code "outbox"}, then {@link ProducerFinished}. */
     public static Source source(Iterable<?> items) {
         return new Source(items);

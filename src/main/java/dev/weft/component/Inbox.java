@@ -19,6 +19,8 @@ final class Inbox {
     final String name;
     final int capacity;
     private final Condition space;
+    /** The store of a priority inbox, or null for the plain ring. */
+    private final PriorityStore prio;
     /** The pass-through from this inbox to a child's, or null. */
     volatile Linkage onward;
     // Guarded by owner.lock:
@@ -28,13 +30,31 @@ final class Inbox {
     private boolean closed;
     private long delivered;
     private long droppedHere;
+    /**
+     * Whether arrivals are timed ({@link #nonEmptySince}): set by the first {@code receiveBatch} on this inbox, so
+     * that inboxes never batched pay no clock read.
+     */
+    private boolean timed;
+    /** When timed: the {@link System#nanoTime()} at which the inbox last went from empty to holding a message. */
+    private long nonEmptySince;
 
     Inbox(Component owner, String name, int capacity) {
+        this(owner, name, capacity, null);
+    }
+
+    /** A priority inbox when {@code priority} is given, else a plain one. */
+    Inbox(Component owner, String name, int capacity, PriorityInboxOptions priority) {
         this.owner = owner;
         this.name = name;
         this.capacity = capacity;
         this.space = owner.lock.newCondition();
-        this.ring = new Object[Math.min(capacity, 16)];
+        this.prio = priority == null ? null : new PriorityStore(owner.lock, priority);
+        this.ring = priority == null ? new Object[Math.min(capacity, 16)] : null;
+    }
+
+    /** Whether this is a priority inbox. */
+    boolean isPriority() {
+        return prio != null;
     }
 
     /**
@@ -80,7 +100,13 @@ final class Inbox {
                     break;
                 }
                 switch (delivery) {
-                    case BLOCK -> space.await();
+                    case BLOCK -> {
+                        if (prio == null) {
+                            space.await();
+                        } else {
+                            prio.awaitSpace(message); // woken by level, highest first
+                        }
+                    }
                     case FAIL -> throw new InboxFullException("inbox '" + owner.path() + "." + name + "' is full ("
                             + capacity + " messages); send from " + (sender instanceof Outbox o
                             ? "'" + o.owner.path() + "." + o.name + "'" : sender)
@@ -99,6 +125,23 @@ final class Inbox {
 
     /** Under the lock: appends, growing the ring up to any size (moved and control messages may exceed capacity). */
     private void enqueue(Object message) {
+        if (prio != null) {
+            prio.add(message);
+        } else {
+            ringAdd(message);
+        }
+        if (count++ == 0 && timed) {
+            nonEmptySince = System.nanoTime();
+        }
+        delivered++;
+        ComponentObserver.Probe p = owner.probe;
+        if (p != null) {
+            p.delivered(owner, name, count);
+        }
+        owner.arrived.signalAll();
+    }
+
+    private void ringAdd(Object message) {
         if (count == ring.length) {
             Object[] bigger = new Object[ring.length * 2];
             for (int i = 0; i < count; i++) {
@@ -108,13 +151,6 @@ final class Inbox {
             head = 0;
         }
         ring[(head + count) % ring.length] = message;
-        count++;
-        delivered++;
-        ComponentObserver.Probe p = owner.probe;
-        if (p != null) {
-            p.delivered(owner, name, count);
-        }
-        owner.arrived.signalAll();
     }
 
     /** Under the lock: the component takes the oldest message, or null if empty. */
@@ -132,6 +168,10 @@ final class Inbox {
         if (count == 0) {
             return null;
         }
+        if (prio != null) {
+            count--;
+            return prio.remove(); // wakes a sender of the highest waiting level
+        }
         Object m = ring[head];
         ring[head] = null;
         head = (head + 1) % ring.length;
@@ -142,7 +182,11 @@ final class Inbox {
 
     /** Under the lock: the oldest message without taking it, or null. */
     Object peek() {
-        return count == 0 ? null : ring[head];
+        return count == 0 ? null : prio != null ? unwrap(prio.peek()) : ring[head];
+    }
+
+    private static Object unwrap(Object m) {
+        return m instanceof Prioritized p ? p.message() : m;
     }
 
     /** Under the lock. */
@@ -152,9 +196,16 @@ final class Inbox {
 
     /** Under the lock: empties the inbox, for moving its messages on; senders waiting for room wake. */
     List<Object> drain() {
-        List<Object> out = new ArrayList<>(count);
-        for (Object m; (m = remove()) != null; ) {
-            out.add(m);
+        List<Object> out;
+        if (prio != null) {
+            out = prio.drain(); // as sent: a Prioritized moved on keeps its priority
+            count = 0;
+            prio.wakeAllSenders();
+        } else {
+            out = new ArrayList<>(count);
+            for (Object m; (m = remove()) != null; ) {
+                out.add(m);
+            }
         }
         space.signalAll();
         return out;
@@ -171,6 +222,26 @@ final class Inbox {
     void close() {
         closed = true;
         space.signalAll();
+        if (prio != null) {
+            prio.wakeAllSenders();
+        }
+    }
+
+    /**
+     * Under the lock: starts timing arrivals for {@code receiveBatch} (the first call on this inbox) and returns when
+     * the inbox last became non-empty; a message already waiting at the first call counts as arriving now.
+     */
+    long nonEmptySince() {
+        if (!timed) {
+            timed = true;
+            nonEmptySince = System.nanoTime();
+        }
+        return nonEmptySince;
+    }
+
+    /** Under the lock: receptions of a priority inbox that were starvation-guard rescues; 0 for a plain inbox. */
+    long rescues() {
+        return prio == null ? 0 : prio.rescues();
     }
 
     /** Under the lock: messages delivered into this inbox so far. */
