@@ -89,14 +89,18 @@ final class Inbox {
         Delivery delivery = via == null ? Delivery.BLOCK : via.delivery;
         owner.lock.lock();
         try {
+            boolean granted = false; // a priority inbox handed this sender a slot while it waited
             while (true) {
                 if (onward != null) {
+                    if (granted) {
+                        prio.returnGrant();
+                    }
                     return MOVED;
                 }
                 if (closed) {
                     return drop(via, ComponentObserver.Drop.ENDED);
                 }
-                if (count < capacity || control) {
+                if (control || granted || (prio == null ? count < capacity : prio.hasRoom())) {
                     break;
                 }
                 switch (delivery) {
@@ -104,7 +108,7 @@ final class Inbox {
                         if (prio == null) {
                             space.await();
                         } else {
-                            prio.awaitSpace(message); // woken by level, highest first
+                            granted = prio.awaitSpace(message); // slots are handed over by level, highest first
                         }
                     }
                     case FAIL -> throw new InboxFullException("inbox '" + owner.path() + "." + name + "' is full ("
