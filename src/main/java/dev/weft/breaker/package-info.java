@@ -14,8 +14,8 @@
  *       {@link dev.weft.breaker.BreakerOpenException};</li>
  *   <li>{@link dev.weft.breaker.Breakers#retry} is {@link dev.weft.Weft#retry} with every attempt through the breaker,
  *       stopping at the first attempt the breaker refuses;</li>
- *   <li>{@link dev.weft.breaker.Breakers#status} is the one-line state the live view shows; the meters are Resilience4j's
- *       own, bound by {@code dev.weft.metrics.BreakerMeters}.</li>
+ *   <li>{@link dev.weft.breaker.Breakers#status} is the one-line state the live view shows; the meters are
+ *       Resilience4j's own, bound by {@code dev.weft.metrics.BreakerMeters}.</li>
  * </ul>
  *
  * <p>Virtual threads: Resilience4j 2.4.0's breaker takes permission with atomics, and guards its sliding windows and
