@@ -2,7 +2,6 @@ package dev.weft.breaker;
 
 import dev.weft.component.Component;
 import dev.weft.function.ThrowingFunction;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.Objects;
 import java.util.Optional;
@@ -60,12 +59,12 @@ public final class BreakerTransformer extends Component {
             Object out;
             try {
                 out = Guarded.call(breaker, () -> handler.apply(m));
-            } catch (CallNotPermittedException e) {
+            } catch (Guarded.Refused refused) {
                 if (whenOpen.fails()) {
-                    throw new BreakerOpenException("component '" + path() + "'", breaker, e);
+                    throw new BreakerOpenException("component '" + path() + "'", breaker, refused.getCause());
                 }
                 if (whenOpen.rejects()) {
-                    send(new Rejected(m, breaker.getName(), e), REJECTED);
+                    send(new Rejected(m, breaker.getName(), refused.getCause(), true), REJECTED);
                     continue;
                 }
                 Function<Object, ?> fallback = whenOpen.fallbackFunction();
@@ -73,7 +72,7 @@ public final class BreakerTransformer extends Component {
             } catch (InterruptedException e) {
                 throw e;
             } catch (Exception e) {
-                send(new Rejected(m, breaker.getName(), e), REJECTED);
+                send(new Rejected(m, breaker.getName(), e, false), REJECTED);
                 continue;
             }
             if (out != null) {

@@ -5,7 +5,6 @@ import dev.weft.flow.OperationImplementation;
 import dev.weft.flow.OperationRegistry;
 import dev.weft.function.ThrowingFunction;
 import dev.weft.scope.TaskFailedException;
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.util.Locale;
@@ -67,9 +66,10 @@ public final class Breakers {
         return (context, inputs) -> {
             try {
                 return Guarded.call(breaker, () -> implementation.run(context, inputs));
-            } catch (CallNotPermittedException e) {
+            } catch (Guarded.Refused refused) {
                 throw new BreakerOpenException("operation instance '" + context.instanceName() + "' (operation '"
-                        + context.operation().name() + "', context '" + context.contextName() + "')", breaker, e);
+                        + context.operation().name() + "', context '" + context.contextName() + "')", breaker,
+                        refused.getCause());
             }
         };
     }
@@ -92,8 +92,8 @@ public final class Breakers {
         return () -> {
             try {
                 return Guarded.call(breaker, task::call);
-            } catch (CallNotPermittedException e) {
-                throw new BreakerOpenException(what, breaker, e);
+            } catch (Guarded.Refused refused) {
+                throw new BreakerOpenException(what, breaker, refused.getCause());
             }
         };
     }

@@ -1,6 +1,5 @@
 package dev.weft.breaker;
 
-import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.util.Objects;
 
 /**
@@ -8,20 +7,18 @@ import java.util.Objects;
  * outbox: either its handler threw (the breaker counted the failure) or the open breaker refused to call the handler
  * (with {@link WhenOpen#reject()}).
  *
- * @param message the message as it arrived on {@code "inbox"}
- * @param breaker the breaker's name
- * @param reason  what the handler threw, or the {@link CallNotPermittedException} of the open breaker
+ * @param message      the message as it arrived on {@code "inbox"}
+ * @param breaker      the breaker's name
+ * @param reason       what the handler threw, or the open breaker's {@code CallNotPermittedException}
+ * @param notPermitted whether the breaker refused the call (it was open) rather than the handler failing; a
+ *                     {@code CallNotPermittedException} the handler itself threw (from a breaker further in) is a
+ *                     handler failure
  */
-public record Rejected(Object message, String breaker, Throwable reason) {
+public record Rejected(Object message, String breaker, Throwable reason, boolean notPermitted) {
     /** Checks that no part is null. */
     public Rejected {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(breaker, "breaker");
         Objects.requireNonNull(reason, "reason");
-    }
-
-    /** Whether the breaker refused the call (it was open), rather than the handler failing. */
-    public boolean notPermitted() {
-        return reason instanceof CallNotPermittedException;
     }
 }

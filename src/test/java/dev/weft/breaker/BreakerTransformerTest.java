@@ -161,6 +161,31 @@ class BreakerTransformerTest {
     }
 
     @Test
+    void aRefusalFromABreakerInsideTheHandlerIsTheHandlersFailure() throws Exception {
+        CircuitBreaker inner = CircuitBreaker.ofDefaults("inner");
+        inner.transitionToOpenState();
+        CircuitBreaker outer = CircuitBreaker.ofDefaults("outer");
+        BreakerTransformer t = Breakers.transformer("nested", outer, m -> inner.executeCallable(() -> m),
+                WhenOpen.fail());
+        Tap rejected = new Tap("rejected");
+        Components.link(t, BreakerTransformer.REJECTED, rejected, Component.INBOX);
+        try (ComponentSystem system = Components.open()) {
+            system.start(t);
+            system.start(rejected);
+            t.deliver("m", Component.INBOX);
+            Rejected r = (Rejected) rejected.next();
+            assertThat(r.notPermitted()).as("the outer breaker permitted it; the inner one refused").isFalse();
+            assertThat(r.reason()).isInstanceOf(CallNotPermittedException.class).hasMessageContaining("'inner'");
+            assertThat(outer.getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
+            assertThat(t.state()).as("WhenOpen.fail applies to the outer breaker only").isEqualTo(
+                    Component.State.RUNNING);
+            t.stop();
+            rejected.stop();
+            system.join();
+        }
+    }
+
+    @Test
     void aStatusThatThrowsDoesNotBreakTheView() throws Exception {
         Component odd = new Component("odd") {
             @Override
