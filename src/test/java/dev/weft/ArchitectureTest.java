@@ -54,10 +54,11 @@ class ArchitectureTest {
             "Jackson only where flow files are read and written", noClasses().that()
                     .resideOutsideOfPackages("dev.weft.flow..", "dev.weft.tube..", "dev.weft.cli..").should().dependOnClassesThat()
                     .resideInAPackage("com.fasterxml.jackson.."),
-            // circuit breakers are an add-on on Resilience4j (optional): only dev.weft.breaker imports it, and the
-            // meters binding in metrics (Resilience4j's own TaggedCircuitBreakerMetrics, in its own class so that
-            // Metrics never loads Resilience4j)
-            "Resilience4j only in dev.weft.breaker", noClasses().that().resideOutsideOfPackage("dev.weft.breaker..")
+            // circuit breakers are an add-on on Resilience4j (optional): in the library only dev.weft.breaker imports
+            // it, and the meters binding in metrics (Resilience4j's own TaggedCircuitBreakerMetrics, in its own class
+            // so that Metrics never loads Resilience4j); the applications build breakers as any user does
+            "Resilience4j only in dev.weft.breaker", noClasses().that().resideOutsideOfPackages("dev.weft.breaker..",
+                    "dev.weft.demo..", "dev.weft.cli..")
                     .and().doNotHaveFullyQualifiedName("dev.weft.metrics.BreakerMeters").should()
                     .dependOnClassesThat().resideInAPackage("io.github.resilience4j.."),
             // the core reaches breakers only through generic hooks (Component.status(), Weft.retry's retryIf)
