@@ -53,7 +53,8 @@ final class SystemView {
     /** The component's own status line ({@link Component#status()}); one that throws must not break the view. */
     private static Optional<String> statusOf(Component c) {
         try {
-            return c.status();
+            Optional<String> status = c.status();
+            return status == null ? Optional.empty() : status; // a careless override's null shows nothing
         } catch (RuntimeException e) {
             return Optional.of("status failed: " + e);
         }
