@@ -4,7 +4,8 @@
  * <p>{@link dev.weft.scope} holds task scopes; {@link dev.weft.event} device events; {@link dev.weft.lock} ordered
  * locks; {@link dev.weft.cuda} CUDA streams and events; {@link dev.weft.flow} data flows and their orchestrator (DFFML's
  * model, with flow files in JSON and YAML); {@link dev.weft.metrics} Micrometer metrics for scopes, locks, events and
- * flows; {@link dev.weft.component} Kamaelia's components; {@link dev.weft.tube} noob's tubes
+ * flows; {@link dev.weft.breaker} Resilience4j circuit breakers on components, operations and retries (an add-on: the
+ * core never imports it); {@link dev.weft.component} Kamaelia's components; {@link dev.weft.tube} noob's tubes
  * (graphs of nodes run epoch by epoch); {@link dev.weft} holds the small facade for plain code and jshell.
  */
 module dev.weft {
@@ -21,6 +22,13 @@ module dev.weft {
     // Static: optional in the pom; the core reaches metrics only through ScopeObserver and LockObserver, so only
     // programs that use dev.weft.metrics need Micrometer (and then name it themselves).
     requires static micrometer.core;
+    // Circuit breakers (dev.weft.breaker): Resilience4j's CircuitBreaker, and its Micrometer binding for
+    // dev.weft.metrics.BreakerMeters. Static: optional in the pom; the core reaches breakers only through the
+    // generic Component.status() hook and Weft.retry's retryIf, so only programs that use dev.weft.breaker need
+    // Resilience4j (and then name it themselves).
+    requires static io.github.resilience4j.circuitbreaker;
+    requires static io.github.resilience4j.core;
+    requires static io.github.resilience4j.micrometer;
     requires java.management;
     requires static jdk.management;
     // The demo's HTTP client and its java.util.logging formatter (dev.weft.demo, not exported; run on the class path).
@@ -41,6 +49,7 @@ module dev.weft {
     exports dev.weft.tube;
     exports dev.weft.cuda;
     exports dev.weft.metrics;
+    exports dev.weft.breaker;
     // dev.weft.cuda.bindings (the FFM bindings under bindings/) is in this module but not exported: only
     // dev.weft.cuda calls it. Its downcalls are restricted methods: run with --enable-native-access=dev.weft
     // on the module path (ALL-UNNAMED on the class path) to avoid the JDK's warning.

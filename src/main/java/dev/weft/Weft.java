@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.function.Predicate;
 
 /**
  * The facade for plain code and jshell: one-line structured operations, each running its tasks on virtual threads in
@@ -159,6 +160,23 @@ public final class Weft {
      *                                  are suppressed
      */
     public static <T> T retry(int attempts, Duration backoff, Callable<? extends T> task) {
+        return retry(attempts, backoff, failure -> true, task);
+    }
+
+    /**
+     * As {@link #retry(int, Duration, Callable)}, but a failure that {@code retryIf} rejects ends the retries at once,
+     * without waiting the backoff: for failures another attempt cannot mend. This is how retries compose with a
+     * circuit breaker (dev.weft.breaker): an attempt the open breaker refused is not retried, so that retries do not
+     * hammer a dependency the breaker has given up on, nor sleep through backoffs that cannot succeed.
+     *
+     * @param retryIf whether a failed attempt's exception (the task's own, not wrapped) is worth another attempt;
+     *                called on the calling thread
+     * @throws IllegalArgumentException if {@code attempts < 1} or {@code backoff} is negative
+     * @throws TaskFailedException      when every attempt failed, or one failed that {@code retryIf} rejected: the
+     *                                  cause is the last failure, the earlier ones are suppressed
+     */
+    public static <T> T retry(int attempts, Duration backoff, Predicate<? super Throwable> retryIf,
+            Callable<? extends T> task) {
         if (attempts < 1) {
             throw new IllegalArgumentException("retry needs at least 1 attempt, got " + attempts);
         }
@@ -166,6 +184,7 @@ public final class Weft {
         if (backoff.isNegative()) {
             throw new IllegalArgumentException("retry backoff must not be negative, got " + backoff);
         }
+        Objects.requireNonNull(retryIf, "retryIf");
         Objects.requireNonNull(task, "task");
         List<Throwable> failures = new ArrayList<>();
         for (int attempt = 1; attempt <= attempts; attempt++) {
@@ -175,6 +194,12 @@ public final class Weft {
                 return t.get();
             } catch (TaskFailedException e) {
                 failures.add(e.getCause());
+                if (attempt < attempts && !retryIf.test(e.getCause())) {
+                    Throwable last = e.getCause();
+                    throw new TaskFailedException(Scope.currentPath(), "attempt-" + attempt, "attempt " + attempt
+                            + " of " + attempts + " failed and is not retried (retryIf rejected it): " + last, last,
+                            failures.subList(0, failures.size() - 1));
+                }
             }
             if (attempt < attempts && !backoff.isZero()) {
                 try {

@@ -43,7 +43,7 @@ class ArchitectureTest {
             // ComponentObserver, never the other way round
             "component imports no add-on", noClasses().that().resideInAPackage("dev.weft.component..").should()
                     .dependOnClassesThat().resideInAnyPackage("dev.weft.metrics..", "dev.weft.flow..",
-                            "dev.weft.cuda..", "dev.weft.demo..", "dev.weft.cli.."),
+                            "dev.weft.cuda..", "dev.weft.breaker..", "dev.weft.demo..", "dev.weft.cli.."),
             // tubes build on scopes; metrics watch them through TubeObserver
             "tube imports no add-on", noClasses().that().resideInAPackage("dev.weft.tube..").should()
                     .dependOnClassesThat().resideInAnyPackage("dev.weft.metrics..", "dev.weft.flow..",
@@ -54,6 +54,17 @@ class ArchitectureTest {
             "Jackson only where flow files are read and written", noClasses().that()
                     .resideOutsideOfPackages("dev.weft.flow..", "dev.weft.tube..", "dev.weft.cli..").should().dependOnClassesThat()
                     .resideInAPackage("com.fasterxml.jackson.."),
+            // circuit breakers are an add-on on Resilience4j (optional): in the library only dev.weft.breaker imports
+            // it, and the meters binding in metrics (Resilience4j's own TaggedCircuitBreakerMetrics, in its own class
+            // so that Metrics never loads Resilience4j); the applications build breakers as any user does
+            "Resilience4j only in dev.weft.breaker", noClasses().that().resideOutsideOfPackages("dev.weft.breaker..",
+                    "dev.weft.demo..", "dev.weft.cli..")
+                    .and().doNotHaveFullyQualifiedName("dev.weft.metrics.BreakerMeters").should()
+                    .dependOnClassesThat().resideInAPackage("io.github.resilience4j.."),
+            // the core reaches breakers only through generic hooks (Component.status(), Weft.retry's retryIf)
+            "the core never imports breaker", noClasses().that().resideOutsideOfPackages("dev.weft.breaker..",
+                    "dev.weft.demo..", "dev.weft.cli..").should().dependOnClassesThat()
+                    .resideInAPackage("dev.weft.breaker.."),
             "Pekko only in cluster", noClasses().that().resideOutsideOfPackages("dev.weft.cluster..").should()
                     .dependOnClassesThat().resideInAPackage("org.apache.pekko.."),
             "the JDK's preview StructuredTaskScope only in the scope package's adapter", noClasses().that()
@@ -75,6 +86,8 @@ class ArchitectureTest {
             "tube imports no add-on", "dev.weft.tube.violation.TubeImportsMetrics",
             "Micrometer only in metrics", "dev.weft.lock.violation.LockUsesMicrometer",
             "Jackson only where flow files are read and written", "dev.weft.scope.violation.ScopeUsesJackson",
+            "Resilience4j only in dev.weft.breaker", "dev.weft.flow.violation.FlowUsesResilience4j",
+            "the core never imports breaker", "dev.weft.scope.violation.ScopeImportsBreaker",
             "the library never imports the applications", "dev.weft.lock.violation.LockImportsDemo",
             "the JDK's preview StructuredTaskScope only in the scope package's adapter",
             "dev.weft.scope.violation.ScopeUsesStructuredTaskScope");

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * Micrometer and Jackson are optional (issue 13, item 2): {@link ScopesOnlyProgram} runs in a fresh JVM with only the
- * Weft classes and SLF4J, once on the class path and once with Weft as a named module on the module path (where a
- * {@code requires} of a missing module would stop the JVM before main).
+ * Micrometer, Jackson (issue 13, item 2) and Resilience4j (issue 16) are optional: {@link ScopesOnlyProgram} runs in a
+ * fresh JVM with only the Weft classes and SLF4J, once on the class path and once with Weft as a named module on the
+ * module path (where a {@code requires} of a missing module would stop the JVM before main).
  */
 class ScopesOnlyClassPathTest {
 
@@ -54,12 +54,13 @@ class ScopesOnlyClassPathTest {
     }
 
     @Test
-    void scopesEventsAndLocksRunOnTheClassPathWithoutMicrometerOrJackson(@TempDir Path dir) throws Exception {
+    void scopesEventsAndLocksRunOnTheClassPathWithoutOptionalLibraries(@TempDir Path dir) throws Exception {
         String classPath = String.join(java.io.File.pathSeparator, locationOf(Scope.class).toString(),
                 locationOf(LoggerFactory.class).toString(), programOnly(dir).toString());
         String out = run(List.of("--enable-native-access=ALL-UNNAMED", "-cp", classPath));
         assertThat(out).contains("absent: io.micrometer.core.instrument.MeterRegistry")
-                .contains("absent: com.fasterxml.jackson.databind.ObjectMapper").contains("scopes: 3, event: SUCCESS")
+                .contains("absent: com.fasterxml.jackson.databind.ObjectMapper")
+                .contains("absent: io.github.resilience4j.circuitbreaker.CircuitBreaker").contains("scopes: 3, event: SUCCESS")
                 .contains("scopes-only: ok");
     }
 

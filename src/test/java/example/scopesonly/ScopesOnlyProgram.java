@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * A program that uses only scopes, events, locks and the facade, run by {@code ScopesOnlyClassPathTest} in a JVM whose
- * path holds the Weft classes and SLF4J and nothing else: no Micrometer, no Jackson. Prints one line per check and
- * {@code scopes-only: ok} at the end; any failure ends the JVM with a stack trace and a non-zero exit.
+ * path holds the Weft classes and SLF4J and nothing else: no Micrometer, no Jackson, no Resilience4j. Prints one line
+ * per check and {@code scopes-only: ok} at the end; any failure ends the JVM with a stack trace and a non-zero exit.
  */
 public final class ScopesOnlyProgram {
     private ScopesOnlyProgram() {
@@ -22,7 +22,8 @@ public final class ScopesOnlyProgram {
 
     public static void main(String[] args) throws Exception {
         for (String absent : List.of("io.micrometer.core.instrument.MeterRegistry",
-                "com.fasterxml.jackson.databind.ObjectMapper")) {
+                "com.fasterxml.jackson.databind.ObjectMapper",
+                "io.github.resilience4j.circuitbreaker.CircuitBreaker")) {
             try {
                 Class.forName(absent);
                 throw new AssertionError(absent + " is on the path: the check would prove nothing");

@@ -924,6 +924,18 @@ public abstract class Component {
         return Optional.ofNullable(waitingOn);
     }
 
+    /**
+     * A line about this component's own state for the live views ({@link ComponentSystem#describe()} and
+     * {@link ComponentSystem#mermaid()} show it after the state), or empty (the default). A hook for add-ons: a
+     * component guarded by a circuit breaker (dev.weft.breaker) shows the breaker's state here, without the core
+     * knowing breakers. Called from any thread, at any time, while the component runs and after: an override must be
+     * thread safe, quick and must not block (read volatile or atomic state); a view that catches it throwing shows
+     * the exception instead.
+     */
+    public Optional<String> status() {
+        return Optional.empty();
+    }
+
     /** Messages waiting in {@code inbox}. */
     public final int queued(String inbox) {
         return readInbox(inbox, "queued", in -> in.size());

@@ -195,11 +195,11 @@ public final class ComponentSystem implements AutoCloseable {
     // ---- views and observer (issue 14, item 9) ----
 
     /**
-     * A live view of the system as text: its components as a tree (path, class, state and what its thread waits on),
-     * under each its inboxes (queued / capacity, delivered, dropped, and where a pass-through sends them on), its
-     * outboxes (sent), its linkages (policy, dropped) and its drops on unlinked outboxes; last, the unlinked drops of
-     * the whole system. Any thread, any time: each component's boxes are read under its lock, the tree as it is while
-     * it is walked.
+     * A live view of the system as text: its components as a tree (path, class, state, what its thread waits on, and
+     * the component's {@linkplain Component#status() status line} if it has one), under each its inboxes (queued /
+     * capacity, delivered, dropped, and where a pass-through sends them on), its outboxes (sent), its linkages
+     * (policy, dropped) and its drops on unlinked outboxes; last, the unlinked drops of the whole system. Any thread,
+     * any time: each component's boxes are read under its lock, the tree as it is while it is walked.
      *
      * <pre>
      * system 'demo': 1 component, unlinked sends dropped and counted

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The live views of a {@link ComponentSystem} behind {@link ComponentSystem#describe()} (a text tree) and
@@ -46,7 +47,17 @@ final class SystemView {
 
     private static String stateOf(Component c) {
         String waiting = c.waitingOn().map(w -> ", waiting on " + w).orElse("");
-        return c.state() + waiting;
+        return c.state() + waiting + statusOf(c).map(s -> "; " + s).orElse("");
+    }
+
+    /** The component's own status line ({@link Component#status()}); one that throws must not break the view. */
+    private static Optional<String> statusOf(Component c) {
+        try {
+            Optional<String> status = c.status();
+            return status == null ? Optional.empty() : status; // a careless override's null shows nothing
+        } catch (RuntimeException e) {
+            return Optional.of("status failed: " + e);
+        }
     }
 
     private static String kindOf(Component c) {
