@@ -119,6 +119,8 @@ public abstract class Component {
      * starts; read by its own thread and under its lock, so a plain field.
      */
     ComponentObserver.Probe probe;
+    /** Open asks and late replies ({@link Asks}); made on the first ask, so a component never asked pays nothing. */
+    volatile AskBook asks;
 
     /** A component named after its class (with a number). */
     protected Component() {
@@ -653,7 +655,10 @@ public abstract class Component {
         publishEnd(State.CANCELLED);
     }
 
-    /** Closes every inbox: later sends are dropped and counted, waiting senders wake to drop theirs. */
+    /**
+     * Closes every inbox: later sends are dropped and counted, waiting senders wake to drop theirs. Then fails the
+     * asks still waiting on this component: nobody is left to reply to them.
+     */
     private void closeInboxes() {
         lock.lock();
         try {
@@ -662,6 +667,10 @@ public abstract class Component {
             }
         } finally {
             lock.unlock();
+        }
+        AskBook b = asks;
+        if (b != null) {
+            b.end(path());
         }
     }
 
@@ -758,6 +767,11 @@ public abstract class Component {
         linkages.add(l);
     }
 
+    /** Whether the calling thread is this component's own (an ask of itself would wait for itself). */
+    boolean onOwnThread() {
+        return thread == Thread.currentThread();
+    }
+
     void checkThread(String what) {
         Thread t = thread;
         if (t != null && t != Thread.currentThread()) {
@@ -842,6 +856,21 @@ public abstract class Component {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Replies ({@link Request#reply}, {@link Request#fail}) to asks of this component that came after their asker
+     * had given up (timed out, interrupted) or after this component ended: dropped, and counted here.
+     */
+    public final long lateReplies() {
+        AskBook b = asks;
+        return b == null ? 0 : b.lateReplies();
+    }
+
+    /** Asks of this component whose askers are waiting right now ({@link Asks}). */
+    public final int openAsks() {
+        AskBook b = asks;
+        return b == null ? 0 : b.open();
     }
 
     /** Messages sent on {@code outbox} into a linkage (possibly dropped further on; see {@link Linkage#dropped()}). */

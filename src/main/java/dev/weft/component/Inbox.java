@@ -46,6 +46,17 @@ final class Inbox {
      * @return true if delivered, false if dropped (and counted)
      */
     boolean put(Object message, Linkage via, Object sender) throws InterruptedException {
+        return putUntil(message, via, sender, false, 0) == DELIVERED;
+    }
+
+    /**
+     * As {@link #put}, but when {@code timed}, a wait for room gives up at {@code deadline} ({@link System#nanoTime()})
+     * and returns {@link #TIMED_OUT} (an {@linkplain Asks ask}'s timeout covers its wait for room).
+     *
+     * @return {@link #DELIVERED}, {@link #DROPPED} or {@link #TIMED_OUT}
+     */
+    int putUntil(Object message, Linkage via, Object sender, boolean timed, long deadline)
+            throws InterruptedException {
         Inbox target = this;
         while (true) {
             Linkage next = target.onward;
@@ -54,17 +65,18 @@ final class Inbox {
                 target = next.toInbox;
                 continue;
             }
-            int r = target.tryPut(message, via, sender);
+            int r = target.tryPut(message, via, sender, timed, deadline);
             if (r == MOVED) {
                 continue; // passed through while we waited: follow the new chain
             }
-            return r == DELIVERED;
+            return r;
         }
     }
 
-    private static final int DELIVERED = 0, DROPPED = 1, MOVED = 2;
+    static final int DELIVERED = 0, DROPPED = 1, MOVED = 2, TIMED_OUT = 3;
 
-    private int tryPut(Object message, Linkage via, Object sender) throws InterruptedException {
+    private int tryPut(Object message, Linkage via, Object sender, boolean timed, long deadline)
+            throws InterruptedException {
         boolean control = message instanceof ControlMessage;
         Delivery delivery = via == null ? Delivery.BLOCK : via.delivery;
         owner.lock.lock();
@@ -80,7 +92,14 @@ final class Inbox {
                     break;
                 }
                 switch (delivery) {
-                    case BLOCK -> space.await();
+                    case BLOCK -> {
+                        if (!timed) {
+                            space.await();
+                        } else if (space.awaitNanos(deadline - System.nanoTime()) <= 0
+                                && count >= capacity && onward == null && !closed) {
+                            return TIMED_OUT;
+                        }
+                    }
                     case FAIL -> throw new InboxFullException("inbox '" + owner.path() + "." + name + "' is full ("
                             + capacity + " messages); send from " + (sender instanceof Outbox o
                             ? "'" + o.owner.path() + "." + o.name + "'" : sender)
