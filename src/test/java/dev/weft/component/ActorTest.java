@@ -61,7 +61,8 @@ class ActorTest {
             }
             assertThat(counter.ask(Counter::total, LONG)).isEqualTo(10_000L);
             assertThat(counter.ask(Counter::addAndGet, 5L, LONG)).isEqualTo(10_005L);
-            assertThat(system.describe()).contains("sys/counter (Actor)").contains("mailbox");
+            assertThat(system.describe()).contains("sys/counter (Actor)").contains("mailbox")
+                    .contains("actor escalate, 0 restart(s), 0 failure(s)").contains("asks 0 open, 0 late replies");
             counter.stop();
         }
         assertThat(counter.state()).isEqualTo(Component.State.SUCCEEDED);
