@@ -141,7 +141,7 @@ public final class Actor<S> extends Component {
      */
     public <R> R ask(Function<? super S, ? extends R> query, Duration timeout) throws InterruptedException {
         Objects.requireNonNull(query, "query");
-        Object reply = Asks.ask(this, MAILBOX, "actor '" + path() + "'", new Call<S>(query), Object.class, timeout);
+        Object reply = Asks.ask(this, MAILBOX, Request.ACTOR, new Call<S>(query), Object.class, timeout);
         @SuppressWarnings("unchecked") // the reply is what query returned for this very request: an R
         R r = (R) reply;
         return r;

@@ -56,7 +56,7 @@ public final class Asks {
             throws InterruptedException {
         Objects.requireNonNull(component, "component");
         Objects.requireNonNull(inbox, "inbox");
-        return ask(component, inbox, component.path() + "." + inbox, question, Object.class, timeout);
+        return ask(component, inbox, null, question, Object.class, timeout);
     }
 
     /**
@@ -67,36 +67,42 @@ public final class Asks {
             Duration timeout) throws InterruptedException {
         Objects.requireNonNull(component, "component");
         Objects.requireNonNull(inbox, "inbox");
-        return ask(component, inbox, component.path() + "." + inbox, question, replyType, timeout);
+        return ask(component, inbox, null, question, replyType, timeout);
     }
 
-    /** Asks the service {@code service} (its component's inbox); see {@link #ask(Component, String, Object, Duration)}. */
+    /**
+     * Asks the service {@code service} (its component's inbox); see
+     * {@link #ask(Component, String, Object, Duration)}.
+     */
     public static Object ask(Service service, Object question, Duration timeout) throws InterruptedException {
         return ask(service, question, Object.class, timeout);
     }
 
-    /** Asks the service {@code service}, the reply checked to be a {@code replyType}; see {@link #ask(Component,
-     * String, Object, Class, Duration)}. */
+    /**
+     * Asks the service {@code service}, the reply checked to be a {@code replyType}; see
+     * {@link #ask(Component, String, Object, Class, Duration)}.
+     */
     public static <R> R ask(Service service, Object question, Class<R> replyType, Duration timeout)
             throws InterruptedException {
         Objects.requireNonNull(service, "service");
-        return ask(service.component(), service.inbox(), "service '" + service.name() + "' ("
-                + service.component().path() + "." + service.inbox() + ")", question, replyType, timeout);
+        return ask(service.component(), service.inbox(), service, question, replyType, timeout);
     }
 
-    static <R> R ask(Component component, String inbox, String target, Object question, Class<R> replyType,
+    /** The ask behind them all; {@code via}: null, the {@link Service} asked, or {@link Request#ACTOR}. */
+    static <R> R ask(Component component, String inbox, Object via, Object question, Class<R> replyType,
             Duration timeout) throws InterruptedException {
-        Objects.requireNonNull(question, () -> "null question for " + target);
+        Objects.requireNonNull(question, () -> "null question for " + Request.target(component, inbox, via));
         Objects.requireNonNull(replyType, "replyType");
-        long nanos = positiveNanos(timeout, target);
+        long nanos = positiveNanos(timeout, component, inbox, via);
         long deadline = System.nanoTime() + nanos;
         Inbox in = component.inbox(inbox, "ask through");
         if (component.onOwnThread()) {
-            throw new IllegalStateException("component '" + component.path() + "' asked itself (" + target
-                    + ") from its own thread: it would wait for its own reply; answer the question directly");
+            throw new IllegalStateException("component '" + component.path() + "' asked itself ("
+                    + Request.target(component, inbox, via) + ") from its own thread: it would wait for its own"
+                    + " reply; answer the question directly");
         }
         AskBook book = AskBook.of(component);
-        Request request = new Request(question, target, book, Thread.currentThread());
+        Request request = new Request(question, component, inbox, via, book, Thread.currentThread());
         book.add(request);
         try {
             int put;
@@ -110,21 +116,21 @@ public final class Asks {
             if (put == Inbox.DROPPED) {
                 request.giveUp();
                 request.detach();
-                throw new AskException(target, request.id(), "component '" + component.path()
-                        + "' had ended before request #" + request.id() + " reached " + target, null);
+                throw new AskException(request.target(), request.id(), "component '" + component.path()
+                        + "' had ended before request #" + request.id() + " reached " + request.target(), null);
             }
             if (put == Inbox.TIMED_OUT) {
                 request.giveUp();
                 request.detach();
-                throw new AskTimeoutException(target, request.id(), timeout, "no room in " + target
+                throw new AskTimeoutException(request.target(), request.id(), timeout, "no room in " + request.target()
                         + " for request #" + request.id() + " within " + timeout + " (inbox full)");
             }
             Object reply = request.await(deadline, timeout);
             if (reply != null && !replyType.isInstance(reply)) {
                 ClassCastException cce = new ClassCastException("reply to request #" + request.id() + " from "
-                        + target + " is a " + reply.getClass().getName() + " (" + reply + "), not a "
+                        + request.target() + " is a " + reply.getClass().getName() + " (" + reply + "), not a "
                         + replyType.getName());
-                throw new AskException(target, request.id(), cce.getMessage(), cce);
+                throw new AskException(request.target(), request.id(), cce.getMessage(), cce);
             }
             return replyType.cast(reply);
         } finally {
@@ -133,10 +139,11 @@ public final class Asks {
     }
 
     /** The timeout in nanoseconds (saturated for huge ones), checked positive. */
-    static long positiveNanos(Duration timeout, String what) {
+    static long positiveNanos(Duration timeout, Component component, String inbox, Object via) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("ask of " + what + " needs a positive timeout, got " + timeout);
+            throw new IllegalArgumentException("ask of " + Request.target(component, inbox, via)
+                    + " needs a positive timeout, got " + timeout);
         }
         try {
             return Math.min(timeout.toNanos(), Long.MAX_VALUE / 4);

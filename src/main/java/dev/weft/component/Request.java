@@ -71,16 +71,24 @@ public final class Request {
 
     private final long id = IDS.incrementAndGet();
     private final Object question;
-    private final String target;
+    /** The component asked and its inbox; {@code via}: null, the {@link Service} asked, or {@link #ACTOR}. */
+    private final Component component;
+    private final String inbox;
+    private final Object via;
     private final AskBook book;
-    /** The asking thread, to unpark; cleared when the ask returns, so that a request left in an inbox holds no thread. */
+    /** The asking thread, to unpark; cleared when the ask returns: a request left in an inbox holds no thread. */
     private volatile Thread asker;
-    /** Null while open; then the reply value, {@link #NULL_REPLY}, {@link Failed}, {@link Ended} or {@link #GAVE_UP}. */
+    /** Null while open; then the reply value, {@link #NULL_REPLY}, {@link Failed}, {@link Ended} or {@code GAVE_UP}. */
     private volatile Object outcome;
 
-    Request(Object question, String target, AskBook book, Thread asker) {
+    /** {@code via} for an actor's ask: the target() names the actor rather than its mailbox. */
+    static final Object ACTOR = new Mark("actor");
+
+    Request(Object question, Component component, String inbox, Object via, AskBook book, Thread asker) {
         this.question = Objects.requireNonNull(question, "question");
-        this.target = target;
+        this.component = component;
+        this.inbox = inbox;
+        this.via = via;
         this.book = book;
         this.asker = asker;
     }
@@ -102,15 +110,25 @@ public final class Request {
      */
     public <Q> Q question(Class<Q> type) {
         if (!type.isInstance(question)) {
-            throw new ClassCastException("request #" + id + " to " + target + " asks a "
+            throw new ClassCastException("request #" + id + " to " + target() + " asks a "
                     + question.getClass().getName() + " (" + question + "), not a " + type.getName());
         }
         return type.cast(question);
     }
 
-    /** What was asked: a component's {@code path.inbox}, or {@code service 'name' (path.inbox)}. */
+    /**
+     * What was asked: a component's {@code path.inbox}, {@code service 'name' (path.inbox)}, or {@code actor 'path'}.
+     * Made when needed (errors, views), so that an ask pays for no string.
+     */
     public String target() {
-        return target;
+        return target(component, inbox, via);
+    }
+
+    static String target(Component component, String inbox, Object via) {
+        if (via instanceof Service s) {
+            return "service '" + s.name() + "' (" + component.path() + "." + inbox + ")";
+        }
+        return via == ACTOR ? "actor '" + component.path() + "'" : component.path() + "." + inbox;
     }
 
     /** Whether the asker still waits for an outcome: false once replied, failed, given up on, or ended unanswered. */
@@ -176,7 +194,7 @@ public final class Request {
             book.lateReply();
             return false;
         }
-        throw new IllegalStateException("request #" + id + " to " + target + " was already "
+        throw new IllegalStateException("request #" + id + " to " + target() + " was already "
                 + (was instanceof Failed f ? "failed (" + f.failure() + ")" : "replied to (" + was + ")")
                 + "; a request has one outcome");
     }
@@ -207,7 +225,7 @@ public final class Request {
             while ((o = OUTCOME.getVolatile(this)) == null) {
                 if (Thread.interrupted()) {
                     if (giveUp()) {
-                        throw new InterruptedException("ask #" + id + " of " + target + " interrupted");
+                        throw new InterruptedException("ask #" + id + " of " + target() + " interrupted");
                     }
                     Thread.currentThread().interrupt();
                     continue;
@@ -215,7 +233,7 @@ public final class Request {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     if (giveUp()) {
-                        throw new AskTimeoutException(target, id, timeout, "no reply from " + target
+                        throw new AskTimeoutException(target(), id, timeout, "no reply from " + target()
                                 + " to request #" + id + " within " + timeout);
                     }
                     continue;
@@ -233,12 +251,13 @@ public final class Request {
             return null;
         }
         if (o instanceof Failed f) {
-            throw new AskException(target, id, "request #" + id + " to " + target + " failed: " + f.failure(),
-                    f.failure());
+            String to = target();
+            throw new AskException(to, id, "request #" + id + " to " + to + " failed: " + f.failure(), f.failure());
         }
         if (o instanceof Ended e) {
-            throw new AskException(target, id, "component '" + e.component() + "' ended without replying to request #"
-                    + id + " (asked " + target + ")", null);
+            String to = target();
+            throw new AskException(to, id, "component '" + e.component() + "' ended without replying to request #"
+                    + id + " (asked " + to + ")", null);
         }
         return o;
     }
@@ -252,7 +271,7 @@ public final class Request {
     @Override
     public String toString() {
         Object o = OUTCOME.getVolatile(this);
-        return "Request#" + id + "[" + question + " -> " + target + ", " + (o == null ? "open"
+        return "Request#" + id + "[" + question + " -> " + target() + ", " + (o == null ? "open"
                 : o instanceof Failed f ? "failed: " + f.failure() : o instanceof Ended ? "ended unanswered"
                 : o instanceof Mark m ? m.toString() : "replied") + "]";
     }
