@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -43,16 +44,25 @@ import org.openjdk.jmh.annotations.Warmup;
  *       would be.</li>
  * </ul>
  *
- * <p>Tells are measured in steady state: the server keeps up or the bounded mailbox pushes back.
+ * <p>Tells are measured in steady state: the server keeps up or the bounded mailbox pushes back. The
+ * {@code …FromVirtual} variants make {@value #BATCH} asks per invocation from one virtual thread (started and joined in
+ * the invocation, its cost spread over the batch): the usual case in Weft, where both sides are virtual threads.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 @State(Scope.Benchmark)
 public class AskActorBenchmark {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** Asks per invocation of the {@code …FromVirtual} variants. */
+    static final int BATCH = 1_000;
+
+    /** An ask, for the virtual-thread variants. */
+    interface AskOnce {
+        long ask() throws Exception;
+    }
 
     /** The state the actors hold. */
     static final class Counter {
@@ -169,5 +179,49 @@ public class AskActorBenchmark {
         long n = one;
         queue.put(c -> reply.complete(c.addAndGet(n)));
         return reply.get(TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** {@value #BATCH} asks from one virtual thread; returns their sum. */
+    private static long fromVirtual(AskOnce once) throws InterruptedException {
+        long[] sum = {0};
+        Thread t = Thread.ofVirtual().start(() -> {
+            try {
+                for (int i = 0; i < BATCH; i++) {
+                    sum[0] += once.ask();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        t.join();
+        return sum[0];
+    }
+
+    /** Asks of a component from a virtual thread. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long componentAskFromVirtual() throws InterruptedException {
+        return fromVirtual(() -> (Long) componentAsk());
+    }
+
+    /** Asks of an actor from a virtual thread. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long actorAskFromVirtual() throws InterruptedException {
+        return fromVirtual(this::actorAsk);
+    }
+
+    /** Asks in Jox's ActorRef shape from a virtual thread. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long joxShapedAskFromVirtual() throws InterruptedException {
+        return fromVirtual(this::joxShapedAsk);
+    }
+
+    /** Asks over a blocking queue and a future from a virtual thread. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long queueAskFromVirtual() throws InterruptedException {
+        return fromVirtual(this::queueAsk);
     }
 }
