@@ -62,6 +62,7 @@ public final class ActorOptions {
         return supervision;
     }
 
+    /** {@code "ActorOptions[name=…, mailbox=…, supervision=…]"}. */
     @Override
     public String toString() {
         return "ActorOptions[name=" + name + ", mailbox=" + mailboxCapacity + ", supervision=" + supervision + "]";
