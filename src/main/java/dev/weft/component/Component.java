@@ -120,6 +120,8 @@ public abstract class Component {
      * starts; read by its own thread and under its lock, so a plain field.
      */
     ComponentObserver.Probe probe;
+    /** Open asks and late replies ({@link Asks}); made on the first ask, so a component never asked pays nothing. */
+    volatile AskBook asks;
 
     /** A component named after its class (with a number). */
     protected Component() {
@@ -759,7 +761,10 @@ public abstract class Component {
         publishEnd(State.CANCELLED);
     }
 
-    /** Closes every inbox: later sends are dropped and counted, waiting senders wake to drop theirs. */
+    /**
+     * Closes every inbox: later sends are dropped and counted, waiting senders wake to drop theirs. Then fails the
+     * asks still waiting on this component: nobody is left to reply to them.
+     */
     private void closeInboxes() {
         lock.lock();
         try {
@@ -768,6 +773,10 @@ public abstract class Component {
             }
         } finally {
             lock.unlock();
+        }
+        AskBook b = asks;
+        if (b != null) {
+            b.end(path());
         }
     }
 
@@ -862,6 +871,11 @@ public abstract class Component {
 
     void linkageAdded(Linkage l) {
         linkages.add(l);
+    }
+
+    /** Whether the calling thread is this component's own (an ask of itself would wait for itself). */
+    boolean onOwnThread() {
+        return thread == Thread.currentThread();
     }
 
     void checkThread(String what) {
@@ -968,6 +982,21 @@ public abstract class Component {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Replies ({@link Request#reply}, {@link Request#fail}) to asks of this component that came after their asker
+     * had given up (timed out, interrupted) or after this component ended: dropped, and counted here.
+     */
+    public final long lateReplies() {
+        AskBook b = asks;
+        return b == null ? 0 : b.lateReplies();
+    }
+
+    /** Asks of this component whose askers are waiting right now ({@link Asks}). */
+    public final int openAsks() {
+        AskBook b = asks;
+        return b == null ? 0 : b.open();
     }
 
     /** Messages sent on {@code outbox} into a linkage (possibly dropped further on; see {@link Linkage#dropped()}). */

@@ -34,7 +34,7 @@ final class Inbox {
      * Whether arrivals are timed ({@link #nonEmptySince}): set by the first {@code receiveBatch} on this inbox, so
      * that inboxes never batched pay no clock read.
      */
-    private boolean timed;
+    private boolean timingArrivals;
     /** When timed: the {@link System#nanoTime()} at which the inbox last went from empty to holding a message. */
     private long nonEmptySince;
 
@@ -66,6 +66,17 @@ final class Inbox {
      * @return true if delivered, false if dropped (and counted)
      */
     boolean put(Object message, Linkage via, Object sender) throws InterruptedException {
+        return putUntil(message, via, sender, false, 0) == DELIVERED;
+    }
+
+    /**
+     * As {@link #put}, but when {@code timed}, a wait for room gives up at {@code deadline} ({@link System#nanoTime()})
+     * and returns {@link #TIMED_OUT} (an {@linkplain Asks ask}'s timeout covers its wait for room).
+     *
+     * @return {@link #DELIVERED}, {@link #DROPPED} or {@link #TIMED_OUT}
+     */
+    int putUntil(Object message, Linkage via, Object sender, boolean timed, long deadline)
+            throws InterruptedException {
         Inbox target = this;
         while (true) {
             Linkage next = target.onward;
@@ -74,17 +85,18 @@ final class Inbox {
                 target = next.toInbox;
                 continue;
             }
-            int r = target.tryPut(message, via, sender);
+            int r = target.tryPut(message, via, sender, timed, deadline);
             if (r == MOVED) {
                 continue; // passed through while we waited: follow the new chain
             }
-            return r == DELIVERED;
+            return r;
         }
     }
 
-    private static final int DELIVERED = 0, DROPPED = 1, MOVED = 2;
+    static final int DELIVERED = 0, DROPPED = 1, MOVED = 2, TIMED_OUT = 3;
 
-    private int tryPut(Object message, Linkage via, Object sender) throws InterruptedException {
+    private int tryPut(Object message, Linkage via, Object sender, boolean timed, long deadline)
+            throws InterruptedException {
         boolean control = message instanceof ControlMessage;
         Delivery delivery = via == null ? Delivery.BLOCK : via.delivery;
         owner.lock.lock();
@@ -105,10 +117,18 @@ final class Inbox {
                 }
                 switch (delivery) {
                     case BLOCK -> {
-                        if (prio == null) {
+                        if (prio != null) {
+                            // slots are handed over by level, highest first
+                            granted = prio.awaitSpace(message, timed, deadline);
+                            if (!granted && timed && deadline - System.nanoTime() <= 0 && !prio.hasRoom()
+                                    && onward == null && !closed) {
+                                return TIMED_OUT;
+                            }
+                        } else if (!timed) {
                             space.await();
-                        } else {
-                            granted = prio.awaitSpace(message); // slots are handed over by level, highest first
+                        } else if (space.awaitNanos(deadline - System.nanoTime()) <= 0
+                                && count >= capacity && onward == null && !closed) {
+                            return TIMED_OUT;
                         }
                     }
                     case FAIL -> throw new InboxFullException("inbox '" + owner.path() + "." + name + "' is full ("
@@ -134,7 +154,7 @@ final class Inbox {
         } else {
             ringAdd(message);
         }
-        if (count++ == 0 && timed) {
+        if (count++ == 0 && timingArrivals) {
             nonEmptySince = System.nanoTime();
         }
         delivered++;
@@ -236,8 +256,8 @@ final class Inbox {
      * the inbox last became non-empty; a message already waiting at the first call counts as arriving now.
      */
     long nonEmptySince() {
-        if (!timed) {
-            timed = true;
+        if (!timingArrivals) {
+            timingArrivals = true;
             nonEmptySince = System.nanoTime();
         }
         return nonEmptySince;

@@ -181,11 +181,12 @@ final class PriorityStore {
     }
 
     /**
-     * Under the lock: waits for room as a sender of {@code message}'s level. Returns true if it woke with a slot
+     * Under the lock: waits for room as a sender of {@code message}'s level (when {@code timed}, at most until
+     * {@code deadline} on the {@link System#nanoTime()} clock). Returns true if it woke with a slot
      * granted to it (then it must put its message, or hand the slot back with {@link #returnGrant}); false if it woke
      * without one (spuriously, or because the inbox closed or moved on), and should look again.
      */
-    boolean awaitSpace(Object message) throws InterruptedException {
+    boolean awaitSpace(Object message, boolean timed, long deadline) throws InterruptedException {
         int level = levelOf(message);
         Condition c = space[level];
         if (c == null) {
@@ -194,7 +195,11 @@ final class PriorityStore {
         sendersWaiting[level]++;
         updateSenderLevel(level);
         try {
-            c.await();
+            if (!timed) {
+                c.await();
+            } else {
+                c.awaitNanos(deadline - System.nanoTime()); // a timed ask's wait for room; the caller sees the time
+            }
         } catch (InterruptedException e) {
             sendersWaiting[level]--;
             if (grants[level] > sendersWaiting[level]) {

@@ -1,5 +1,6 @@
 package dev.weft.component;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -50,6 +51,22 @@ public final class Service {
      */
     public boolean deliver(Object message) throws InterruptedException {
         return component.deliver(message, inbox);
+    }
+
+    /**
+     * Asks the service ({@link Asks#ask(Service, Object, Duration)}): puts a {@link Request} carrying
+     * {@code question} into its inbox and waits up to {@code timeout} for the reply.
+     *
+     * @throws AskTimeoutException if no reply came in time
+     * @throws AskException if the service's component failed the request, or ended without replying
+     */
+    public Object ask(Object question, Duration timeout) throws InterruptedException {
+        return Asks.ask(this, question, timeout);
+    }
+
+    /** As {@link #ask(Object, Duration)}, with the reply checked to be a {@code replyType}. */
+    public <R> R ask(Object question, Class<R> replyType, Duration timeout) throws InterruptedException {
+        return Asks.ask(this, question, replyType, timeout);
     }
 
     @Override

@@ -124,6 +124,14 @@ final class SystemView {
             unlinked.add(c.path() + " " + s.droppedUnlinked);
             total[0] += s.droppedUnlinked;
         }
+        if (c.asks != null) { // asked at least once (Asks)
+            out.append(detail).append("asks ").append(c.openAsks()).append(" open, ").append(c.lateReplies())
+                    .append(" late replies dropped\n");
+        }
+        if (c instanceof Actor<?> a) {
+            out.append(detail).append("actor ").append(a.supervision()).append(", ").append(a.restarts())
+                    .append(" restart(s), ").append(a.failures()).append(" failure(s)\n");
+        }
         for (int i = 0; i < children.size(); i++) {
             describe(out, children.get(i), inner, i == children.size() - 1, unlinked, total);
         }
