@@ -80,7 +80,7 @@ final class Inbox {
                     break;
                 }
                 switch (delivery) {
-                    case BLOCK -> space.await();
+                    case BLOCK -> InboxWaits.await(this, space, sender); // space.await(), seen by Deadlocks
                     case FAIL -> throw new InboxFullException("inbox '" + owner.path() + "." + name + "' is full ("
                             + capacity + " messages); send from " + (sender instanceof Outbox o
                             ? "'" + o.owner.path() + "." + o.name + "'" : sender)
