@@ -71,8 +71,7 @@ final class InboxWaits implements WaitSource {
     @Override
     public void collect(Consumer<? super WaitEdge> out) {
         for (Wait w : WAITS) {
-            Thread owner = w.holder();
-            if (owner != null && w.isWaiting()) {
+            if (w.holder() != null && w.isWaiting()) { // no holder: the owner's thread has not started yet
                 out.accept(w);
             }
         }
@@ -98,7 +97,6 @@ final class InboxWaits implements WaitSource {
         private final Inbox inbox;
         private final Condition space;
         private final long since;
-        private final Thread owner; // the inbox owner's thread when the wait began
         /** null while waiting; DONE once ended; the DeadlockException if a detector failed it. */
         @SuppressWarnings("unused") // through END
         private volatile Object end;
@@ -110,7 +108,6 @@ final class InboxWaits implements WaitSource {
             this.inbox = inbox;
             this.space = space;
             this.since = since;
-            this.owner = inbox.owner.thread();
         }
 
         boolean isWaiting() {
@@ -139,9 +136,10 @@ final class InboxWaits implements WaitSource {
                     + (sender instanceof Outbox o ? " to send from '" + o.owner.path() + "." + o.name + "'" : "");
         }
 
+        /** The inbox owner's thread: null until it starts, then the same for good (a component runs once). */
         @Override
         public Thread holder() {
-            return owner;
+            return inbox.owner.thread();
         }
 
         @Override
@@ -155,13 +153,12 @@ final class InboxWaits implements WaitSource {
         }
 
         /**
-         * Still waiting, and the inbox still full, open to sends (not passed through) and owned by the same thread.
-         * (A closed inbox is left out of the check: only its owner's thread closes it, as it ends, and a thread that
+         * Still waiting, and the inbox still full and open to sends (not passed through). (A closed inbox is left out of the check: only its owner's thread closes it, as it ends, and a thread that
          * ends is in no wait, so no confirmed cycle can contain it.)
          */
         @Override
         public boolean isCurrent() {
-            if (end != null || inbox.owner.thread() != owner) {
+            if (end != null) {
                 return false;
             }
             inbox.owner.lock.lock(); // held only briefly by anyone: nothing blocks under a component's lock
