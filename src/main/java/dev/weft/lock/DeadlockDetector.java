@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Continuous deadlock detection: a thread of its own that looks for {@link Deadlock}s in the wait-for graph every
  * {@linkplain Options#period() period} (see {@link Deadlocks} for the graph and how a cycle is confirmed), reports each
- * new one (a warning in the log, and the {@linkplain Options#withListener(Consumer) listener}) and, with
+ * new one (to the {@linkplain Options#withListener(Consumer) listener}, or as a warning in the log) and, with
  * {@link Policy#BREAK}, breaks it by failing its {@linkplain Deadlock#victim() victim}'s wait with a
  * {@link DeadlockException}:
  *
@@ -89,8 +89,8 @@ public final class DeadlockDetector implements AutoCloseable {
 
         /**
          * These options with a listener told of each deadlock found, once, on the detector's thread, after the victim
-         * was failed (with {@link Policy#BREAK}); {@code null} for none. It must not block for long: the next round
-         * waits for it. What it throws is logged and ignored.
+         * was failed (with {@link Policy#BREAK}), instead of the warning logged without one; {@code null} for none
+         * (the log). It must not block for long: the next round waits for it. What it throws is logged and ignored.
          */
         public Options withListener(Consumer<? super Deadlock> listener) {
             return new Options(period, policy, listener);
@@ -173,11 +173,12 @@ public final class DeadlockDetector implements AutoCloseable {
             if (failed) {
                 broken.incrementAndGet();
             }
-            LOG.warn("deadlock detector: {}{}", d.describe(), failed ? "  broken: the victim's wait was failed"
-                    : options.policy == Policy.BREAK ? "  (the victim's wait ended by itself meanwhile)"
-                    : "  left alone (policy REPORT)");
             Consumer<? super Deadlock> l = options.listener;
-            if (l != null) {
+            if (l == null) {
+                LOG.warn("deadlock detector: {}{}", d.describe(), failed ? "  broken: the victim's wait was failed"
+                        : options.policy == Policy.BREAK ? "  (the victim's wait ended by itself meanwhile)"
+                        : "  left alone (policy REPORT)");
+            } else {
                 try {
                     l.accept(d);
                 } catch (RuntimeException e) {
