@@ -30,9 +30,9 @@ import java.util.concurrent.TimeUnit;
  * every edge of it is recorded.
  *
  * <p>Cost: nothing on the fast paths. A lock wait writes one more volatile word at its start and does one CAS at its
- * end; a blocked send records itself in a concurrent set. Finding costs time linear in the threads that ever took a
- * lock through a LockSet (still alive) and the waits in progress. Stateless (besides the list of sources) and thread
- * safe.
+ * end; a blocked send, in its thread's own record, about the same. Finding costs time linear in the live threads that
+ * ever waited (for a lock through a LockSet, or to send into a full inbox). Stateless (besides the list of sources)
+ * and thread safe.
  */
 public final class Deadlocks {
     private Deadlocks() {
