@@ -9,12 +9,12 @@ import java.util.List;
  * nothing, and the other threads of the cycle can proceed. The message names the whole cycle: every thread, its scope
  * or component path, what it waited for and who held it.
  *
- * <p><b>Why a {@link LockTimeoutException}.</b> A wait in a deadlock would have ended with a timeout anyway (Weft's
- * lock waits are never infinite): the detector only ends it sooner, with the same outcome for the caller (nothing held, the
- * lock not got). Code written to handle a lock timeout (back off and retry, give up, report) therefore handles a broken
- * deadlock without change, and metrics count it with the timeouts. For a victim that waited to send into a component's
- * inbox, {@link #lock()} is {@code null}; {@link #holderThread()} and {@link #holderPath()} then name the component
- * that did not take from it.
+ * <p><b>Why a {@link LockTimeoutException}.</b> A wait in a deadlock would have ended with a timeout anyway
+ * (Weft's lock waits are never infinite): the detector only ends it sooner, with the same outcome for the caller
+ * (nothing held, the lock not got). Code written to handle a lock timeout (back off and retry, give up, report)
+ * therefore handles a broken deadlock without change, and metrics count it with the timeouts. For a victim that waited
+ * to send into a component's inbox, {@link #lock()} is {@code null}; {@link #holderThread()} and {@link #holderPath()}
+ * then name the component that did not take from it.
  */
 public final class DeadlockException extends LockTimeoutException {
     private static final long serialVersionUID = 1L;
