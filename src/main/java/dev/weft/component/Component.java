@@ -933,6 +933,11 @@ public abstract class Component {
         return sys.services();
     }
 
+    /** The component's thread, or null before it runs: for deadlock detection ({@link InboxWaits}). */
+    final Thread thread() {
+        return thread;
+    }
+
     /** What the component's thread waits on (an inbox name, "any inbox", "children"), or empty if not waiting. */
     public final Optional<String> waitingOn() {
         return Optional.ofNullable(waitingOn);

@@ -117,18 +117,27 @@ final class Inbox {
                 }
                 switch (delivery) {
                     case BLOCK -> {
+                        // Both waits are recorded for deadlock detection (InboxWaits), which breaks one by signalling
+                        // the condition it parks on.
                         if (prio != null) {
                             // slots are handed over by level, highest first
-                            granted = prio.awaitSpace(message, timed, deadline);
+                            granted = InboxWaits.await(this, prio.spaceFor(message), sender,
+                                    () -> prio.awaitSpace(message, timed, deadline));
                             if (!granted && timed && deadline - System.nanoTime() <= 0 && !prio.hasRoom()
                                     && onward == null && !closed) {
                                 return TIMED_OUT;
                             }
-                        } else if (!timed) {
-                            space.await();
-                        } else if (space.awaitNanos(deadline - System.nanoTime()) <= 0
-                                && count >= capacity && onward == null && !closed) {
-                            return TIMED_OUT;
+                        } else {
+                            boolean inTime = InboxWaits.await(this, space, sender, () -> {
+                                if (!timed) {
+                                    space.await();
+                                    return true;
+                                }
+                                return space.awaitNanos(deadline - System.nanoTime()) > 0;
+                            });
+                            if (!inTime && count >= capacity && onward == null && !closed) {
+                                return TIMED_OUT;
+                            }
                         }
                     }
                     case FAIL -> throw new InboxFullException("inbox '" + owner.path() + "." + name + "' is full ("

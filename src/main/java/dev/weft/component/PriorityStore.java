@@ -188,10 +188,7 @@ final class PriorityStore {
      */
     boolean awaitSpace(Object message, boolean timed, long deadline) throws InterruptedException {
         int level = levelOf(message);
-        Condition c = space[level];
-        if (c == null) {
-            c = space[level] = lock.newCondition();
-        }
+        Condition c = spaceFor(message);
         sendersWaiting[level]++;
         updateSenderLevel(level);
         try {
@@ -220,6 +217,16 @@ final class PriorityStore {
         }
         updateSenderLevel(level);
         return granted;
+    }
+
+    /** Under the lock: the condition senders of {@code message}'s level wait on for room. */
+    Condition spaceFor(Object message) {
+        int level = levelOf(message);
+        Condition c = space[level];
+        if (c == null) {
+            c = space[level] = lock.newCondition();
+        }
+        return c;
     }
 
     /** Under the lock: a granted sender did not use its slot (the inbox moved on); the slot goes to the next. */

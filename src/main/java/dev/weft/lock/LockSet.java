@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
  * {@link #acquire(Duration)} takes the locks in ascending (rank, creation id) order, each with
  * {@code tryLock(remaining time)}. If the deadline passes first, it releases every lock it took and throws
  * {@link LockTimeoutException}; if the thread is interrupted while waiting (as when its Weft scope is cancelled), it
- * releases what it took and throws {@link InterruptedException}. {@link #acquire()} uses the set's
+ * releases what it took and throws {@link InterruptedException}; if a {@link DeadlockDetector} that breaks deadlocks
+ * chose it as the victim of a deadlock, it releases what it took and throws {@link DeadlockException} (a
+ * {@link LockTimeoutException}: the wait would have timed out). {@link #acquire()} uses the set's
  * {@linkplain #withDefaultTimeout(Duration) default timeout}, 30 seconds unless set: never infinite.
  *
  * <h2>Order rule</h2>
@@ -34,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * does not already hold comes after the highest lock it holds (in rank, then creation-id order); re-acquiring a lock
  * it holds is reentrancy and is allowed. Otherwise acquire throws {@link LockOrderException} at once, taking nothing:
  * with every thread following this rule no cycle of waits, hence no deadlock, can form. A set made with
- * {@link #allowingOutOfOrder()} skips the check and relies on its timeout alone.
+ * {@link #allowingOutOfOrder()} skips the check and relies on its timeout alone, or on a {@link DeadlockDetector}
+ * that breaks deadlocks.
  *
  * <h2>Memory effects and threads</h2>
  * Those of {@link java.util.concurrent.locks.ReentrantLock}: actions before a {@link Held#close()} happen before
@@ -157,6 +160,8 @@ public final class LockSet {
      *
      * @return the holder, to close (on this thread) to release them
      * @throws LockTimeoutException if the deadline passed; nothing is then held by this call
+     * @throws DeadlockException   (a LockTimeoutException) if a deadlock detector broke a deadlock by failing this
+     *                              wait; nothing is then held by this call
      * @throws LockOrderException   if the order rule forbids it; nothing is taken
      * @throws InterruptedException if interrupted while waiting; nothing is then held by this call
      * @throws NullPointerException if {@code timeout} is null
@@ -229,17 +234,35 @@ public final class LockSet {
         }
     }
 
-    /** Waits for {@code lock} until the deadline, recorded as a waiter; returns holding it, or throws. */
+    /**
+     * Waits for {@code lock} until the deadline, recorded as a waiter; returns holding it, or throws. A
+     * {@link DeadlockDetector} may fail the wait: it interrupts this thread, and the interrupt (only that one) becomes
+     * a {@link DeadlockException}.
+     */
     private static void waitFor(Registry.Holds mine, OrderedLock lock, String path, long start, long timeoutNanos)
             throws InterruptedException {
         long now = System.nanoTime();
         long remaining = timeoutNanos - (now - start);
-        mine.beginWait(lock, path, now);
+        long w = mine.beginWait(lock, path, now);
         boolean got;
         try {
             got = remaining > 0 && lock.tryLock(remaining, TimeUnit.NANOSECONDS);
-        } finally {
-            mine.endWait();
+        } catch (InterruptedException e) {
+            DeadlockException broken = mine.endWait(w);
+            if (broken != null) { // the detector's interrupt, cleared: its exception instead
+                throw broken;
+            }
+            throw e;
+        } catch (Throwable e) {
+            mine.endWait(w);
+            throw e;
+        }
+        DeadlockException broken = mine.endWait(w);
+        if (broken != null) { // failed by a deadlock detector as the wait ended anyway: a failed wait stays failed
+            if (got) {
+                lock.unlock();
+            }
+            throw broken;
         }
         if (!got) {
             Thread holder = lock.holder();

@@ -6,8 +6,12 @@ import java.time.Duration;
  * Thrown by {@link LockSet#acquire(Duration)} when the deadline passed before every lock was taken; by then every lock
  * that acquisition took has been released again. Names the lock waited for, the thread holding it (and its Weft scope
  * path, as recorded when it acquired the lock through a {@link LockSet}), and how long the caller waited.
+ *
+ * <p>Its one subclass, {@link DeadlockException}, is thrown when a {@link DeadlockDetector} ended the wait early
+ * because it was part of a deadlock: the outcome for the caller is the same (nothing held, the lock not got in time,
+ * since it never would have been), so code that handles a timeout handles a broken deadlock too.
  */
-public final class LockTimeoutException extends RuntimeException {
+public sealed class LockTimeoutException extends RuntimeException permits DeadlockException {
     private static final long serialVersionUID = 1L;
 
     private final transient OrderedLock lock;
@@ -16,16 +20,25 @@ public final class LockTimeoutException extends RuntimeException {
     private final Duration waited;
 
     LockTimeoutException(OrderedLock lock, String holderThread, String holderPath, Duration waited) {
-        super("timed out after " + waited + " waiting for lock " + lock + "; held by "
+        this("timed out after " + waited + " waiting for lock " + lock + "; held by "
                 + (holderThread == null ? "no thread (released meanwhile)" : "thread '" + holderThread + "'")
-                + (holderPath == null || holderPath.isEmpty() ? "" : " at scope path '" + holderPath + "'"));
+                + (holderPath == null || holderPath.isEmpty() ? "" : " at scope path '" + holderPath + "'"),
+                lock, holderThread, holderPath, waited);
+    }
+
+    /** For {@link DeadlockException}: its own message, the same fields. */
+    LockTimeoutException(String message, OrderedLock lock, String holderThread, String holderPath, Duration waited) {
+        super(message);
         this.lock = lock;
         this.holderThread = holderThread;
         this.holderPath = holderPath;
         this.waited = waited;
     }
 
-    /** The lock that could not be taken in time. */
+    /**
+     * The lock that could not be taken in time; for a {@link DeadlockException}, the lock its victim waited for, or
+     * {@code null} if the victim waited for something else (room in a component's inbox).
+     */
     public OrderedLock lock() {
         return lock;
     }

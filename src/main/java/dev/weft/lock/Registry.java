@@ -1,6 +1,8 @@
 package dev.weft.lock;
 
 import dev.weft.scope.Scope;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,6 +40,12 @@ final class Registry {
         private String waitPath;
         private long waitSinceNanos;
         private volatile OrderedLock waitingFor;
+        // The same wait for the deadlock detector, as one word: (its sequence number << 2) | its phase, so that a
+        // detector can fail exactly the wait it saw, never a later one of the same thread (no ABA). Written with the
+        // wait's start and end, on the slow path only; the breaker CASes it from WAITING to BREAKING.
+        private volatile long wait;
+        private long waits; // the sequence, written by the owner only
+        private DeadlockException breakCause; // written by the breaker between BREAKING and BROKEN
 
         int size() {
             return size;
@@ -83,14 +91,70 @@ final class Registry {
             return max;
         }
 
-        void beginWait(OrderedLock lock, String path, long sinceNanos) {
+        /** Begins a wait; returns its word for {@link #endWait(long)}. */
+        long beginWait(OrderedLock lock, String path, long sinceNanos) {
             waitPath = path;
             waitSinceNanos = sinceNanos;
             waitingFor = lock;
+            long w = (++waits << 2) | WAITING;
+            wait = w;
+            return w;
         }
 
-        void endWait() {
+        /**
+         * Ends the wait {@code w}: returns null, or the exception a deadlock detector failed it with. In that case the
+         * detector interrupted this thread to wake it: that interrupt is cleared here (waiting until it was sent), so
+         * the caller throws the exception instead. An interrupt from elsewhere that came during the same wait cannot
+         * be told apart from it and is cleared with it; the wait still ends with an exception.
+         */
+        DeadlockException endWait(long w) {
             waitingFor = null;
+            long idle = w & ~PHASE;
+            if (WAIT.compareAndSet(this, w, idle)) {
+                return null;
+            }
+            while (wait != (idle | BROKEN)) { // the breaker is between its CAS and its interrupt: a few instructions
+                Thread.yield();
+            }
+            Thread.interrupted();
+            DeadlockException cause = breakCause;
+            breakCause = null;
+            wait = idle;
+            return cause;
+        }
+
+        /** The word of the wait in progress, or of the last one; its phase is WAITING while one is in progress. */
+        long waitWord() {
+            return wait;
+        }
+
+        /** The path and start of the wait in progress (racy: check {@link #waitWord()} before and after). */
+        String waitPath() {
+            return waitPath;
+        }
+
+        long waitSinceNanos() {
+            return waitSinceNanos;
+        }
+
+        OrderedLock waitingFor() {
+            return waitingFor;
+        }
+
+        /**
+         * Called by a deadlock detector: fails the wait {@code w} of {@code thread} (this record's owner) with
+         * {@code cause} if it is still in progress, waking it with an interrupt that its {@link #endWait(long)} turns
+         * into {@code cause}. False if that wait had ended or was already failed.
+         */
+        boolean breakWait(long w, Thread thread, DeadlockException cause) {
+            long idle = w & ~PHASE;
+            if ((w & PHASE) != WAITING || !WAIT.compareAndSet(this, w, idle | BREAKING)) {
+                return false;
+            }
+            breakCause = cause;
+            thread.interrupt();
+            wait = idle | BROKEN; // volatile: publishes breakCause, and says the interrupt was sent
+            return true;
         }
 
         // --- observer side (any thread): racy reads, bounds-checked ---
@@ -130,6 +194,22 @@ final class Registry {
                     out.putIfAbsent(ls[j], h.path);
                 }
             }
+        }
+    }
+
+    // Phases of Holds.wait.
+    static final long PHASE = 3;
+    static final long IDLE = 0;
+    static final long WAITING = 1;
+    static final long BREAKING = 2;
+    static final long BROKEN = 3;
+    private static final VarHandle WAIT;
+
+    static {
+        try {
+            WAIT = MethodHandles.lookup().findVarHandle(Holds.class, "wait", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 

@@ -22,8 +22,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * level, the ratio of LOW's p99 to HIGH's (goal: HIGH's p99 at most a tenth of LOW's), messages served, and the
  * guard's rescues.
  *
- * <p>Options: {@code --messages N} (served per run, default 20,000), {@code --senders N} (default 16),
- * {@code --service-us N} (default 20), {@code --capacity N} (default 256), {@code --rounds N} (default 3; the table
+ * <p>Options: {@code --messages N} (served per run, default 10,000), {@code --senders N} (default 16),
+ * {@code --service-us N} (default 100), {@code --capacity N} (default 256), {@code --rounds N} (default 3; the table
  * shows the median round by HIGH p99, and the minimum).
  */
 public final class PriorityOverloadReport {
@@ -129,7 +129,7 @@ public final class PriorityOverloadReport {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        int messages = 20_000, senders = 16, serviceMicros = 20, capacity = 256, rounds = 3;
+        int messages = 10_000, senders = 16, serviceMicros = 100, capacity = 256, rounds = 3;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help")) {
