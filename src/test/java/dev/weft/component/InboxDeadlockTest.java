@@ -69,10 +69,18 @@ class InboxDeadlockTest {
         final List<Object> got = new CopyOnWriteArrayList<>();
 
         Chatter(String name, int count, int capacity, CountDownLatch go) {
+            this(name, count, capacity, go, false);
+        }
+
+        Chatter(String name, int count, int capacity, CountDownLatch go, boolean priority) {
             super(name);
             this.count = count;
             this.go = go;
-            addInbox(DATA, capacity);
+            if (priority) {
+                addPriorityInbox(DATA, PriorityInboxOptions.defaults().withCapacity(capacity));
+            } else {
+                addInbox(DATA, capacity);
+            }
         }
 
         @Override
@@ -99,11 +107,15 @@ class InboxDeadlockTest {
 
     /** A ring of chatters, each sending to the next; each starts sending once the previous one is blocked. */
     static List<Chatter> ring(ComponentSystem system, int count, int capacity, String... names) {
+        return ring(system, count, capacity, false, names);
+    }
+
+    static List<Chatter> ring(ComponentSystem system, int count, int capacity, boolean priority, String... names) {
         List<CountDownLatch> gos = java.util.stream.Stream.generate(() -> new CountDownLatch(1))
                 .limit(names.length).toList();
         List<Chatter> cs = new java.util.ArrayList<>();
         for (int i = 0; i < names.length; i++) {
-            cs.add(new Chatter(names[i], count, capacity, gos.get(i)));
+            cs.add(new Chatter(names[i], count, capacity, gos.get(i), priority));
         }
         for (int i = 0; i < names.length; i++) {
             Components.link(cs.get(i), Component.OUTBOX, cs.get((i + 1) % names.length), DATA);
@@ -145,6 +157,21 @@ class InboxDeadlockTest {
             assertThat(pong.got).hasSize(11).endsWith("end");
             awaitUntil("counted as broken", () -> detector.broken() == 1); // counted after the victim woke
         } // closing the system stops ping, which waits for an "end" pong never sent
+    }
+
+    @Test
+    void aCycleThroughPriorityInboxesIsFoundAndBrokenToo() throws Exception {
+        try (var detector = DeadlockDetector.start(BREAK); var system = Components.open(SYSTEM)) {
+            List<Chatter> cs = ring(system, 10, 2, true, "ping", "pong");
+            Chatter ping = cs.get(0);
+            Chatter pong = cs.get(1);
+            awaitUntil("the victim's send failed", () -> pong.broken != null);
+            assertThat(pong.broken).hasMessageContaining("room in inbox 'dl/ping.data'");
+            awaitUntil("pong got everything from ping", () -> pong.state() == Component.State.SUCCEEDED);
+            assertThat(ping.sent).as("ping proceeded").isEqualTo(10);
+            assertThat(pong.got).hasSize(11).endsWith("end");
+            awaitUntil("counted as broken", () -> detector.broken() == 1);
+        }
     }
 
     @Test
