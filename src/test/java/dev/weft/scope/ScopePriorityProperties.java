@@ -228,6 +228,12 @@ class ScopePriorityProperties {
                         throw new AssertionError("f" + x + " (level " + levelOf(x) + ") admitted while f" + y
                                 + " (level " + levelOf(y) + ") waited; admission order " + order);
                     }
+                    if (y < x && !before.contains(y)) {
+                        OVERTAKINGS.incrementAndGet(); // x, forked later, went first: priority at work
+                    }
+                }
+                if (x < known) {
+                    HANDOVERS.incrementAndGet(); // x had been waiting
                 }
             }
         }
@@ -239,6 +245,9 @@ class ScopePriorityProperties {
             ownerDone.await(QUIET_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
+
+    /** Coverage: admissions of forks that had waited, and of forks admitted before an earlier waiting one. */
+    static final AtomicInteger HANDOVERS = new AtomicInteger(), OVERTAKINGS = new AtomicInteger();
 
     @Test
     void noSlotPassesAWaitingForkThatShouldComeFirst() {
@@ -256,5 +265,8 @@ class ScopePriorityProperties {
                 }
             }
         });
+        // the runs did exercise the queue: forks waited, and later ones of higher priority went first
+        assertThat(HANDOVERS.get()).as("admissions after waiting").isGreaterThan(EXAMPLES);
+        assertThat(OVERTAKINGS.get()).as("admissions ahead of an earlier fork").isGreaterThan(EXAMPLES / 10);
     }
 }

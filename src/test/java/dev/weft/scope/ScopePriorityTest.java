@@ -144,8 +144,14 @@ class ScopePriorityTest {
         try (var scope = Scope.open(ScopeOptions.named("bound").withMaxConcurrency(1).withMaxWaitingForks(1))) {
             scope.fork("blocker", until(go));
             scope.fork("low", Priority.LOW, records("low")); // waits on its own thread: the bound is reached
+            CountDownLatch highDone = new CountDownLatch(1);
             releaseWhenParked(owner, go);
-            scope.fork("high", Priority.HIGH, records("high")); // parks the owner, yet is admitted first
+            scope.fork("high", Priority.HIGH, () -> { // parks the owner, yet is admitted first
+                admitted.add("high");
+                highDone.await();
+                return "high";
+            });
+            releaseWhenParked(owner, highDone);
             scope.fork("normal", Priority.NORMAL, records("normal")); // parks again (high holds the slot), queued
             scope.join();
         }
