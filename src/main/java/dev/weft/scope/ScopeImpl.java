@@ -23,8 +23,8 @@ import java.util.function.Supplier;
  * The machinery behind {@link Scope}, which states the contract: the owner-side state machine (open, joined,
  * closed), fork and join, cancellation and its propagation to nested scopes, Weft's own timeout, and what each task's
  * end means for the policy. The JDK's preview scope is reached only through {@link JdkScope}; the tree of live scopes
- * and dumps live in {@link ScopeTree}, the concurrency limit in {@link Limiter}, the close watchdog in
- * {@link CloseWatchdog}.
+ * and dumps live in {@link ScopeTree}, the concurrency limit and its admission queue in {@link Limiter}, the close
+ * watchdog in {@link CloseWatchdog}.
  *
  * <p>Concurrency: fork, join and close run on the owner; {@link #taskEnded} on each task's thread; cancel and the
  * timer on any thread. One {@link ReentrantLock} orders failures against cancellation and guards the timeout's
@@ -331,8 +331,9 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
             if (!timedOut) {
                 return null;
             }
-            // Forks are over: a task found running at the timeout and then skipped by its fork never ran; one still
-            // waiting for admission then never ran its body either (every task has ended: the state is final).
+            // Forks are over: a task found running at the timeout and then skipped by its fork never ran. One still
+            // marked waiting had not started its body at the timeout, and starts it only if it checked the scope just
+            // before the timeout marked it (admitThenRun checks after admission): it is named as waiting.
             List<String> names = runningAtTimeout.stream().filter(t -> !t.wasSkipped() && !t.isWaiting())
                     .map(Task::name).sorted().toList();
             List<String> waiting = runningAtTimeout.stream().filter(TaskImpl::isWaiting).map(Task::name).sorted()

@@ -27,7 +27,8 @@ import org.quicktheories.impl.Constraint;
  * Admission by priority over random runs: a scope with {@code maxConcurrency} 1-4 and {@code maxWaitingForks} 1-6,
  * and a random sequence of operations: forks (plain, or LOW, NORMAL or HIGH) made by the scope's owner, and releases
  * of a random running task (each task's body waits on a latch of its own, so the test decides how long each runs and
- * when each slot is handed over). After every operation the test waits until the run is quiet (the owner's fork
+ * when each slot is handed over). While the owner is parked in a fork, a fork operation lets a task end instead.
+ * After every operation the test waits until the run is quiet (the owner's fork
  * returned or the owner parks in the admission queue; every slot held by a started body, or no fork left waiting),
  * then looks at the bodies that started meanwhile.
  *
@@ -103,6 +104,8 @@ class ScopePriorityProperties {
         final CountDownLatch ownerDone = new CountDownLatch(1);
         final Thread owner;
         final Set<Integer> released = new HashSet<>();
+        /** What the driver did, for messages: {@code f3:LOW} forks f3, {@code end:f1} lets f1 end. */
+        final List<String> trace = new ArrayList<>();
         int issued;
         int checked;
 
@@ -183,6 +186,7 @@ class ScopePriorityProperties {
             latches.add(new CountDownLatch(1));
             levels.add(level);
             issued++;
+            trace.add("f" + waitingBefore + ":" + new Fork(level));
             commands.put(waitingBefore); // the new fork's id
             quiet(waitingBefore);
         }
@@ -193,6 +197,7 @@ class ScopePriorityProperties {
             if (!r.isEmpty()) {
                 int id = r.get(pick % r.size());
                 released.add(id);
+                trace.add("end:f" + id);
                 latches.get(id).countDown();
             }
             quiet(waitingBefore);
@@ -214,7 +219,8 @@ class ScopePriorityProperties {
                 }
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("no progress: " + running + " running, " + (issued - started)
-                            + " waiting, owner " + (ownerSettled ? "settled" : "busy") + "; admitted " + admissions);
+                            + " waiting, owner " + (ownerSettled ? "settled" : "busy") + "; admitted " + admissions
+                            + " after " + trace);
                 }
                 Thread.onSpinWait();
                 Thread.yield();
@@ -226,7 +232,7 @@ class ScopePriorityProperties {
                 for (int y = 0; y < known; y++) {
                     if (y != x && !before.contains(y) && beats(y, x)) {
                         throw new AssertionError("f" + x + " (level " + levelOf(x) + ") admitted while f" + y
-                                + " (level " + levelOf(y) + ") waited; admission order " + order);
+                                + " (level " + levelOf(y) + ") waited; admission order " + order + " after " + trace);
                     }
                     if (y < x && !before.contains(y)) {
                         OVERTAKINGS.incrementAndGet(); // x, forked later, went first: priority at work
