@@ -117,7 +117,7 @@ public final class ScopeOptions {
      * A copy in which at most {@code maxWaitingForks} forks made with a {@link Priority} wait for a concurrency slot on
      * threads of their own; the next one parks the owner in {@code fork}, already in the admission order, until one of
      * them is admitted (or its own turn comes). The default is {@link #maxConcurrency()}: a scope then has at most
-     * twice that many task threads. Has no effect without a concurrency limit.
+     * twice that many tasks running or waiting at once. Has no effect without a concurrency limit.
      *
      * @throws IllegalArgumentException if {@code maxWaitingForks < 1}, naming the scope
      */
