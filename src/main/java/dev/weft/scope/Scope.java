@@ -46,7 +46,8 @@ import java.util.concurrent.Callable;
  * {@link java.util.concurrent.CancellationException} saying why), or by closing it before join. Cancellation
  * interrupts the tasks from the cancelling thread itself, so it takes effect even while tasks occupy every carrier
  * thread; a timeout names the tasks running at the moment it passed, even those that then return normally. With
- * {@linkplain ScopeOptions#maxConcurrency() maxConcurrency}, {@code fork} parks the owner while that many tasks run.
+ * {@linkplain ScopeOptions#maxConcurrency() maxConcurrency}, {@code fork} parks the owner while that many tasks run,
+ * unless the fork states a {@link Priority}: see {@link #fork(String, Priority, Callable)}.
  *
  * <h2>Misuse</h2>
  * Every misuse throws at once, naming the scope: fork, join or close from a thread other than the owner
@@ -135,6 +136,41 @@ public sealed interface Scope<T, R> extends AutoCloseable permits ScopeImpl {
      * @throws IllegalStateException    after join or close
      */
     <U extends T> Task<U> fork(String name, Callable<? extends U> task);
+
+    /**
+     * Forks {@code task} with a priority for the concurrency limit: when a slot frees up, it goes to the waiting fork
+     * of the highest priority, and among forks of the same priority to the one forked first.
+     *
+     * <p>Without a limit, or with a slot free, this is {@link #fork(String, Callable)}: the task starts at once. With
+     * every slot taken, the task's virtual thread still starts at once, but only to wait in the scope's admission
+     * queue; it holds no slot and its body has not run. A task's end hands its slot directly to the head of that
+     * queue, so no fork made later can take it first. At most {@linkplain ScopeOptions#maxWaitingForks()
+     * maxWaitingForks} forks wait so, on threads of their own (by default as many as the limit); beyond that this
+     * method parks the owner, its task already in its place in the queue, until one of them is admitted (then the task
+     * starts waiting on its own thread) or the task itself is (then it runs); memory stays bounded however many
+     * forks the owner makes. A plain {@code fork} takes its place in the same queue as a {@link Priority#NORMAL NORMAL}
+     * fork, but always parks the owner until its task is admitted.
+     *
+     * <p>While it waits, the task is {@link Task.State#RUNNING RUNNING}. If the scope is cancelled meanwhile (by its
+     * policy, timeout, {@link #cancel()} or close), the task leaves the queue and ends
+     * {@link Task.State#CANCELLED CANCELLED} without running its body (as a task forked after cancellation does), and a
+     * timeout names it apart, among {@link ScopeTimeoutException#waitingTasks()}. If the owner is interrupted while
+     * parked here, the scope is cancelled, the interrupt status is kept and the returned task is {@code CANCELLED}.
+     *
+     * <p>Admission order is a guarantee between forks that are waiting at the same time: a slot handed over never
+     * passes a waiting fork of higher priority, or one of the same priority forked earlier. Tasks already running are
+     * not preempted, and a fork that finds a slot free takes it even if forks of higher priority are forked later.
+     * A steady stream of higher-priority forks can keep a lower one waiting indefinitely (there is no ageing); the
+     * owner decides what it forks.
+     *
+     * @param name     the task's name, a segment of its path ({@code null} for {@code task-N})
+     * @param priority the priority of its admission
+     * @throws NullPointerException     if {@code task} or {@code priority} is null
+     * @throws IllegalArgumentException if {@code name} is blank or contains '/'
+     * @throws WrongThreadException     if the caller is not the owner
+     * @throws IllegalStateException    after join or close
+     */
+    <U extends T> Task<U> fork(String name, Priority priority, Callable<? extends U> task);
 
     /**
      * Waits for the policy's result; see the class description.

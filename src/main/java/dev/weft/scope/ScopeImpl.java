@@ -23,8 +23,8 @@ import java.util.function.Supplier;
  * The machinery behind {@link Scope}, which states the contract: the owner-side state machine (open, joined,
  * closed), fork and join, cancellation and its propagation to nested scopes, Weft's own timeout, and what each task's
  * end means for the policy. The JDK's preview scope is reached only through {@link JdkScope}; the tree of live scopes
- * and dumps live in {@link ScopeTree}, the concurrency limit in {@link Limiter}, the close watchdog in
- * {@link CloseWatchdog}.
+ * and dumps live in {@link ScopeTree}, the concurrency limit and its admission queue in {@link Limiter}, the close
+ * watchdog in {@link CloseWatchdog}.
  *
  * <p>Concurrency: fork, join and close run on the owner; {@link #taskEnded} on each task's thread; cancel and the
  * timer on any thread. One {@link ReentrantLock} orders failures against cancellation and guards the timeout's
@@ -84,7 +84,8 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
     ScopeImpl(Policy<T, R> policy, ScopeOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         this.policy = policy;
-        this.limiter = options.maxConcurrency() == Integer.MAX_VALUE ? null : new Limiter(options.maxConcurrency());
+        this.limiter = options.maxConcurrency() == Integer.MAX_VALUE ? null
+                : new Limiter(options.maxConcurrency(), options.maxWaitingForks());
         this.enclosing = ScopeTree.INNERMOST.get();
         this.parentTask = enclosing == null && ScopeTree.CURRENT_TASK.isBound() ? ScopeTree.CURRENT_TASK.get() : null;
         String base = enclosing != null ? enclosing.path : parentTask != null ? parentTask.path() : "";
@@ -131,6 +132,17 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
 
     @Override
     public <U extends T> Task<U> fork(String name, Callable<? extends U> task) {
+        return fork0(name, null, task);
+    }
+
+    @Override
+    public <U extends T> Task<U> fork(String name, Priority priority, Callable<? extends U> task) {
+        Objects.requireNonNull(priority, () -> "null priority for a fork in scope '" + describe() + "'");
+        return fork0(name, priority, task);
+    }
+
+    /** A fork; {@code priority} null for a plain one, which parks the owner for its slot. */
+    private <U extends T> Task<U> fork0(String name, Priority priority, Callable<? extends U> task) {
         Objects.requireNonNull(task, () -> "null task forked in scope '" + describe() + "'");
         checkOwner("fork");
         if (phase != OPEN) {
@@ -146,7 +158,9 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
             probe.forked();
         }
         policy.onFork(t);
-        if (!takeSlot()) {
+        // SLOT: runs at once; a waiter: its thread waits for admission first; null: the scope was cancelled
+        Limiter.Waiter admission = limiter == null ? Limiter.SLOT : takeSlot(t, priority);
+        if (admission == null) {
             skipped(t);
             return t;
         }
@@ -159,7 +173,7 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
         }
         if (cancelled) {
             if (limiter != null) {
-                limiter.release();
+                limiter.giveUp(admission);
             }
             skipped(t);
             return t;
@@ -167,7 +181,12 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
         live.started++;
         live.forking = t; // on the owner's padded lines, like every per-fork write
         try {
-            jdkScope.fork(t);
+            if (admission == Limiter.SLOT) {
+                jdkScope.fork(t);
+            } else {
+                t.markWaiting();
+                jdkScope.fork(() -> admitThenRun(t, admission));
+            }
         } finally {
             live.forking = null;
         }
@@ -194,18 +213,48 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
         }
     }
 
-    /** Parks for a concurrency slot; false if the scope was cancelled meanwhile. */
-    private boolean takeSlot() {
-        if (limiter == null) {
-            return true;
-        }
+    /**
+     * On the owner, with a concurrency limit: {@link Limiter#SLOT} once the task holds a slot (parking for one if the
+     * fork is plain, or if the bound of waiting forks is reached), a queued waiter for the task's thread to hold, or
+     * null if the scope was cancelled meanwhile.
+     */
+    private Limiter.Waiter takeSlot(TaskImpl<?> t, Priority priority) {
         try {
-            return limiter.acquire(this::isCancelled); // woken by every task's end and every cancellation
+            // woken by every slot handed over, every waiter admitted and every cancellation
+            if (priority == null) {
+                return limiter.acquire(Priority.NORMAL.level(), this::isCancelled) ? Limiter.SLOT : null;
+            }
+            return limiter.admit(t, priority.level(), this::isCancelled);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             cancel("its owner was interrupted while waiting to fork");
-            return false;
+            return null;
         }
+    }
+
+    /**
+     * The body of a task forked to wait for admission, on its own thread: waits for a slot, then runs the task,
+     * unless the scope was cancelled first; then the task ends {@link Task.State#CANCELLED CANCELLED}, its body never
+     * run, and a slot handed to it meanwhile passes on.
+     */
+    private Object admitThenRun(TaskImpl<?> t, Limiter.Waiter admission) {
+        boolean holdsSlot = limiter.await(admission, this::isCancelled);
+        if (!holdsSlot || cancelled) {
+            if (cancelled) {
+                recordIfTimedOut(t); // before the end state: see onTimeout
+            }
+            t.endWaiting();
+            if (probe != null) {
+                probe.ended(Task.State.CANCELLED, 0);
+            }
+            if (holdsSlot) {
+                limiter.release();
+            }
+            countEnd();
+            return null;
+        }
+        t.admitted();
+        return t.call();
     }
 
     /** Called by a task's own thread when its body returned or threw. */
@@ -241,6 +290,11 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
         if (limiter != null) {
             limiter.release();
         }
+        countEnd();
+    }
+
+    /** Counts a task's end, on its thread, and lets a joining owner go after the last one. */
+    private void countEnd() {
         long e = ended.increment();
         if (joining && e == forkedTotal) {
             sentinelRelease.countDown(); // the last task of a joining scope: the JDK join may now return
@@ -277,12 +331,14 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
             if (!timedOut) {
                 return null;
             }
-            // Forks are over: a task found running at the timeout and then skipped by its fork never ran.
-            List<String> names = runningAtTimeout.stream().filter(t -> !t.wasSkipped()).map(Task::name).sorted()
+            // Forks are over: a task found running at the timeout and then skipped by its fork never ran. One still
+            // marked waiting had not started its body at the timeout, and starts it only if it checked the scope just
+            // before the timeout marked it (admitThenRun checks after admission): it is named as waiting.
+            List<String> names = runningAtTimeout.stream().filter(t -> !t.wasSkipped() && !t.isWaiting())
+                    .map(Task::name).sorted().toList();
+            List<String> waiting = runningAtTimeout.stream().filter(TaskImpl::isWaiting).map(Task::name).sorted()
                     .toList();
-            List<String> shown = names.subList(0, Math.min(32, names.size()));
-            return new ScopeTimeoutException(describe(), timeout, shown, names.size() - shown.size(),
-                    policy.failureExceptions());
+            return new ScopeTimeoutException(describe(), timeout, names, waiting, policy.failureExceptions());
         });
         if (timer != null) {
             timer.cancel(false);

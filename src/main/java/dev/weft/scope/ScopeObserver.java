@@ -23,7 +23,10 @@ public interface ScopeObserver {
 
     /** What one scope reports; see {@link ScopeObserver} for the threads that call it. */
     interface Probe {
-        /** A task was forked (it may never run, if the scope is cancelled: then {@link #ended} follows at once). */
+        /**
+         * A task was forked (it may never run, if the scope is cancelled first: then {@link #ended} follows without
+         * {@link #started}, at once or, for a fork waiting for a concurrency slot, when it leaves the queue).
+         */
         void forked();
 
         /** A forked task's body started, {@code queuedNanos} after its fork. */

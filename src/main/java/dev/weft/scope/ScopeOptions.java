@@ -20,7 +20,10 @@ import java.util.Objects;
  *   <li>{@link #deadline()}: instant after which the scope is cancelled; {@code null} for none. With both a timeout
  *       and a deadline, the earlier wins.</li>
  *   <li>{@link #maxConcurrency()}: at most this many tasks run at once; {@code fork} parks the owner (a virtual thread
- *       parks without holding a carrier) until one ends. {@link Integer#MAX_VALUE} for no limit.</li>
+ *       parks without holding a carrier) until one ends. {@link Integer#MAX_VALUE} for no limit. Waiting forks are
+ *       admitted by {@link Priority}: see {@link Scope#fork(String, Priority, java.util.concurrent.Callable)}.</li>
+ *   <li>{@link #maxWaitingForks()}: at most this many prioritised forks wait for a slot on threads of their own
+ *       before {@code fork} parks the owner; as many as {@code maxConcurrency} unless set.</li>
  *   <li>{@link #closeGracePeriod()}: how long {@link Scope#close()} waits for cancelled tasks before it logs, by name,
  *       which ones it is still waiting for (and again each time the period doubles).</li>
  *   <li>{@link #observer()}: a hook that watches the scope and its tasks (metrics, for example:
@@ -33,21 +36,24 @@ import java.util.Objects;
 public final class ScopeOptions {
 
     private static final ScopeOptions DEFAULTS =
-            new ScopeOptions(null, null, null, Integer.MAX_VALUE, Duration.ofSeconds(5), null);
+            new ScopeOptions(null, null, null, Integer.MAX_VALUE, 0, Duration.ofSeconds(5), null);
 
     private final String name;
     private final Duration timeout;
     private final Instant deadline;
     private final int maxConcurrency;
+    /** 0: the default, as many as {@link #maxConcurrency}. */
+    private final int maxWaitingForks;
     private final Duration closeGracePeriod;
     private final ScopeObserver observer;
 
     /**
      * @throws IllegalArgumentException for a blank name, a negative timeout, a limit below 1 or a non-positive grace
-     *                                  period, naming the option, its value and the scope
+     *                                  period, naming the option, its value and the scope (a waiting bound below 1
+     *                                  is refused by {@link #withMaxWaitingForks}, 0 here meaning the default)
      * @throws NullPointerException     for a null grace period
      */
-    private ScopeOptions(String name, Duration timeout, Instant deadline, int maxConcurrency,
+    private ScopeOptions(String name, Duration timeout, Instant deadline, int maxConcurrency, int maxWaitingForks,
                          Duration closeGracePeriod, ScopeObserver observer) {
         String scope = name == null ? "(unnamed scope)" : "scope '" + name + "'";
         if (name != null && (name.isBlank() || name.contains("/"))) {
@@ -69,11 +75,15 @@ public final class ScopeOptions {
         this.timeout = timeout;
         this.deadline = deadline;
         this.maxConcurrency = maxConcurrency;
+        this.maxWaitingForks = maxWaitingForks;
         this.closeGracePeriod = closeGracePeriod;
         this.observer = observer;
     }
 
-    /** Unnamed, no timeout, no concurrency limit, a 5 s close grace period, no observer of its own. */
+    /**
+     * Unnamed, no timeout, no concurrency limit (and as many waiting forks as the limit), a 5 s close grace period,
+     * no observer of its own.
+     */
     public static ScopeOptions defaults() {
         return DEFAULTS;
     }
@@ -85,27 +95,43 @@ public final class ScopeOptions {
 
     /** A copy with this name ({@code null} for unnamed). */
     public ScopeOptions withName(String name) {
-        return new ScopeOptions(name, timeout, deadline, maxConcurrency, closeGracePeriod, observer);
+        return new ScopeOptions(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer);
     }
 
     /** A copy with this timeout, counted from the scope's opening; {@code null} removes it. */
     public ScopeOptions withTimeout(Duration timeout) {
-        return new ScopeOptions(name, timeout, deadline, maxConcurrency, closeGracePeriod, observer);
+        return new ScopeOptions(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer);
     }
 
     /** A copy with this deadline; {@code null} removes it. */
     public ScopeOptions withDeadline(Instant deadline) {
-        return new ScopeOptions(name, timeout, deadline, maxConcurrency, closeGracePeriod, observer);
+        return new ScopeOptions(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer);
     }
 
     /** A copy that runs at most {@code maxConcurrency} tasks at once. */
     public ScopeOptions withMaxConcurrency(int maxConcurrency) {
-        return new ScopeOptions(name, timeout, deadline, maxConcurrency, closeGracePeriod, observer);
+        return new ScopeOptions(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer);
+    }
+
+    /**
+     * A copy in which at most {@code maxWaitingForks} forks made with a {@link Priority} wait for a concurrency slot on
+     * threads of their own; the next one parks the owner in {@code fork}, already in the admission order, until one of
+     * them is admitted (or its own turn comes). The default is {@link #maxConcurrency()}: a scope then has at most
+     * twice that many tasks running or waiting at once. Has no effect without a concurrency limit.
+     *
+     * @throws IllegalArgumentException if {@code maxWaitingForks < 1}, naming the scope
+     */
+    public ScopeOptions withMaxWaitingForks(int maxWaitingForks) {
+        if (maxWaitingForks < 1) {
+            throw new IllegalArgumentException("maxWaitingForks of " + (name == null ? "(unnamed scope)"
+                    : "scope '" + name + "'") + " must be at least 1, got " + maxWaitingForks);
+        }
+        return new ScopeOptions(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer);
     }
 
     /** A copy with this close grace period. */
     public ScopeOptions withCloseGracePeriod(Duration closeGracePeriod) {
-        return new ScopeOptions(name, timeout, deadline, maxConcurrency, closeGracePeriod, observer);
+        return new ScopeOptions(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer);
     }
 
     /**
@@ -114,7 +140,7 @@ public final class ScopeOptions {
      * {@code Metrics.none()}) turns watching off for this scope and those that inherit it.
      */
     public ScopeOptions withObserver(ScopeObserver observer) {
-        return new ScopeOptions(name, timeout, deadline, maxConcurrency, closeGracePeriod, observer);
+        return new ScopeOptions(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer);
     }
 
     /** The scope's name, or {@code null} if unnamed. */
@@ -137,6 +163,14 @@ public final class ScopeOptions {
         return maxConcurrency;
     }
 
+    /**
+     * At most this many prioritised forks wait for a slot on threads of their own (see
+     * {@link #withMaxWaitingForks(int)}); {@link #maxConcurrency()} unless set.
+     */
+    public int maxWaitingForks() {
+        return maxWaitingForks == 0 ? maxConcurrency : maxWaitingForks;
+    }
+
     /** How long close waits before it logs the tasks it still waits for. */
     public Duration closeGracePeriod() {
         return closeGracePeriod;
@@ -151,19 +185,21 @@ public final class ScopeOptions {
     public boolean equals(Object o) {
         return o instanceof ScopeOptions other && Objects.equals(name, other.name)
                 && Objects.equals(timeout, other.timeout) && Objects.equals(deadline, other.deadline)
-                && maxConcurrency == other.maxConcurrency && closeGracePeriod.equals(other.closeGracePeriod)
+                && maxConcurrency == other.maxConcurrency && maxWaitingForks == other.maxWaitingForks
+                && closeGracePeriod.equals(other.closeGracePeriod)
                 && Objects.equals(observer, other.observer);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, timeout, deadline, maxConcurrency, closeGracePeriod, observer);
+        return Objects.hash(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer);
     }
 
     @Override
     public String toString() {
         return "ScopeOptions[name=" + name + ", timeout=" + timeout + ", deadline=" + deadline + ", maxConcurrency="
-                + (maxConcurrency == Integer.MAX_VALUE ? "unbounded" : maxConcurrency) + ", closeGracePeriod="
+                + (maxConcurrency == Integer.MAX_VALUE ? "unbounded" : maxConcurrency)
+                + (maxWaitingForks == 0 ? "" : ", maxWaitingForks=" + maxWaitingForks) + ", closeGracePeriod="
                 + closeGracePeriod + ", observer=" + observer + "]";
     }
 

@@ -84,8 +84,8 @@ final class ScopeTree {
                 out.append(indent).append("  … ").append(tasks.size() - 20).append(" more task(s)\n");
                 break;
             }
-            out.append(indent).append("  task ").append(t.name()).append(' ').append(t.state()).append(' ')
-                    .append(age(t.elapsed().toNanos()));
+            out.append(indent).append("  task ").append(t.name()).append(' ').append(t.state())
+                    .append(t.isWaiting() ? " (waiting for a slot) " : " ").append(age(t.elapsed().toNanos()));
             appendContributions(out, t.path());
             out.append('\n');
             for (ScopeImpl<?, ?> child : t.children()) {

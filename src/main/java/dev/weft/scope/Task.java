@@ -8,7 +8,9 @@ import java.time.Duration;
  *
  * <p>States: a task is {@link State#RUNNING RUNNING} from {@code fork} until its code returns or throws, then ends in
  * exactly one of {@link State#SUCCEEDED SUCCEEDED}, {@link State#FAILED FAILED} or {@link State#CANCELLED CANCELLED}
- * and never changes again. A task forked after its scope was cancelled starts {@code CANCELLED} and never runs.
+ * and never changes again. A task forked after its scope was cancelled starts {@code CANCELLED} and never runs; one
+ * forked with a priority that waits for a concurrency slot is {@code RUNNING} while it waits, and ends
+ * {@code CANCELLED} without running if its scope is cancelled before it is admitted.
  *
  * <p>Memory effects: everything the task did happens-before a call of {@link #state()} that returns an end state,
  * and so before {@link #get()} and {@link #exception()} return.

@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * a volatile write, which gives {@link Task}'s happens-before guarantee.
  */
 final class TaskImpl<T> implements Task<T>, Callable<Object> {
-    private static final int PENDING = 0, SKIPPED = 2;
+    /** {@code run}: not started; queued for a concurrency slot (body not started); never to run. */
+    private static final int PENDING = 0, WAITING = 1, SKIPPED = 2;
     private static final VarHandle RUN, CHILDREN, COMPLETION;
 
     static {
@@ -102,7 +103,8 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
 
     /** Marks a task that never started as cancelled; false if it had already started. */
     boolean skip() {
-        if ((int) RUN.getVolatile(this) == PENDING) {
+        int r = (int) RUN.getVolatile(this);
+        if (r == PENDING || r == WAITING) {
             RUN.setVolatile(this, SKIPPED);
             endNanos = forkedNanos;
             state = State.CANCELLED;
@@ -112,9 +114,42 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
         return false;
     }
 
+    /** On the owner, before the task's thread starts: the thread will wait in the admission queue first. */
+    void markWaiting() {
+        RUN.setVolatile(this, WAITING);
+    }
+
+    /** On the task's thread: admitted to a slot, its body is about to run. */
+    void admitted() {
+        RUN.setVolatile(this, PENDING);
+    }
+
+    /**
+     * Whether the task waits in its scope's admission queue, or ended there (cancelled while waiting, its body never
+     * run).
+     */
+    boolean isWaiting() {
+        return (int) RUN.getVolatile(this) == WAITING;
+    }
+
+    /**
+     * On the task's thread: the scope was cancelled while the task waited for admission, so its body never runs; ends
+     * it {@link State#CANCELLED CANCELLED} like a task skipped at fork (no exception, zero run time).
+     */
+    void endWaiting() {
+        endNanos = forkedNanos;
+        state = State.CANCELLED;
+        publishEnd();
+    }
+
     /** Gives the task the thread the JDK scope made for it: on the owner, before the thread starts. */
     void setThread(Thread thread) {
         runner = thread;
+    }
+
+    /** The task's thread, or null before the owner made it. */
+    Thread runner() {
+        return runner;
     }
 
     /**

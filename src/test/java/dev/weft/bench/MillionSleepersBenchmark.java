@@ -1,5 +1,6 @@
 package dev.weft.bench;
 
+import dev.weft.scope.Priority;
 import dev.weft.scope.Scope;
 import dev.weft.scope.ScopeOptions;
 import java.lang.management.ManagementFactory;
@@ -75,6 +76,22 @@ public class MillionSleepersBenchmark {
         try (var scope = Scope.open(ScopeOptions.defaults().withMaxConcurrency(LIMIT))) {
             for (int i = 0; i < TASKS; i++) {
                 scope.fork(MillionSleepersBenchmark::sleep);
+            }
+            return scope.join();
+        }
+    }
+
+    /**
+     * {@link #weftMaxConcurrency()} with {@code fork(name, priority, task)}, priorities LOW, NORMAL, HIGH in turn:
+     * up to {@value #LIMIT} more tasks wait for a slot on threads of their own (maxWaitingForks defaults to the
+     * limit), so memory stays bounded by twice the limit, not by the million forks.
+     */
+    @Benchmark
+    public Object weftPrioritisedMaxConcurrency() throws InterruptedException {
+        Priority[] priorities = {Priority.LOW, Priority.NORMAL, Priority.HIGH};
+        try (var scope = Scope.open(ScopeOptions.defaults().withMaxConcurrency(LIMIT))) {
+            for (int i = 0; i < TASKS; i++) {
+                scope.fork(null, priorities[i % 3], MillionSleepersBenchmark::sleep);
             }
             return scope.join();
         }
