@@ -381,7 +381,8 @@ public final class LoadClient {
         }
         Arrays.sort(all);
         System.out.printf(Locale.ROOT, "result completed=%d seconds=%.6f p50=%d p99=%d max=%d ioErrors=%d "
-                        + "mismatches=%d slowEchoes=%d slow=%d connected=%d connectFailed=%d notReady=%d ready=%.6f%n", completed,
+                        + "mismatches=%d slowEchoes=%d slow=%d connected=%d connectFailed=%d notReady=%d ready=%.6f%n",
+                completed,
                 (end - start) / 1e9, percentile(all, 0.50), percentile(all, 0.99),
                 all.length == 0 ? -1 : all[all.length - 1], ioErrors, mismatches, slowEchoes, slow, connected, failed,
                 connected - ready, readySeconds);

@@ -24,7 +24,8 @@ final class ServerReportFiles {
     static final String CSV_HEADER = "variant,connections,slow_clients,think_ms,seconds,completed,throughput_per_s,"
             + "ideal_per_s,p50_ms,p99_ms,max_ms,peak_platform_threads,kept_bytes_per_connection,"
             + "rss_bytes_per_connection,rss_idle_bytes,rss_loaded_bytes,heap_idle_bytes,heap_loaded_bytes,"
-            + "stacks_idle_bytes,stacks_loaded_bytes,direct_loaded_bytes,connected,connect_failed,ready_s,not_ready,io_errors,"
+            + "stacks_idle_bytes,stacks_loaded_bytes,direct_loaded_bytes,connected,connect_failed,ready_s,not_ready,"
+            + "io_errors,"
             + "mismatches,server_errors,slow_echoes,failure";
     /** Ratios the issue asks of Weft against Netty: throughput, p99 latency, memory per connection. */
     static final double THROUGHPUT_GOAL = 1.5, P99_GOAL = 2.0, MEMORY_GOAL = 2.0;
@@ -59,11 +60,13 @@ final class ServerReportFiles {
         StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
         for (ServerRow r : rows) {
             sb.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%.6f,%d,%.1f,%.1f,%.3f,%.3f,%.3f,%d,%d,%d,%d,%d,%d,%d,"
-                            + "%d,%d,%d,%d,%d,%.3f,%d,%d,%d,%d,%d,\"%s\"%n", r.variant(), r.connections(), r.slowClients(),
+                            + "%d,%d,%d,%d,%d,%.3f,%d,%d,%d,%d,%d,\"%s\"%n", r.variant(), r.connections(),
+                    r.slowClients(),
                     r.thinkMs(), r.seconds(), r.completed(), r.throughput(), r.ideal(), r.p50Nanos() / 1e6,
                     r.p99Nanos() / 1e6, r.maxNanos() / 1e6, r.peakThreads(), r.keptPerConnection(),
                     r.rssPerConnection(), r.rssIdle(), r.rssLoaded(), r.heapIdle(), r.heapLoaded(), r.stacksIdle(),
-                    r.stacksLoaded(), r.directLoaded(), r.connected(), r.connectFailed(), r.readySeconds(), r.notReady(),
+                    r.stacksLoaded(), r.directLoaded(), r.connected(), r.connectFailed(), r.readySeconds(),
+                    r.notReady(),
                     r.ioErrors(),
                     r.mismatches(), r.serverErrors(), r.slowEchoes(), r.failure().replace("\"", "\"\"")));
         }
@@ -267,9 +270,11 @@ final class ServerReportFiles {
         sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (ServerRow r : rows) {
             sb.append(String.format(Locale.ROOT, "| %s | %,d | %d | %,.0f | %.0f%% | %.1f | %.1f | %.1f | %,d | %s "
-                            + "| %s | %.1f | %d | %s |%n", r.variant(), r.connections(), r.slowClients(), r.throughput(),
+                            + "| %s | %.1f | %d | %s |%n", r.variant(), r.connections(), r.slowClients(),
+                    r.throughput(),
                     100 * r.throughput() / r.ideal(), r.p50Nanos() / 1e6, r.p99Nanos() / 1e6, r.maxNanos() / 1e6,
-                    r.peakThreads(), kib(r.keptPerConnection()), kib(r.rssPerConnection()), r.readySeconds(), r.errors(),
+                    r.peakThreads(), kib(r.keptPerConnection()), kib(r.rssPerConnection()), r.readySeconds(),
+                    r.errors(),
                     note(r)));
         }
         sb.append("""
@@ -280,9 +285,10 @@ final class ServerReportFiles {
                   on) and a load JVM (`LoadClient`, two selector threads) on the same class path. The clients
                   connect (at most 200 connects in flight per thread) and each sends its first line; when every
                   connection has had its first echo (30 s at most: "all served once after"), they run 1 s
-                  untimed, then the echoes that arrive in the timed window are counted (echoes/s) and their latencies, send to echo,
-                  give p50, p99 and max. Each connection is a closed loop: the next line goes out when the echo
-                  is in, so no server can do more than connections x 1000 / think ms echoes a second (the ideal).
+                  untimed, then the echoes that arrive in the timed window are counted (echoes/s) and their
+                  latencies, send to echo, give p50, p99 and max. Each connection is a closed loop: the next
+                  line goes out when the echo is in, so no server can do more than connections x 1000 / think ms
+                  echoes a second (the ideal).
                 - Slow clients send their line one byte a second, so they never finish one in the window; they
                   are left out of the echoes and latencies: the question is whether they hurt the others.
                 - Server memory: after the window, with every connection still open, the server collects garbage

@@ -33,7 +33,8 @@ package dev.weft.bench.server;
  */
 public record ServerRow(String variant, int connections, int slowClients, long thinkMs, double seconds,
                         long completed, long p50Nanos, long p99Nanos, long maxNanos, long connected,
-                        long connectFailed, double readySeconds, long notReady, long ioErrors, long mismatches, long serverErrors, long slowEchoes,
+                        long connectFailed, double readySeconds, long notReady, long ioErrors, long mismatches,
+                        long serverErrors, long slowEchoes,
                         long peakThreads, long rssIdle, long rssLoaded, long heapIdle, long heapLoaded,
                         long stacksIdle, long stacksLoaded, long directLoaded, String failure) {
     /** Echoes per second in the window. */
