@@ -37,7 +37,10 @@ final class SocketWriter {
         }
         try {
             if (out == null) {
-                out = new BufferedOutputStream(socket.getOutputStream(), Framing.CHUNK);
+                // the JDK's growable buffer: 512 bytes, growing to 8 KiB (Framing.CHUNK) only for a connection
+                // that writes that much at once; a fixed 8 KiB per connection was a third of what an idle
+                // connection of a TcpServer held (issue 16, ./weft bench server)
+                out = new BufferedOutputStream(socket.getOutputStream());
             }
             out.write(framing.encode(message));
             if (flush) {

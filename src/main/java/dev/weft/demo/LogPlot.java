@@ -63,12 +63,12 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * @param series the lines, in legend order
  * @param notes  lines of small print under the legend
  */
-record LogPlot(String title, String xTitle, String yTitle, Axis x, Axis y, List<Series> series, List<String> notes) {
+public record LogPlot(String title, String xTitle, String yTitle, Axis x, Axis y, List<Series> series, List<String> notes) {
     /**
      * Okabe and Ito's colour-blind-safe palette without its yellow (too pale on white), with grey as the eighth:
      * black, orange, sky blue, bluish green, blue, vermillion, reddish purple, grey.
      */
-    static final List<Color> PALETTE = List.of(new Color(0x000000), new Color(0xE69F00), new Color(0x56B4E9),
+    public static final List<Color> PALETTE = List.of(new Color(0x000000), new Color(0xE69F00), new Color(0x56B4E9),
             new Color(0x009E73), new Color(0x0072B2), new Color(0xD55E00), new Color(0xCC79A7), new Color(0x999999));
     /** The legend entry that holds the notes. */
     static final String NOTES = "notes";
@@ -79,13 +79,14 @@ record LogPlot(String title, String xTitle, String yTitle, Axis x, Axis y, List<
     private static final BasicStroke SOLID = new BasicStroke(2f), DASHED = new BasicStroke(2f, BasicStroke.CAP_BUTT,
             BasicStroke.JOIN_ROUND, 10f, new float[] {8f, 5f}, 0f);
 
-    LogPlot {
+    /** Copies the series and notes. */
+    public LogPlot {
         series = List.copyOf(series);
         notes = List.copyOf(notes);
     }
 
     /** A marker shape, one per series: XChart's eight that differ in outline. */
-    enum Marker {
+    public enum Marker {
         CIRCLE(SeriesMarkers.CIRCLE), SQUARE(SeriesMarkers.SQUARE), TRIANGLE_UP(SeriesMarkers.TRIANGLE_UP),
         DIAMOND(SeriesMarkers.DIAMOND), TRIANGLE_DOWN(SeriesMarkers.TRIANGLE_DOWN), CROSS(SeriesMarkers.CROSS),
         PLUS(SeriesMarkers.PLUS), TRAPEZOID(SeriesMarkers.TRAPEZOID);
@@ -104,7 +105,7 @@ record LogPlot(String title, String xTitle, String yTitle, Axis x, Axis y, List<
      * @param value where it is, in data units
      * @param label its label, or null for an unlabelled minor tick
      */
-    record Tick(double value, String label) {
+    public record Tick(double value, String label) {
         boolean labelled() {
             return label != null;
         }
@@ -117,8 +118,9 @@ record LogPlot(String title, String xTitle, String yTitle, Axis x, Axis y, List<
      * @param max   the highest value shown
      * @param ticks its ticks inside the range, ascending
      */
-    record Axis(double min, double max, List<Tick> ticks) {
-        Axis {
+    public record Axis(double min, double max, List<Tick> ticks) {
+        /** Copies the ticks. */
+        public Axis {
             ticks = List.copyOf(ticks);
         }
 
@@ -139,7 +141,7 @@ record LogPlot(String title, String xTitle, String yTitle, Axis x, Axis y, List<
      * @param marker its marker
      * @param dashed whether the line is dashed
      */
-    record Series(String name, double[] xs, double[] ys, boolean[] hollow, Color color, Marker marker,
+    public record Series(String name, double[] xs, double[] ys, boolean[] hollow, Color color, Marker marker,
                   boolean dashed) {
     }
 
@@ -147,7 +149,7 @@ record LogPlot(String title, String xTitle, String yTitle, Axis x, Axis y, List<
      * The x axis of measured sizes: a labelled tick at each size, unlabelled ones at the decades between, and a
      * margin either side so the end points are not on the frame.
      */
-    static Axis sizeAxis(Collection<? extends Number> sizes) {
+    public static Axis sizeAxis(Collection<? extends Number> sizes) {
         TreeSet<Double> values = new TreeSet<>();
         sizes.forEach(n -> values.add(n.doubleValue()));
         if (values.isEmpty()) {
@@ -171,7 +173,7 @@ record LogPlot(String title, String xTitle, String yTitle, Axis x, Axis y, List<
      * 5} up to 2.5; {@code 1 ... 9} up to 1.2; and {@code 1.5, 2.5} too below half a decade), the other integer
      * multiples as unlabelled minor ticks.
      */
-    static Axis valueAxis(double lo, double hi) {
+    public static Axis valueAxis(double lo, double hi) {
         if (!(lo > 0) || !(hi >= lo)) {
             throw new IllegalArgumentException("need 0 < lo <= hi, got " + lo + ", " + hi);
         }
@@ -291,7 +293,7 @@ record LogPlot(String title, String xTitle, String yTitle, Axis x, Axis y, List<
     }
 
     /** Writes the plot as a PNG. */
-    void write(Path file) throws IOException {
+    public void write(Path file) throws IOException {
         BitmapEncoder.saveBitmap(chart(), file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 

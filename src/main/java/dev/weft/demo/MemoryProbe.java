@@ -26,7 +26,7 @@ import javax.management.ObjectName;
  * it with half the pages done), after which heap used and committed stacks, less those after the collection of
  * {@link #begin}, plus the workers' resident sets, are what the run holds at that moment.
  */
-final class MemoryProbe implements AutoCloseable {
+public final class MemoryProbe implements AutoCloseable {
     private static final Pattern STACK = Pattern.compile("stack: reserved=(\\d+)KB, committed=(\\d+)KB");
     private static final Pattern THREAD = Pattern.compile("Thread \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)");
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -184,7 +184,7 @@ final class MemoryProbe implements AutoCloseable {
     }
 
     /** The {@code DiagnosticCommand} MBean's name, or null where the platform has none (then no stacks). */
-    static ObjectName diagnosticCommand() {
+    public static ObjectName diagnosticCommand() {
         try {
             return new ObjectName("com.sun.management:type=DiagnosticCommand");
         } catch (Exception e) {
@@ -200,7 +200,7 @@ final class MemoryProbe implements AutoCloseable {
      * Committed thread-stack bytes from Native Memory Tracking through the {@code DiagnosticCommand} MBean
      * {@code diagnostics}, or -1 when it is off or unreadable.
      */
-    static long committedStacks(ObjectName diagnostics) {
+    public static long committedStacks(ObjectName diagnostics) {
         if (diagnostics == null) {
             return -1;
         }

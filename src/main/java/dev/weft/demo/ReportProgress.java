@@ -10,12 +10,20 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * The downloader report's progress: a terminal progress bar ({@code me.tongfei:progressbar}) when the report runs on
  * a terminal and asks for one, else nothing (tests, redirected output). {@link #step} is safe from any thread.
  */
-abstract sealed class ReportProgress implements AutoCloseable {
+public abstract sealed class ReportProgress implements AutoCloseable {
     /** A bar for {@code total} steps labelled {@code label}, or a silent one off a terminal or when not wanted. */
     static ReportProgress create(String label, int total, boolean wanted) {
+        return create(label, total, wanted, " pages");
+    }
+
+    /**
+     * A bar for {@code total} steps labelled {@code label}, counting in {@code unit} (with its leading space), or a
+     * silent one off a terminal or when not wanted.
+     */
+    public static ReportProgress create(String label, int total, boolean wanted, String unit) {
         Console console = System.console();
         if (wanted && console != null && console.isTerminal()) {
-            return new Bar(label, total);
+            return new Bar(label, total, unit);
         }
         return new Silent();
     }
@@ -28,15 +36,15 @@ abstract sealed class ReportProgress implements AutoCloseable {
         return new Checkpoint(inner, at, action);
     }
 
-    /** One more page done. */
-    abstract void step();
+    /** One more step (a page, a cell) done. */
+    public abstract void step();
 
     @Override
     public abstract void close();
 
     private static final class Silent extends ReportProgress {
         @Override
-        void step() {
+        public void step() {
         }
 
         @Override
@@ -57,7 +65,7 @@ abstract sealed class ReportProgress implements AutoCloseable {
         }
 
         @Override
-        void step() {
+        public void step() {
             if (steps.incrementAndGet() == at) {
                 action.run();
             }
@@ -73,13 +81,13 @@ abstract sealed class ReportProgress implements AutoCloseable {
     private static final class Bar extends ReportProgress {
         private final ProgressBar bar;
 
-        Bar(String label, int total) {
+        Bar(String label, int total, String unit) {
             bar = new ProgressBarBuilder().setTaskName(label).setInitialMax(total).setUpdateIntervalMillis(200)
-                    .setStyle(ProgressBarStyle.ASCII).continuousUpdate().setUnit(" pages", 1).build();
+                    .setStyle(ProgressBarStyle.ASCII).continuousUpdate().setUnit(unit, 1).build();
         }
 
         @Override
-        void step() {
+        public void step() {
             bar.step();
         }
 
