@@ -52,11 +52,6 @@ final class Inbox {
         this.ring = priority == null ? new Object[Math.min(capacity, 16)] : null;
     }
 
-    /** Whether this is a priority inbox. */
-    boolean isPriority() {
-        return prio != null;
-    }
-
     /**
      * Puts {@code message} here (or, if this inbox was passed through meanwhile, where that leads), following
      * {@code via}'s delivery policy when full; {@code via} is null for a delivery from outside, which blocks.
@@ -117,28 +112,15 @@ final class Inbox {
                 }
                 switch (delivery) {
                     case BLOCK -> {
-                        // Both waits are recorded for deadlock detection (InboxWaits), which breaks one by signalling
-                        // the condition it parks on.
-                        if (prio != null) {
-                            // slots are handed over by level, highest first
-                            granted = InboxWaits.await(this, prio.spaceFor(message), sender,
-                                    () -> prio.awaitSpace(message, timed, deadline));
-                            if (!granted && timed && deadline - System.nanoTime() <= 0 && !prio.hasRoom()
-                                    && onward == null && !closed) {
-                                return TIMED_OUT;
-                            }
-                        } else {
-                            boolean inTime = InboxWaits.await(this, space, sender, () -> {
-                                if (!timed) {
-                                    space.await();
-                                    return true;
-                                }
-                                return space.awaitNanos(deadline - System.nanoTime()) > 0;
-                            });
-                            if (!inTime && count >= capacity && onward == null && !closed) {
-                                return TIMED_OUT;
-                            }
+                        if (timed && deadline - System.nanoTime() <= 0) {
+                            return TIMED_OUT; // still full, not moved on, not closed: an ask's wait for room is over
                         }
+                        // Both waits are recorded for deadlock detection (InboxWaits), which breaks one by signalling
+                        // the condition it parks on. A priority inbox hands slots over by level, highest first.
+                        granted = prio != null
+                                ? InboxWaits.await(this, prio.spaceFor(message), sender,
+                                        () -> prio.awaitSpace(message, timed, deadline))
+                                : InboxWaits.await(this, space, sender, () -> awaitSpace(timed, deadline));
                     }
                     case FAIL -> throw new InboxFullException("inbox '" + owner.path() + "." + name + "' is full ("
                             + capacity + " messages); send from " + (sender instanceof Outbox o
@@ -154,6 +136,16 @@ final class Inbox {
         } finally {
             owner.lock.unlock();
         }
+    }
+
+    /** Under the lock: a plain inbox's sender waits for room (until {@code deadline} if timed); never a grant. */
+    private boolean awaitSpace(boolean timed, long deadline) throws InterruptedException {
+        if (timed) {
+            space.awaitNanos(deadline - System.nanoTime());
+        } else {
+            space.await();
+        }
+        return false;
     }
 
     /** Under the lock: appends, growing the ring up to any size (moved and control messages may exceed capacity). */

@@ -188,7 +188,7 @@ final class PriorityStore {
      */
     boolean awaitSpace(Object message, boolean timed, long deadline) throws InterruptedException {
         int level = levelOf(message);
-        Condition c = spaceFor(message);
+        Condition c = spaceAt(level);
         sendersWaiting[level]++;
         updateSenderLevel(level);
         try {
@@ -221,7 +221,10 @@ final class PriorityStore {
 
     /** Under the lock: the condition senders of {@code message}'s level wait on for room. */
     Condition spaceFor(Object message) {
-        int level = levelOf(message);
+        return spaceAt(levelOf(message));
+    }
+
+    private Condition spaceAt(int level) {
         Condition c = space[level];
         if (c == null) {
             c = space[level] = lock.newCondition();
