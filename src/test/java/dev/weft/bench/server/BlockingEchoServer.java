@@ -74,7 +74,7 @@ final class BlockingEchoServer implements EchoServer {
                 }
                 line[n++] = (byte) b;
                 if (b == '\n') {
-                    Thread.sleep(thinkMs);
+                    Thread.sleep(thinkMs); // the protocol's think time (the workload), blocking as the model does
                     out.write(line, 0, n);
                     out.flush();
                     n = 0;

@@ -321,7 +321,7 @@ public final class LoadClient {
         long maxSeconds = Long.parseLong(args[5]);
         Thread.ofPlatform().daemon().name("client-deadline").start(() -> {
             try {
-                Thread.sleep(maxSeconds * 1000);
+                Thread.sleep(maxSeconds * 1000); // the client's own time limit: it halts if it runs past it
             } catch (InterruptedException e) {
                 return;
             }
@@ -356,10 +356,10 @@ public final class LoadClient {
         System.out.printf(Locale.ROOT, "connected %d failed %d ready %d after %.3f s%n", connected, failed, ready,
                 readySeconds);
         System.out.flush();
-        Thread.sleep(warmupMs);
+        Thread.sleep(warmupMs); // the untimed warm-up window: the load runs meanwhile on the worker threads
         long start = System.nanoTime();
         measureStart = start;
-        Thread.sleep(measureMs);
+        Thread.sleep(measureMs); // the timed window being measured, not synchronisation
         long end = System.nanoTime();
         measureEnd = end;
         stopSending = true;

@@ -35,7 +35,7 @@ public final class ServerProcess {
         long maxSeconds = Long.parseLong(args[2]);
         Thread.ofPlatform().daemon().name("server-deadline").start(() -> {
             try {
-                Thread.sleep(maxSeconds * 1000);
+                Thread.sleep(maxSeconds * 1000); // the server's own time limit: it exits if it runs past it
             } catch (InterruptedException e) {
                 return;
             }

@@ -27,7 +27,7 @@ final class WeftEchoServer implements EchoServer {
         @Override
         protected void main() throws InterruptedException {
             for (Object line : messages()) { // until the client closes (ProducerFinished) or Shutdown
-                Thread.sleep(thinkMs);
+                Thread.sleep(thinkMs); // the protocol's think time (the workload), on the component's thread
                 send(line);
             }
         }
