@@ -5,7 +5,8 @@
  * locks; {@link dev.weft.cuda} CUDA streams and events; {@link dev.weft.flow} data flows and their orchestrator (DFFML's
  * model, with flow files in JSON and YAML); {@link dev.weft.metrics} Micrometer metrics for scopes, locks, events and
  * flows; {@link dev.weft.breaker} Resilience4j circuit breakers on components, operations and retries (an add-on: the
- * core never imports it); {@link dev.weft.component} Kamaelia's components; {@link dev.weft.tube} noob's tubes
+ * core never imports it); {@link dev.weft.adapt} goals and limits that adapt how much runs at once (speed, memory, the machine's limits);
+ * {@link dev.weft.component} Kamaelia's components; {@link dev.weft.tube} noob's tubes
  * (graphs of nodes run epoch by epoch); {@link dev.weft} holds the small facade for plain code and jshell.
  */
 module dev.weft {
@@ -29,6 +30,9 @@ module dev.weft {
     requires static io.github.resilience4j.circuitbreaker;
     requires static io.github.resilience4j.core;
     requires static io.github.resilience4j.micrometer;
+    // Adaptive concurrency (dev.weft.adapt): Netflix's concurrency-limits control laws (an automatic module named after
+    // its jar). Static: optional in the pom; only runs that ask dev.weft.adapt for a latency-driven goal load it.
+    requires static concurrency.limits.core;
     requires java.management;
     requires static jdk.management;
     // The demo's HTTP client and its java.util.logging formatter (dev.weft.demo, not exported; run on the class path).
@@ -50,6 +54,7 @@ module dev.weft {
     exports dev.weft.cuda;
     exports dev.weft.metrics;
     exports dev.weft.breaker;
+    exports dev.weft.adapt;
     // dev.weft.cuda.bindings (the FFM bindings under bindings/) is in this module but not exported: only
     // dev.weft.cuda calls it. Its downcalls are restricted methods: run with --enable-native-access=dev.weft
     // on the module path (ALL-UNNAMED on the class path) to avoid the JDK's warning.
