@@ -81,9 +81,7 @@ public final class DownloaderReport {
             if (variants.isEmpty()) {
                 throw new IllegalArgumentException("--variants needs at least one variant");
             }
-            for (String id : variants) {
-                Variants.parse(id, workers, maxInFlight);
-            }
+            Variants.checkPlan(variants, workers, maxInFlight);
         }
 
         /** The report's variants, in seed 001's story order. */
@@ -113,6 +111,22 @@ public final class DownloaderReport {
                     DEMO_VARIANTS, r.progress);
         }
 
+        /**
+         * The adaptive orchestrator's variants (issue 17): the fixed data flow at 500, 1000, 2000 and 4000 contexts at
+         * once, then the speed goal, then the memory goal with a quarter of the speed row's peak live as its budget.
+         */
+        public static final List<String> ADAPTIVE_VARIANTS = List.of("weft-dataflow-500", "weft-dataflow-1000",
+                "weft-dataflow-2000", "weft-dataflow-4000", "weft-dataflow-speed", "weft-dataflow-memory");
+
+        /**
+         * {@code ./weft bench downloader --adaptive}: {@link #ADAPTIVE_VARIANTS} at 1000 and 10000 pages, 3 rounds,
+         * files into {@code target/adaptive-report}; otherwise {@code over}'s.
+         */
+        public static Options adaptive(Options over) {
+            return new Options(List.of(1000, 10_000), Path.of("target", "adaptive-report"), over.errorRate,
+                    over.delayMs, over.cap, over.workers, over.maxInFlight, 3, ADAPTIVE_VARIANTS, over.progress);
+        }
+
         /** These options with other sizes. */
         public Options withRequests(List<Integer> sizes) {
             return new Options(sizes, out, errorRate, delayMs, cap, workers, maxInFlight, rounds, variants, progress);
@@ -132,7 +146,8 @@ public final class DownloaderReport {
          *                                  naming the option in a one-line message
          */
         public static Options parse(Options defaults, String... args) {
-            Options d = defaults;
+            // --adaptive is a preset: it replaces the defaults, and the other options given still apply over it
+            Options d = Arrays.asList(args).contains("--adaptive") ? adaptive(defaults) : defaults;
             List<Integer> requests = d.requests;
             List<String> variants = d.variants;
             Path out = d.out;
@@ -143,6 +158,9 @@ public final class DownloaderReport {
                 String arg = args[i];
                 if (arg.equals("--no-progress")) {
                     progress = false;
+                    continue;
+                }
+                if (arg.equals("--adaptive")) {
                     continue;
                 }
                 if (arg.equals("--no-files")) {
@@ -215,9 +233,19 @@ public final class DownloaderReport {
                   --max-in-flight N    requests at once of async-callbacks, weft-* without -N, 1..100000 (default %d)
                   --out DIR            write the CSVs, the plots and summary.md there (default %s)
                   --no-files           write no files
-                  --no-progress        no progress bar (it is only shown on a terminal anyway)""", command,
+                  --no-progress        no progress bar (it is only shown on a terminal anyway)
+                  --adaptive           the adaptive orchestrator's preset (issue 17): sizes 1000,10000, variants
+                                       %s,
+                                       3 rounds, into target/adaptive-report; options after it still apply
+
+                weft-dataflow-speed: the orchestrator's SPEED goal, its limit adapting up to %d contexts at once
+                (a ceiling, not a hint: it is not told the size). weft-dataflow-memory-N: the MEMORY goal with a
+                budget of N MiB of live heap; weft-dataflow-memory: a quarter of the peak live heap of the
+                weft-dataflow-speed row before it at the same size, else of the last fixed weft-dataflow[-N] row.""",
+                command,
                 d.requests().toString().replaceAll("[\\[\\] ]", ""), String.join(",", d.variants()), Variants.KNOWN,
-                d.rounds(), d.delayMs(), d.cap(), d.maxInFlight(), d.out() == null ? "none" : d.out());
+                d.rounds(), d.delayMs(), d.cap(), d.maxInFlight(), d.out() == null ? "none" : d.out(),
+                String.join(",", Options.ADAPTIVE_VARIANTS), Variants.ADAPTIVE_CEILING);
     }
 
     /**
@@ -244,15 +272,40 @@ public final class DownloaderReport {
      * @param atOnce             requests in flight at most (its concurrency, at most {@code measured})
      * @param keptStacks         the part of {@code kept} that is committed thread stacks (-1 if unmeasured)
      * @param rounds             the measured time of each timed round
+     * @param peakLive           the most the run held at any of three forced collections, a quarter, half and three
+     *                           quarters of the pages done (measured like {@code kept}), or -1
+     * @param budget             an adaptive memory row's budget, bytes, or -1
+     * @param limits             an adaptive row's decisions in its median timed round, else empty
      */
     public record Row(String variant, int requests, int measured, long measuredNanos, long wallNanos, long heap,
                       long stacks, long children, long total, long kept, int connections, int ok,
                       int failedReported, int expectedFailures, Map<String, Integer> failureCauses, int atOnce,
-                      long keptStacks, List<Long> rounds) {
-        /** Copies the causes, keeping their order, and the rounds. */
+                      long keptStacks, List<Long> rounds, long peakLive, long budget, List<LimitPoint> limits) {
+        /** Copies the causes, keeping their order, the rounds and the limits. */
         public Row {
             failureCauses = Collections.unmodifiableMap(new LinkedHashMap<>(failureCauses));
             rounds = List.copyOf(rounds);
+            limits = List.copyOf(limits);
+        }
+
+        /** A row of a fixed variant: no peak live measured, no budget, no limits. */
+        public Row(String variant, int requests, int measured, long measuredNanos, long wallNanos, long heap,
+                   long stacks, long children, long total, long kept, int connections, int ok, int failedReported,
+                   int expectedFailures, Map<String, Integer> failureCauses, int atOnce, long keptStacks,
+                   List<Long> rounds) {
+            this(variant, requests, measured, measuredNanos, wallNanos, heap, stacks, children, total, kept,
+                    connections, ok, failedReported, expectedFailures, failureCauses, atOnce, keptStacks, rounds, -1,
+                    -1, List.of());
+        }
+
+        /** Its label: the id, or {@code weft-dataflow (speed)}, {@code weft-dataflow (memory ≤ N MiB)}. */
+        public String label() {
+            return Variants.label(variant, budget);
+        }
+
+        /** Whether it is an adaptive row (a goal set). */
+        public boolean adaptive() {
+            return !label().equals(variant);
         }
 
         /** Whether the time for all pages was extrapolated from fewer. */

@@ -24,7 +24,9 @@ import javax.management.ObjectName;
  * <p>Heap used counts garbage not yet collected, so its peak mostly tells when the collector ran. What a run
  * <em>keeps</em> is measured by {@link #checkpoint}: a forced collection while the run is under way (the report calls
  * it with half the pages done), after which heap used and committed stacks, less those after the collection of
- * {@link #begin}, plus the workers' resident sets, are what the run holds at that moment.
+ * {@link #begin}, plus the workers' resident sets, are what the run holds at that moment. The report takes three (a
+ * quarter, half and three quarters of the pages done): the half-way one is {@link Peaks#kept()}, the largest of the
+ * three {@link Peaks#peakLive()}, the measure of the adaptive orchestrator's memory goal.
  */
 public final class MemoryProbe implements AutoCloseable {
     private static final Pattern STACK = Pattern.compile("stack: reserved=(\\d+)KB, committed=(\\d+)KB");
@@ -43,6 +45,7 @@ public final class MemoryProbe implements AutoCloseable {
     private volatile long baseStacks;
     private volatile long kept = -1;
     private volatile long keptStacks = -1;
+    private final AtomicLong peakLive = new AtomicLong(-1);
     private long idleStacks = Long.MAX_VALUE / 2;
     private volatile boolean running = true;
     private final Thread thread;
@@ -57,8 +60,10 @@ public final class MemoryProbe implements AutoCloseable {
      * @param selfRss  this JVM's resident set ({@code VmRSS}), for reference (-1 where /proc is missing)
      * @param kept     what the run held at the {@link #checkpoint}, or -1 without one
      * @param keptStacks the part of {@code kept} that is committed thread stacks, or -1 without a checkpoint
+     * @param peakLive the largest of what the run held at any {@link #checkpoint} (half way or not), or -1 without one
      */
-    record Peaks(long heap, long stacks, long children, long total, long selfRss, long kept, long keptStacks) {
+    record Peaks(long heap, long stacks, long children, long total, long selfRss, long kept, long keptStacks,
+                 long peakLive) {
     }
 
     MemoryProbe() {
@@ -97,17 +102,24 @@ public final class MemoryProbe implements AutoCloseable {
         peakSelfRss.set(-1);
         kept = -1;
         keptStacks = -1;
+        peakLive.set(-1);
         baseHeap = memory.getHeapMemoryUsage().getUsed();
         baseStacks = nmt ? Math.max(0, readStacks()) : 0;
         sample();
     }
 
+    /** {@link #checkpoint(boolean)} half way: what it measures is {@link Peaks#kept()} too. */
+    void checkpoint() {
+        checkpoint(true);
+    }
+
     /**
      * Collects garbage now and records what the run holds: heap used and committed thread stacks above those after
-     * {@link #begin}'s collection, plus the worker processes' current resident sets. Blocks the calling thread for
-     * the collection (every other thread stops for it anyway).
+     * {@link #begin}'s collection, plus the worker processes' current resident sets; the largest since
+     * {@link #begin} is {@link Peaks#peakLive()}, and with {@code halfWay} it is {@link Peaks#kept()} too. Blocks the
+     * calling thread for the collection (every other thread stops for it anyway).
      */
-    void checkpoint() {
+    void checkpoint(boolean halfWay) {
         sample();
         System.gc();
         long heap = memory.getHeapMemoryUsage().getUsed();
@@ -116,8 +128,13 @@ public final class MemoryProbe implements AutoCloseable {
         for (long pid : children) {
             kids += Math.max(0, ProcessMemory.rssBytes(pid).orElse(-1));
         }
-        keptStacks = Math.max(0, stacks - baseStacks);
-        kept = Math.max(0, heap - baseHeap) + keptStacks + kids;
+        long liveStacks = Math.max(0, stacks - baseStacks);
+        long live = Math.max(0, heap - baseHeap) + liveStacks + kids;
+        peakLive.accumulateAndGet(live, Math::max);
+        if (halfWay) {
+            keptStacks = liveStacks;
+            kept = live;
+        }
     }
 
     /** Counts process {@code pid}'s resident set from now on. */
@@ -140,7 +157,7 @@ public final class MemoryProbe implements AutoCloseable {
         sample();
         long kids = Math.max(peakChildrenSampled.get(), childrenHwm.get());
         return new Peaks(peakHeap.get(), nmt ? peakStacks.get() : -1, kids, peakOwn.get() + kids, peakSelfRss.get(),
-                kept, keptStacks);
+                kept, keptStacks, peakLive.get());
     }
 
     private void sample() {

@@ -1,7 +1,11 @@
 package dev.weft.demo;
 
 import java.io.Console;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -33,6 +37,14 @@ public abstract sealed class ReportProgress implements AutoCloseable {
      * passed on). The memory pass of the downloader report collects garbage there, with half the pages done.
      */
     static ReportProgress withCheckpoint(ReportProgress inner, int at, Runnable action) {
+        return new Checkpoint(inner, List.of(at), step -> action.run());
+    }
+
+    /**
+     * {@code inner} that also runs {@code action} with the step's number when the step count reaches each of
+     * {@code at} (distinct steps, each once), on the thread that made that step.
+     */
+    static ReportProgress withCheckpoints(ReportProgress inner, Collection<Integer> at, IntConsumer action) {
         return new Checkpoint(inner, at, action);
     }
 
@@ -54,20 +66,21 @@ public abstract sealed class ReportProgress implements AutoCloseable {
 
     private static final class Checkpoint extends ReportProgress {
         private final ReportProgress inner;
-        private final int at;
-        private final Runnable action;
+        private final Set<Integer> at;
+        private final IntConsumer action;
         private final AtomicInteger steps = new AtomicInteger();
 
-        Checkpoint(ReportProgress inner, int at, Runnable action) {
+        Checkpoint(ReportProgress inner, Collection<Integer> at, IntConsumer action) {
             this.inner = inner;
-            this.at = at;
+            this.at = Set.copyOf(at);
             this.action = action;
         }
 
         @Override
         public void step() {
-            if (steps.incrementAndGet() == at) {
-                action.run();
+            int step = steps.incrementAndGet();
+            if (at.contains(step)) {
+                action.accept(step);
             }
             inner.step();
         }

@@ -60,9 +60,20 @@ final class Variants {
     private static final Logger LOG = LoggerFactory.getLogger(Variants.class);
     /** The variant ids {@link #parse} knows; {@code -N} sets the requests at a time (a pool's threads). */
     static final String KNOWN = "serial, thread-pool-2xcores, thread-pool-N, process-pool, async-callbacks[-N], "
-            + "weft-events[-N], weft-scope[-N], weft-dataflow[-N]";
+            + "weft-events[-N], weft-scope[-N], weft-dataflow[-N], weft-dataflow-speed, weft-dataflow-memory[-MiB]";
     private static final Pattern SIZED = Pattern.compile(
             "(thread-pool|async-callbacks|weft-events|weft-scope|weft-dataflow)(?:-(\\d{1,6}))?");
+    private static final Pattern ADAPTIVE = Pattern.compile("weft-dataflow-(speed|memory)(?:-(.*))?");
+    /**
+     * The most contexts at once the adaptive rows may reach: generous on purpose, above every size the report's
+     * sweep found best (2000 at 10,000 pages on 2 cores) and the size of the largest run, so the orchestrator finds
+     * its own level without being told the size, which is what the issue's speed goal asks.
+     * {@code --max-in-flight} (1000 by default) would cap it below the best fixed level at 10,000 pages.
+     */
+    static final int ADAPTIVE_CEILING = 10_000;
+    /** The largest memory budget a {@code weft-dataflow-memory-N} takes, in MiB (1 TiB). */
+    static final int MAX_BUDGET_MIB = 1 << 20;
+    private static final long MIB = 1024L * 1024;
     private final PageServer server;
     private final MemoryProbe probe;
     private final DownloaderReport.Options options;
@@ -78,20 +89,48 @@ final class Variants {
      *                    {@code async-callbacks}, {@code weft-events}, {@code weft-scope} or {@code weft-dataflow}
      * @param concurrency how many pages it fetches at once at most (threads, processes or requests in flight)
      * @param capped      whether it fetches at most {@code cap × concurrency} pages, the rest extrapolated
+     * @param goal        what an adaptive data flow optimises for, or {@link Goal#NONE} for a fixed concurrency
+     *                    (then {@code concurrency} is the ceiling its limit may reach)
+     * @param budgetMiB   the memory goal's budget in MiB, or 0: a quarter of an earlier row's peak live
+     *                    ({@link #autoBudget})
      */
-    record Variant(String id, String kind, int concurrency, boolean capped) {
+    record Variant(String id, String kind, int concurrency, boolean capped, Goal goal, int budgetMiB) {
+        /** A variant of fixed concurrency. */
+        Variant(String id, String kind, int concurrency, boolean capped) {
+            this(id, kind, concurrency, capped, Goal.NONE, 0);
+        }
+
+        /** Whether the orchestrator adapts its concurrency (a goal is set). */
+        boolean adaptive() {
+            return goal != Goal.NONE;
+        }
+
         /** Pages it fetches of {@code n}. */
         int measured(int n, int cap) {
             return capped ? (int) Math.min(n, (long) cap * concurrency) : n;
         }
     }
 
+    /** An adaptive data flow row's goal ({@code dev.weft.adapt.Goal}'s, kept apart so parsing needs no library). */
+    enum Goal {
+        /** A fixed concurrency, no goal. */
+        NONE,
+        /** {@code Goal.SPEED}: grow while throughput grows, back off when latency rises. */
+        SPEED,
+        /** {@code Goal.MEMORY}: keep the run's live heap under a budget, queueing contexts instead. */
+        MEMORY
+    }
+
     /**
      * The variant named {@code id}: {@code serial}; {@code thread-pool-2xcores} or {@code thread-pool-N} (N threads);
      * {@code process-pool} ({@code workers} processes); {@code async-callbacks}, {@code weft-events},
-     * {@code weft-scope}, {@code weft-dataflow}, {@code maxInFlight} requests at a time, or N with a {@code -N}.
+     * {@code weft-scope}, {@code weft-dataflow}, {@code maxInFlight} requests at a time, or N with a {@code -N};
+     * {@code weft-dataflow-speed} (the adaptive orchestrator's speed goal, up to {@link #ADAPTIVE_CEILING} at once);
+     * {@code weft-dataflow-memory-N} (its memory goal, a budget of N MiB) or {@code weft-dataflow-memory} (a quarter
+     * of an earlier row's peak live, {@link #autoBudget}).
      *
-     * @throws IllegalArgumentException for an unknown id or N outside 1..100000
+     * @throws IllegalArgumentException for an unknown id, N outside 1..100000, or a budget outside
+     *                                  1..{@value #MAX_BUDGET_MIB} MiB, in one line naming {@code --variants}
      */
     static Variant parse(String id, int workers, int maxInFlight) {
         int cores = Runtime.getRuntime().availableProcessors();
@@ -108,6 +147,10 @@ final class Variants {
             default -> {
             }
         }
+        Matcher a = ADAPTIVE.matcher(id);
+        if (a.matches()) {
+            return adaptive(id, a.group(1), a.group(2));
+        }
         Matcher m = SIZED.matcher(id);
         if (!m.matches() || (m.group(1).equals("thread-pool") && m.group(2) == null)) {
             throw new IllegalArgumentException("--variants: unknown variant '" + id + "' (known: " + KNOWN + ")");
@@ -117,6 +160,129 @@ final class Variants {
             throw new IllegalArgumentException("--variants: '" + id + "' must run 1..100000 at a time, got " + n);
         }
         return new Variant(id, m.group(1), n, m.group(1).equals("thread-pool"));
+    }
+
+    private static Variant adaptive(String id, String goal, String suffix) {
+        if (goal.equals("speed")) {
+            if (suffix != null) {
+                throw new IllegalArgumentException("--variants: '" + id + "' takes no number: the speed goal finds its "
+                        + "own level, up to " + ADAPTIVE_CEILING + " at once (use weft-dataflow-N for a fixed one)");
+            }
+            return new Variant(id, "weft-dataflow", ADAPTIVE_CEILING, false, Goal.SPEED, 0);
+        }
+        int mib = 0;
+        if (suffix != null) {
+            if (!suffix.matches("\\d{1,7}") || Integer.parseInt(suffix) < 1
+                    || Integer.parseInt(suffix) > MAX_BUDGET_MIB) {
+                throw new IllegalArgumentException("--variants: '" + id + "' needs a memory budget in MiB, 1.."
+                        + MAX_BUDGET_MIB + ", after weft-dataflow-memory-, got '" + suffix + "'");
+            }
+            mib = Integer.parseInt(suffix);
+        }
+        return new Variant(id, "weft-dataflow", ADAPTIVE_CEILING, false, Goal.MEMORY, mib);
+    }
+
+    /**
+     * Checks a whole {@code --variants} list: each id ({@link #parse}), and that every {@code weft-dataflow-memory}
+     * without a budget has a row to take it from: a {@code weft-dataflow-speed} before it, or a fixed
+     * {@code weft-dataflow[-N]} anywhere (the fixed rows are measured before the adaptive ones at every size).
+     *
+     * @throws IllegalArgumentException naming {@code --variants}, in one line
+     */
+    static void checkPlan(List<String> ids, int workers, int maxInFlight) {
+        boolean speedBefore = false, fixedFlow = false;
+        List<Variant> all = new ArrayList<>();
+        for (String id : ids) {
+            all.add(parse(id, workers, maxInFlight));
+        }
+        for (Variant v : all) {
+            fixedFlow |= v.kind().equals("weft-dataflow") && !v.adaptive();
+        }
+        for (Variant v : all) {
+            if (v.goal() == Goal.MEMORY && v.budgetMiB() == 0 && !speedBefore && !fixedFlow) {
+                throw new IllegalArgumentException("--variants: '" + v.id() + "' takes a quarter of the peak live "
+                        + "heap of a weft-dataflow-speed row before it or of a fixed weft-dataflow[-N] row, and there "
+                        + "is neither: add one, or give the budget as weft-dataflow-memory-N (MiB)");
+            }
+            speedBefore |= v.goal() == Goal.SPEED;
+        }
+    }
+
+    /**
+     * A memory row's budget when none was given, and where it came from.
+     *
+     * @param mib            the budget, whole MiB (at least 1)
+     * @param source         the variant id whose peak live it is a quarter of
+     * @param sourcePeakLive that row's peak live, bytes
+     */
+    record Budget(int mib, String source, long sourcePeakLive) {
+        /** The budget in bytes. */
+        long bytes() {
+            return mib * MIB;
+        }
+    }
+
+    /**
+     * A row measured earlier at the same size: its variant and peak live ({@code -1} when unmeasured).
+     *
+     * @param variant  the variant
+     * @param peakLive its peak live, bytes
+     */
+    record Measured(Variant variant, long peakLive) {
+    }
+
+    /**
+     * The budget of a {@code weft-dataflow-memory} without one: a quarter of the peak live of the last
+     * {@code weft-dataflow-speed} row in {@code before} (rows of this size in the order measured), else of the last
+     * fixed {@code weft-dataflow[-N]} row, rounded to whole MiB (at least 1); empty when neither was measured. A
+     * quarter of the unconstrained run's peak is the issue's memory goal.
+     */
+    static java.util.Optional<Budget> autoBudget(List<Measured> before) {
+        Measured from = null;
+        for (Measured m : before) {
+            if (m.variant().goal() == Goal.SPEED && m.peakLive() >= 0) {
+                from = m;
+            }
+        }
+        if (from == null) {
+            for (Measured m : before) {
+                if (m.variant().kind().equals("weft-dataflow") && !m.variant().adaptive() && m.peakLive() >= 0) {
+                    from = m;
+                }
+            }
+        }
+        if (from == null) {
+            return java.util.Optional.empty();
+        }
+        int mib = (int) Math.max(1, Math.min(MAX_BUDGET_MIB, Math.round(from.peakLive() / 4.0 / MIB)));
+        return java.util.Optional.of(new Budget(mib, from.variant().id(), from.peakLive()));
+    }
+
+    /**
+     * A row's label where its goal matters (the summary's tables, the plots): {@code weft-dataflow (speed)},
+     * {@code weft-dataflow (memory ≤ N MiB)} ({@code budget} in bytes; without one, "≤ ¼ of speed's peak live"),
+     * else the id.
+     */
+    static String label(String id, long budget) {
+        Matcher a = ADAPTIVE.matcher(id);
+        if (!a.matches()) {
+            return id;
+        }
+        if (a.group(1).equals("speed")) {
+            return "weft-dataflow (speed)";
+        }
+        return "weft-dataflow (memory ≤ " + (budget > 0 ? mibText(budget) + " MiB)" : "¼ of the speed row's peak live)");
+    }
+
+    /** The label of a variant's line in a plot over sizes: {@link #label}, one for every size. */
+    static String seriesLabel(String id) {
+        Matcher a = ADAPTIVE.matcher(id);
+        return a.matches() && a.group(1).equals("memory") && a.group(2) == null ? label(id, -1)
+                : label(id, a.matches() && a.group(2) != null ? Long.parseLong(a.group(2)) * MIB : -1);
+    }
+
+    private static String mibText(long bytes) {
+        return bytes % MIB == 0 ? Long.toString(bytes / MIB) : String.format(Locale.ROOT, "%.1f", bytes / (double) MIB);
     }
 
     /** What a run counted, and why each failed page failed. */
@@ -142,6 +308,17 @@ final class Variants {
 
     /** The name of a variant's row in the table: serial, platform pool of N, Weft scope, ... */
     static String approach(String id, int atOnce, int measured, int requests) {
+        return approach(id, atOnce, measured, requests, -1);
+    }
+
+    /**
+     * {@link #approach(String, int, int, int)}, with an adaptive row's goal: Weft data flow (speed), Weft data flow
+     * (memory ≤ N MiB) for its {@code budget} in bytes.
+     */
+    static String approach(String id, int atOnce, int measured, int requests, long budget) {
+        if (ADAPTIVE.matcher(id).matches()) {
+            return label(id, budget).replace("weft-dataflow", "Weft data flow");
+        }
         String kind = id.startsWith("thread-pool") ? "thread-pool" : SIZED.matcher(id).matches()
                 ? id.replaceFirst("-\\d+$", "") : id;
         String name = switch (kind) {
@@ -194,9 +371,11 @@ final class Variants {
         final Variant v;
         final int requests, measured, atOnce;
         final List<Long> walls = new ArrayList<>();
-        long heap, stacks = -1, children, total, kept = -1, keptStacks = -1;
+        long heap, stacks = -1, children, total, kept = -1, keptStacks = -1, peakLive = -1, budget = -1;
         int connections;
         Counts worst;
+        /** Each timed round's decisions (adaptive rows), in round order. */
+        final List<List<LimitPoint>> traces = new ArrayList<>();
 
         Measuring(Variant v, int requests) {
             this.v = v;
@@ -206,7 +385,12 @@ final class Variants {
         }
 
         String approach() {
-            return Variants.approach(v.id(), atOnce, measured, requests);
+            return Variants.approach(v.id(), atOnce, measured, requests, budget);
+        }
+
+        /** Its requests at a time in the round lines: a number, or "adapts" with the ceiling. */
+        String atOnceText() {
+            return v.adaptive() ? "adapts, ≤" + atOnce : Integer.toString(atOnce);
         }
 
         void counted(Counts c) {
@@ -218,11 +402,33 @@ final class Variants {
         DownloaderReport.Row row() {
             long median = DownloaderReport.median(walls);
             long estimated = measured == requests ? median : (long) ((double) median * requests / measured);
+            List<LimitPoint> trace = traces.isEmpty() ? List.of() : traces.get(medianRound(walls));
+            // an adaptive row's "at once" is the highest limit it set in its timed rounds (the ceiling without any)
+            int most = traces.stream().flatMap(List::stream).mapToInt(LimitPoint::limit).max().orElse(atOnce);
             return new DownloaderReport.Row(v.id(), requests, measured, median, estimated, heap, stacks, children,
                     total, kept, connections, worst.ok(), worst.failed(),
-                    Pages.expectedFailures(measured, options.errorRate()), worst.causes().counts(), atOnce,
-                    keptStacks, walls);
+                    Pages.expectedFailures(measured, options.errorRate()), worst.causes().counts(),
+                    Math.min(most, measured), keptStacks, walls, peakLive, budget, trace);
         }
+    }
+
+    /** The index of the round whose time is the median (the lower middle one of an even count). */
+    static int medianRound(List<Long> walls) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < walls.size(); i++) {
+            order.add(i);
+        }
+        order.sort((a, b) -> Long.compare(walls.get(a), walls.get(b)));
+        return order.isEmpty() ? 0 : order.get((order.size() - 1) / 2);
+    }
+
+    /**
+     * The pages done at which the untimed run takes its forced-collection checkpoints: a quarter, half and three
+     * quarters of {@code n} (at least 1 each; fewer when they coincide), ascending.
+     */
+    static List<Integer> checkpointSteps(int n) {
+        return java.util.stream.IntStream.of(n / 4, n / 2, 3 * n / 4).map(s -> Math.max(1, s)).distinct().boxed()
+                .toList();
     }
 
     /**
@@ -230,8 +436,11 @@ final class Variants {
      * round to {@code out}. The variants run in groups of the same requests at a time (the process pool in one of
      * its own), each group on one HTTP client whose connections, as many as the group's level, are opened and kept
      * alive (by both ends) before anything is measured; what they hold is put into {@code connectionHeap} by level.
-     * Each variant then runs once untimed, which warms it up and measures what it keeps (a forced collection with
-     * half its pages done, {@link MemoryProbe#checkpoint}), then {@link DownloaderReport.Options#rounds()} timed
+     * The adaptive rows ({@code weft-dataflow-speed}, {@code -memory}) come last, in a group of their own whose
+     * connections are opened by an unmeasured run of each (their level is theirs to find). Each variant then runs
+     * once untimed, which warms it up and measures what it keeps (forced collections with a quarter, half and three
+     * quarters of its pages done, {@link MemoryProbe#checkpoint}: kept is the half-way one, peak live the largest),
+     * then {@link DownloaderReport.Options#rounds()} timed
      * rounds, interleaved with the others of its group so that a slow spell of the machine hits all of them; a
      * serial or extrapolated variant runs one timed round. A row's counts and failure causes are its worst run's;
      * its time the median round. Afterwards each group waits for the server to close its ends of the connections.
@@ -241,40 +450,62 @@ final class Variants {
         List<Measuring> all = all().stream().map(v -> new Measuring(v, n)).toList();
         Map<String, List<Measuring>> groups = new LinkedHashMap<>();
         for (Measuring m : all) {
-            groups.computeIfAbsent(m.v.kind().equals("process-pool") ? "processes" : "level " + m.atOnce,
-                    k -> new ArrayList<>()).add(m);
+            groups.computeIfAbsent(m.v.adaptive() ? ADAPTIVE_GROUP : m.v.kind().equals("process-pool") ? "processes"
+                    : "level " + m.atOnce, k -> new ArrayList<>()).add(m);
         }
+        // the adaptive rows last: a memory row's budget can come from any fixed data flow row of this size
+        List<Measuring> adaptive = groups.remove(ADAPTIVE_GROUP);
+        if (adaptive != null) {
+            groups.put(ADAPTIVE_GROUP, adaptive);
+        }
+        List<Measured> measuredSoFar = new ArrayList<>();
         for (List<Measuring> group : groups.values()) {
-            measureGroup(group, out, connectionHeap);
+            measureGroup(group, out, connectionHeap, measuredSoFar);
         }
         return all.stream().map(Measuring::row).toList();
     }
 
-    private void measureGroup(List<Measuring> group, PrintStream out, Map<Integer, Long> connectionHeap)
-            throws IOException, InterruptedException {
+    private static final String ADAPTIVE_GROUP = "adaptive";
+
+    private void measureGroup(List<Measuring> group, PrintStream out, Map<Integer, Long> connectionHeap,
+                              List<Measured> measuredSoFar) throws IOException, InterruptedException {
         ExecutorService clientThreads = Executors.newVirtualThreadPerTaskExecutor();
         try (HttpClient client = client(clientThreads)) {
-            if (!group.getFirst().v.kind().equals("process-pool")) {
+            boolean adaptiveGroup = group.getFirst().v.adaptive();
+            if (!group.getFirst().v.kind().equals("process-pool") && !adaptiveGroup) {
                 int level = group.getFirst().atOnce;
                 connectionHeap.put(level, openConnections(client, level, out));
             }
-            // An untimed run of each: warms it up and measures what it keeps with half its pages done.
+            // An untimed run of each: warms it up and measures what it keeps (a quarter, half, three quarters done).
             for (Measuring m : group) {
+                if (m.v.goal() == Goal.MEMORY) {
+                    m.budget = budgetOf(m, measuredSoFar, out);
+                }
+                if (adaptiveGroup) {
+                    // opens the connections this row will use, as the fixed rows' are opened before they run
+                    try (ReportProgress bar = ReportProgress.create(m.v.id() + " " + m.requests + " (warm-up)",
+                            m.measured, options.progress())) {
+                        variant(m, null, client, bar);
+                    }
+                }
                 boolean takeDump = dump == null && m.v.kind().equals("weft-scope");
+                int half = Math.max(1, m.measured / 2);
                 try (ReportProgress bar = ReportProgress.create(m.v.id() + " " + m.requests + " (untimed)",
                         m.measured, options.progress())) {
                     probe.begin();
-                    m.counted(variant(m.v, client, m.measured, ReportProgress.withCheckpoint(bar,
-                            Math.max(1, m.measured / 2), () -> {
-                                if (takeDump) {
+                    m.counted(variant(m, null, client, ReportProgress.withCheckpoints(bar,
+                            checkpointSteps(m.measured), step -> {
+                                if (takeDump && step == half) {
                                     dump = Scope.dump();
                                 }
-                                probe.checkpoint();
+                                probe.checkpoint(step == half);
                             })));
                     MemoryProbe.Peaks peaks = probe.end();
                     m.kept = peaks.kept();
                     m.keptStacks = peaks.keptStacks();
+                    m.peakLive = peaks.peakLive();
                 }
+                measuredSoFar.add(new Measured(m.v, m.peakLive));
                 if (takeDump && dump != null) {
                     out.print("--- Scope.dump() with " + Math.max(1, m.measured / 2) + " of " + m.measured
                             + " pages done, " + m.atOnce + " at a time ---\n" + dump + "--- end of dump ---\n");
@@ -290,10 +521,14 @@ final class Variants {
                     try (ReportProgress bar = ReportProgress.create(m.v.id() + " " + m.requests + " (round " + round
                             + ")", m.measured, options.progress())) {
                         server.resetConnections();
+                        Adaptive.Recorder recorder = m.v.adaptive() ? new Adaptive.Recorder() : null;
                         probe.begin();
                         long start = System.nanoTime();
-                        Counts c = variant(m.v, client, m.measured, bar);
+                        Counts c = variant(m, recorder, client, bar);
                         long wall = System.nanoTime() - start;
+                        if (recorder != null) {
+                            m.traces.add(recorder.points(start));
+                        }
                         MemoryProbe.Peaks peaks = probe.end();
                         m.counted(c);
                         m.walls.add(wall);
@@ -302,8 +537,8 @@ final class Variants {
                         m.children = Math.max(m.children, peaks.children());
                         m.total = Math.max(m.total, peaks.total());
                         m.connections = Math.max(m.connections, server.connections());
-                        out.printf(Locale.ROOT, "  %-28s %4d at a time  round %d/%d  %7.3f s  %d/%d pages%s%n",
-                                m.approach(), m.atOnce, round, oneRound ? 1 : options.rounds(), wall / 1e9, c.ok(),
+                        out.printf(Locale.ROOT, "  %-28s %4s at a time  round %d/%d  %7.3f s  %d/%d pages%s%n",
+                                m.approach(), m.atOnceText(), round, oneRound ? 1 : options.rounds(), wall / 1e9, c.ok(),
                                 m.measured, c.failed() == 0 ? "" : ", " + c.failed() + " failed");
                         c.causes().counts().forEach((cause, pages) ->
                                 out.printf(Locale.ROOT, "      %d x %s%n", pages, cause));
@@ -346,8 +581,30 @@ final class Variants {
         return held;
     }
 
-    private Counts variant(Variant v, HttpClient client, int measured, ReportProgress progress)
+    /**
+     * A memory row's budget in bytes: its own, or {@link #autoBudget} of the rows measured before it at this size
+     * (said in a line to {@code out}).
+     */
+    private long budgetOf(Measuring m, List<Measured> measuredSoFar, PrintStream out) {
+        if (m.v.budgetMiB() > 0) {
+            return m.v.budgetMiB() * MIB;
+        }
+        Budget b = autoBudget(measuredSoFar).orElseThrow(() -> new IllegalStateException("--variants: '" + m.v.id()
+                + "' at " + m.requests + " pages: no weft-dataflow-speed or weft-dataflow[-N] row measured before it "
+                + "to take a quarter of the peak live heap of"));
+        out.printf(Locale.ROOT, "%s: %s at %d pages: budget %d MiB, a quarter of %s's peak live %.1f MiB%n", command,
+                m.v.id(), m.requests, b.mib(), b.source(), b.sourcePeakLive() / (double) MIB);
+        return b.bytes();
+    }
+
+    private Counts variant(Measuring m, Adaptive.Recorder recorder, HttpClient client, ReportProgress progress)
             throws IOException, InterruptedException {
+        Variant v = m.v;
+        int measured = m.measured;
+        if (v.adaptive()) {
+            return dataflow(client, measured, v, m.budget, recorder == null ? new Adaptive.Recorder() : recorder,
+                    progress);
+        }
         return switch (v.kind()) {
             case "serial" -> serial(client, measured, progress);
             case "thread-pool" -> pool(client, measured, v.concurrency(), progress);
@@ -355,7 +612,7 @@ final class Variants {
             case "async-callbacks" -> async(client, measured, v.concurrency(), progress);
             case "weft-events" -> events(client, measured, v.concurrency(), progress);
             case "weft-scope" -> scope(client, measured, v.concurrency(), progress);
-            case "weft-dataflow" -> dataflow(client, measured, v.concurrency(), progress);
+            case "weft-dataflow" -> dataflow(client, measured, v, -1, null, progress);
             default -> throw new IllegalStateException("unknown variant " + v.id());
         };
     }
@@ -719,7 +976,10 @@ final class Variants {
     }
 
     // 7. The Weft data flow, non-strict (each failure listed in its context's result), keeping inputs for lineage.
-    private Counts dataflow(HttpClient client, int n, int limit, ReportProgress progress) {
+    // The adaptive rows: the same flow, the orchestrator given a goal (speed, or memory under a budget) and the
+    // variant's concurrency as the ceiling its limit may reach; its decisions go to the recorder.
+    private Counts dataflow(HttpClient client, int n, Variant v, long budget, Adaptive.Recorder recorder,
+                            ReportProgress progress) {
         Map<Integer, Pages.Parsed> store = new ConcurrentHashMap<>();
         DataFlow flow = flow(client, base(), store);
         Map<String, List<Input>> contexts = new LinkedHashMap<>();
@@ -728,8 +988,12 @@ final class Variants {
         }
         AtomicInteger ok = new AtomicInteger(), failed = new AtomicInteger();
         FailureCauses causes = new FailureCauses();
-        Orchestrator.of(Orchestrator.Options.defaults().withStrict(false).withKeepInputs(true)
-                .withMaxContexts(limit)).run(flow, contexts, r -> {
+        Orchestrator.Options run = Orchestrator.Options.defaults().withStrict(false).withKeepInputs(true)
+                .withMaxContexts(v.concurrency());
+        if (v.adaptive()) {
+            run = Adaptive.options(run, v, budget, recorder);
+        }
+        Orchestrator.of(run).run(flow, contexts, r -> {
                     int page = Integer.parseInt(r.context());
                     if (!r.failures().isEmpty()) {
                         failed.incrementAndGet();
