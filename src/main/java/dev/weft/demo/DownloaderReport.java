@@ -478,7 +478,8 @@ public final class DownloaderReport {
         if (options.out() != null) {
             result = ReportFiles.write(options, result);
             out.println(command + ": wrote " + result.csv() + ", " + result.timePlot() + ", " + result.memoryPlot()
-                    + ", " + result.summary());
+                    + ", " + result.summary() + (LimitFiles.traced(rows).isEmpty() ? ""
+                    : ", " + options.out().resolve("limit.png") + ", " + options.out().resolve("limits.csv")));
         }
         out.flush();
         return result;

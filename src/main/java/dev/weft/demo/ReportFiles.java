@@ -15,13 +15,15 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Writes the downloader report's CSVs (one row per variant and size; one per variant, size and failure cause), its
- * three plots (PNG, drawn by XChart from a {@link LogPlot}) and its Markdown summary.
+ * three plots (PNG, drawn by XChart from a {@link LogPlot}) and its Markdown summary; with adaptive rows, their limit
+ * over time too ({@code limits.csv}, {@code limit.png}: {@link LimitFiles}).
  */
 final class ReportFiles {
     /** The CSV's header line. */
     static final String CSV_HEADER = "variant,requests,measured_requests,measured_s,wall_s,extrapolated,"
             + "throughput_per_s,peak_heap_bytes,peak_stacks_bytes,peak_children_rss_bytes,peak_total_bytes,"
-            + "kept_bytes,connections,ok,failed_reported,lost,expected_failures,unreported_failures";
+            + "kept_bytes,connections,ok,failed_reported,lost,expected_failures,unreported_failures,peak_live_bytes,"
+            + "budget_bytes,at_once";
     /** The failure causes CSV's header line. */
     static final String FAILURES_HEADER = "variant,requests,pages,cause";
 
@@ -42,6 +44,10 @@ final class ReportFiles {
         Path memory = dir.resolve("memory.png");
         memoryPlot(rows).write(memory);
         peakPlot(rows).write(dir.resolve("peak-memory.png"));
+        if (!LimitFiles.traced(rows).isEmpty()) {
+            Files.writeString(dir.resolve("limits.csv"), LimitFiles.csv(rows));
+            LimitFiles.write(rows, dir.resolve("limit.png"));
+        }
         Path summary = dir.resolve("summary.md");
         Files.writeString(summary, markdown(options, rows));
         return result.withFiles(csv, time, memory, summary);
@@ -73,11 +79,12 @@ final class ReportFiles {
     static String csv(List<DownloaderReport.Row> rows) {
         StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
         for (DownloaderReport.Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%s,%d,%d,%.6f,%.6f,%b,%.3f,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d%n",
+            sb.append(String.format(Locale.ROOT,
+                    "%s,%d,%d,%.6f,%.6f,%b,%.3f,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d%n",
                     r.variant(), r.requests(), r.measured(), r.measuredNanos() / 1e9, r.wallNanos() / 1e9,
                     r.extrapolated(), r.throughput(), r.heap(), r.stacks(), r.children(), r.total(), r.kept(),
                     r.connections(), r.ok(), r.failedReported(), r.lost(), r.expectedFailures(),
-                    r.unreportedFailures()));
+                    r.unreportedFailures(), r.peakLive(), r.budget(), r.atOnce()));
         }
         return sb.toString();
     }
@@ -100,7 +107,7 @@ final class ReportFiles {
                                 ToDoubleFunction<DownloaderReport.Row> y, double floor, List<String> notes) {
         Map<String, List<DownloaderReport.Row>> byVariant = new LinkedHashMap<>();
         for (DownloaderReport.Row r : rows) {
-            byVariant.computeIfAbsent(r.variant(), k -> new ArrayList<>()).add(r);
+            byVariant.computeIfAbsent(Variants.seriesLabel(r.variant()), k -> new ArrayList<>()).add(r);
         }
         List<LogPlot.Series> series = new ArrayList<>();
         LogPlot.Marker[] markers = LogPlot.Marker.values();
@@ -140,17 +147,18 @@ final class ReportFiles {
                 System.getProperty("os.name"), System.getProperty("os.arch"),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS), loadAverage(), loadNote()));
         sb.append("| variant | requests | wall time (s) | pages/s | connections | peak heap (MiB) "
-                + "| workers' RSS (MiB) | peak total (MiB) | kept at half way (MiB) | ok | failed, reported | lost "
-                + "| unreported failures |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| workers' RSS (MiB) | peak total (MiB) | kept at half way (MiB) | peak live (MiB) | ok "
+                + "| failed, reported | lost | unreported failures |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (DownloaderReport.Row r : rows) {
             sb.append(String.format(Locale.ROOT,
-                    "| %s | %d | %.3f%s | %.1f | %d | %.1f | %.1f | %.1f | %.1f | %d | %d | %d | %d |%n",
-                    r.variant(), r.requests(), r.wallNanos() / 1e9,
+                    "| %s | %d | %.3f%s | %.1f | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %d | %d | %d |%n",
+                    r.label(), r.requests(), r.wallNanos() / 1e9,
                     r.extrapolated() ? " (extrapolated from " + r.measured() + ")" : "", r.throughput(),
-                    r.connections(), mib(r.heap()), mib(r.children()), mib(r.total()), mib(r.kept()), r.ok(),
-                    r.failedReported(), r.lost(), r.unreportedFailures()));
+                    r.connections(), mib(r.heap()), mib(r.children()), mib(r.total()), mib(r.kept()),
+                    mib(r.peakLive()), r.ok(), r.failedReported(), r.lost(), r.unreportedFailures()));
         }
+        sb.append(adaptiveSection(rows));
         sb.append("\n## Why pages failed\n\n");
         if (rows.stream().allMatch(r -> r.failureCauses().isEmpty())) {
             sb.append("No page failed.\n");
@@ -186,6 +194,9 @@ final class ReportFiles {
                   results stored so far. Its connections were open before the run, so they are not in it: each
                   open connection holds roughly 50 KiB of heap in this JVM, both ends together (`./weft demo`
                   measures it), times the connections column. It is one sample, so it moves between runs.
+                - Peak live: the same measure at a quarter, half and three quarters of the pages done (three forced
+                  collections in the untimed run), the largest of the three. It is the measure of the adaptive
+                  orchestrator's memory goal (live heap within the budget), three samples, not a continuous peak.
                 - Peak total = this JVM's peak heap used plus committed thread stacks, sampled every 20 ms in the
                   timed rounds, plus the worker processes' resident sets (the larger of their sampled sum and the sum
                   of each one's own peak, `VmHWM`). Heap used includes garbage not yet collected, so this column
@@ -202,6 +213,50 @@ final class ReportFiles {
 
                 ![peak memory vs requests](peak-memory.png)
                 """);
+        return sb.toString();
+    }
+
+    /**
+     * The adaptive orchestrator's section of the summary, or "" without adaptive rows: what its rows are, then per
+     * size the speed row against the fastest fixed data flow row and each memory row's peak live against its budget
+     * and its cost against the speed row ({@link ReportTable#adaptive}), then the limit plot.
+     */
+    static String adaptiveSection(List<DownloaderReport.Row> rows) {
+        if (rows.stream().noneMatch(DownloaderReport.Row::adaptive)) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("""
+
+                ## The adaptive orchestrator (issue 17)
+
+                The same data flow (fetch → parse → store, one context per page), given a goal instead of a fixed
+                number of contexts at once: `weft-dataflow (speed)` (`Goal.SPEED`, its limit free to grow to %d,
+                not told the size) and `weft-dataflow (memory ≤ N MiB)` (`Goal.MEMORY`, a budget of N MiB of the
+                run's own live heap; without a number, a quarter of the speed row's peak live at the same size).
+                Both run after the fixed rows, on a client of their own whose connections an unmeasured run of each
+                opened first.
+
+                """.formatted(Variants.ADAPTIVE_CEILING));
+        Map<Integer, List<DownloaderReport.Row>> bySize = new LinkedHashMap<>();
+        rows.forEach(r -> bySize.computeIfAbsent(r.requests(), k -> new ArrayList<>()).add(r));
+        for (List<DownloaderReport.Row> size : bySize.values()) {
+            for (String line : ReportTable.adaptive(size).split("\n")) {
+                if (!line.isBlank()) {
+                    sb.append("- ").append(line).append('\n');
+                }
+            }
+        }
+        if (!LimitFiles.traced(rows).isEmpty()) {
+            sb.append("""
+
+                    The limit over each adaptive row's median timed round, with the contexts in flight and queued as
+                    each decision saw them (every decision, its reason and detail in `limits.csv`):
+
+                    ![limit over time](limit.png)
+                    """);
+        } else {
+            sb.append("\nNo decisions were recorded, so there is no limit plot.\n");
+        }
         return sb.toString();
     }
 

@@ -24,14 +24,14 @@ final class ReportTable {
     static String table(List<DownloaderReport.Row> rows, boolean nmt) {
         List<String[]> cells = new ArrayList<>();
         cells.add(new String[] {"approach", "threads", "at once", "conns", "wall time", "rounds", "peak heap",
-            "kept", "stacks", "pages ok"});
+            "kept", "peak live", "stacks", "pages ok"});
         for (DownloaderReport.Row p : rows) {
             cells.add(new String[] {approach(p), Variants.threads(p.variant(), p.atOnce()),
                 Integer.toString(p.atOnce()), Integer.toString(p.connections()),
                 seconds(p.wallNanos()) + (p.extrapolated() ? " (est.)" : ""),
                 p.rounds().size() == 1 ? "1: " + seconds(p.fastest()) + (p.extrapolated() ? " for " + p.measured()
                         : "") : p.rounds().size() + ": " + range(p),
-                mib(p.heap()), mib(p.kept()), nmt ? mib(p.stacks()) : "n/a",
+                mib(p.heap()), mib(p.kept()), mib(p.peakLive()), nmt ? mib(p.stacks()) : "n/a",
                 p.ok() + "/" + p.measured() + (p.failedReported() == 0 ? "" : " failed " + p.failedReported())
                         + (p.lost() == 0 ? "" : " LOST " + p.lost())});
         }
@@ -60,7 +60,7 @@ final class ReportTable {
 
     /** A row's name in the table. */
     static String approach(DownloaderReport.Row p) {
-        return Variants.approach(p.variant(), p.atOnce(), p.measured(), p.requests());
+        return Variants.approach(p.variant(), p.atOnce(), p.measured(), p.requests(), p.budget());
     }
 
     /**
@@ -94,8 +94,8 @@ final class ReportTable {
                             + "the run, in both.%n", mib(pool.kept()), mib(pool.keptStacks()), mib(weft.kept()),
                     mib(weft.keptStacks()), level, mib(connectionHeap.getOrDefault(level, -1L))));
         }
-        Optional<DownloaderReport.Row> flow = rows.stream().filter(r -> r.variant().startsWith("weft-dataflow"))
-                .findFirst();
+        Optional<DownloaderReport.Row> flow = rows.stream().filter(r -> r.variant().startsWith("weft-dataflow")
+                && !r.adaptive()).findFirst();
         Optional<DownloaderReport.Row> flowScope = flow.flatMap(f -> find(rows, "weft-scope", f.atOnce()));
         if (flow.isPresent() && flowScope.isPresent()) {
             t.append(String.format(Locale.ROOT, "Weft data flow against Weft scope at %d at a time: %s.%n",
@@ -110,16 +110,58 @@ final class ReportTable {
                     s.extrapolated() ? " (estimated from " + s.measured() + " pages)" : "", seconds(s.wallNanos()),
                     (double) s.wallNanos() / fastest.get().measuredNanos(), fastest.get().atOnce()));
         }
+        t.append(adaptive(rows));
         t.append("""
-                at once: requests in flight at most; conns: distinct connections the server saw in a timed round.
+                at once: requests in flight at most (an adaptive row: the highest limit it set); conns: distinct connections the server saw in a timed round.
                 wall time: median of the timed rounds (rounds: how many, and their range), each run after an \
                 untimed one of its own and the connections' warm-up.
                 kept: heap after a forced collection plus committed thread stacks, above the JVM's before the run, \
-                with half the pages done (in the untimed run); virtual thread stacks live in the heap.
+                with half the pages done (in the untimed run); virtual thread stacks live in the heap. peak live: the                 largest of three such forced collections, a quarter, half and three quarters of the pages done                 (the adaptive memory goal's measure).
                 peak heap: heap used, sampled every 20 ms in the timed rounds; it counts garbage not yet collected, so \
                 it mostly says when the collector ran. stacks: peak committed thread stacks (Native Memory Tracking).
                 The server and the HTTP client share this JVM and are counted in every row.
                 """);
+        return t.toString();
+    }
+
+    /**
+     * The adaptive rows of one size in words, or "" without any: the speed row's median time against the fastest
+     * fixed data flow row's (the issue's goal: within 10%); each memory row's peak live against its budget (goal: not
+     * above it by more than 10%) and its time and pages/s against the speed row's.
+     */
+    static String adaptive(List<DownloaderReport.Row> rows) {
+        StringBuilder t = new StringBuilder();
+        Optional<DownloaderReport.Row> best = rows.stream().filter(r -> r.variant().startsWith("weft-dataflow")
+                && !r.adaptive() && !r.extrapolated()).min((a, b) -> Long.compare(a.measuredNanos(), b.measuredNanos()));
+        Optional<DownloaderReport.Row> speed = rows.stream().filter(r -> r.variant().equals("weft-dataflow-speed"))
+                .findFirst();
+        if (speed.isPresent() && best.isPresent()) {
+            DownloaderReport.Row sp = speed.get(), b = best.get();
+            double ratio = (double) sp.measuredNanos() / b.measuredNanos();
+            t.append(String.format(Locale.ROOT, "Speed goal at %d pages: %s (highest limit %d), the fastest fixed "
+                            + "data flow %s %s: %.2fx its time, %s (the goal: within 10%%, at most 1.10x; %s).%n",
+                    sp.requests(), seconds(sp.measuredNanos()), sp.atOnce(), b.variant(), seconds(b.measuredNanos()),
+                    ratio, ratio <= SAME_WITHIN ? "met" : "missed", compare("speed", sp, b.variant(), b)));
+        }
+        for (DownloaderReport.Row m : rows) {
+            if (!m.variant().startsWith("weft-dataflow-memory")) {
+                continue;
+            }
+            double share = m.budget() > 0 && m.peakLive() >= 0 ? (double) m.peakLive() / m.budget() : Double.NaN;
+            t.append(String.format(Locale.ROOT, "Memory goal at %d pages (%s): peak live %s against a budget of %s, "
+                            + "%.2fx it, %s", m.requests(), m.label(), mib(m.peakLive()), mib(m.budget()), share,
+                    Double.isNaN(share) ? "not measured" : share <= SAME_WITHIN ? "met (at most 1.10x)"
+                            : "missed (above 1.10x)"));
+            if (speed.isPresent()) {
+                DownloaderReport.Row sp = speed.get();
+                t.append(String.format(Locale.ROOT, "; %s, %.2fx the speed row's time (%.0f pages/s against %.0f, "
+                                + "%.0f%% fewer), peak live %.2fx the speed row's", seconds(m.measuredNanos()),
+                        (double) m.measuredNanos() / sp.measuredNanos(), m.throughput(), sp.throughput(),
+                        (1 - m.throughput() / sp.throughput()) * 100,
+                        sp.peakLive() > 0 ? (double) m.peakLive() / sp.peakLive() : Double.NaN));
+            }
+            t.append(".\n");
+        }
         return t.toString();
     }
 
