@@ -246,7 +246,7 @@ class DemoTest {
         // the column separators line up too
         java.util.function.Function<String, List<Integer>> bars = line -> java.util.stream.IntStream
                 .range(0, line.length()).filter(i -> line.charAt(i) == '|' || line.charAt(i) == '+').boxed().toList();
-        assertThat(bars.apply(block.get(0))).hasSize(9);
+        assertThat(bars.apply(block.get(0))).hasSize(10);
         assertThat(block).allSatisfy(line -> assertThat(bars.apply(line)).isEqualTo(bars.apply(block.get(0))));
         assertThat(table).contains("serial (estimated from 50)", "2.61 s for 50", "52.20 s (est.)",
                 "3: 0.89-0.95 s", "997/1000 LOST 3");
