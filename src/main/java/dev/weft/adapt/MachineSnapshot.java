@@ -37,6 +37,8 @@ public record MachineSnapshot(long heapMax, long heapUsed, OptionalLong containe
     private static final double MIB = 1024.0 * 1024.0;
 
     /**
+     * A snapshot; {@link Machine#snapshot()} makes them, and a test or a simulation may make its own.
+     *
      * @throws NullPointerException     if an optional or {@code at} is null
      * @throws IllegalArgumentException if a size or the processor count is negative, or the CPU count is not positive
      */
