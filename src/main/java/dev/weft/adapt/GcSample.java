@@ -30,7 +30,11 @@ import java.util.Objects;
 public record GcSample(String collector, String cause, long heapAfter, long heapBefore, long oldGenAfter,
                        long youngLiveAfter, long nanoTime) {
 
-    /** @throws NullPointerException if {@code collector} or {@code cause} is null */
+    /**
+     * A sample; the watch makes them, and tests may make their own.
+     *
+     * @throws NullPointerException if {@code collector} or {@code cause} is null
+     */
     public GcSample {
         Objects.requireNonNull(collector, "collector");
         Objects.requireNonNull(cause, "cause");

@@ -37,6 +37,8 @@ public record MachineSnapshot(long heapMax, long heapUsed, OptionalLong containe
     private static final double MIB = 1024.0 * 1024.0;
 
     /**
+     * A snapshot; {@link Machine#snapshot()} makes them, and a test or a simulation may make its own.
+     *
      * @throws NullPointerException     if an optional or {@code at} is null
      * @throws IllegalArgumentException if a size or the processor count is negative, or the CPU count is not positive
      */
@@ -93,14 +95,20 @@ public record MachineSnapshot(long heapMax, long heapUsed, OptionalLong containe
     @Override
     public String toString() {
         return "MachineSnapshot[heap " + mib(heapUsed) + " used of " + mib(heapMax)
-                + ", container memory " + (containerMemoryCurrent.isPresent()
-                        ? mib(containerMemoryCurrent.getAsLong()) : "?")
-                + " used of " + (containerMemoryMax.isPresent() ? mib(containerMemoryMax.getAsLong()) : "no limit")
+                + ", " + containerMemory()
                 + ", cpus " + (containerCpus.isPresent()
                         ? String.format(Locale.ROOT, "%.2f (container quota)", containerCpus.getAsDouble())
                         : availableProcessors + " (processors)")
                 + ", memory limit " + mib(memoryLimit()) + ", available " + mib(memoryAvailable())
                 + ", at " + at + "]";
+    }
+
+    private String containerMemory() {
+        if (containerMemoryMax.isEmpty() && containerMemoryCurrent.isEmpty()) {
+            return "no container memory readings";
+        }
+        return "container memory " + (containerMemoryCurrent.isPresent() ? mib(containerMemoryCurrent.getAsLong()) : "?")
+                + " used of " + (containerMemoryMax.isPresent() ? mib(containerMemoryMax.getAsLong()) : "no limit");
     }
 
     private static String mib(long bytes) {

@@ -90,6 +90,7 @@ class MachineTest {
         assertThat(s.containerMemoryCurrent()).isEmpty();
         assertThat(s.containerCpus()).isEmpty();
         assertThat(s.memoryAvailable()).isEqualTo(Math.max(0, s.heapMax() - s.heapUsed()));
+        assertThat(s.toString()).contains("no container memory readings");
     }
 
     @Test
