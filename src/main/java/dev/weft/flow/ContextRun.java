@@ -1,6 +1,7 @@
 package dev.weft.flow;
 
 import dev.weft.event.EventSource;
+import dev.weft.adapt.AdaptiveLimit;
 import dev.weft.lock.LockSet;
 import dev.weft.lock.OrderedLock;
 import dev.weft.metrics.Metrics;
@@ -248,6 +249,24 @@ final class ContextRun {
             toLock.addAll(source.lockedLineage());
         }
         Object returned;
+        AdaptiveLimit adaptive = shared.adaptive;
+        // admitted by its cost before it takes any lock: waiting for memory while holding locks could deadlock
+        AdaptiveLimit.Permit permit = adaptive == null ? null
+                : adaptive.admit("operation '" + set.op().instance() + "' of context '" + name + "'",
+                        shared.costOf(set.op()));
+        try {
+            returned = lockedCall(set, impl, toLock, locks);
+        } finally {
+            if (permit != null) {
+                permit.close();
+            }
+        }
+        return outputsOf(set, returned);
+    }
+
+    private Object lockedCall(ParameterSet set, OperationImplementation impl, Set<Input> toLock,
+                              List<OrderedLock> locks) throws Exception {
+        Object returned;
         if (toLock.isEmpty()) {
             returned = timed(set, impl);
         } else {
@@ -256,7 +275,7 @@ final class ContextRun {
             }
             returned = LockSet.of(locks).call(shared.options.lockTimeout(), () -> timed(set, impl));
         }
-        return outputsOf(set, returned);
+        return returned;
     }
 
     /** Runs the implementation, with up to {@code retry} attempts in total. */
@@ -571,6 +590,13 @@ final class ContextRun {
         @Override
         public boolean hasInputs(String definitionName) {
             return !inputs(definitionName).isEmpty();
+        }
+
+        @Override
+        public void reportCost(dev.weft.adapt.Cost cost) {
+            if (shared.adaptive != null) {
+                shared.reportCost(op.instance(), cost);
+            }
         }
     }
 }

@@ -162,6 +162,15 @@ public final class FlowRun implements AutoCloseable, Iterable<ContextResult> {
         return s.event();
     }
 
+    /**
+     * The live view of a run with an optimisation goal: its latest {@link dev.weft.adapt.Decision} (the limit now, why
+     * it last moved, what was in flight and queued then); empty without a goal, or before the run started.
+     */
+    public java.util.Optional<dev.weft.adapt.Decision> limit() {
+        dev.weft.adapt.AdaptiveLimit a = shared.adaptive;
+        return a == null ? java.util.Optional.empty() : java.util.Optional.of(a.lastDecision());
+    }
+
     /** Per-instance counts and timings so far, in the flow's order. */
     public Map<String, OperationStats> stats() {
         return shared.stats();

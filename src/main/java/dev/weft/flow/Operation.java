@@ -1,5 +1,6 @@
 package dev.weft.flow;
 
+import dev.weft.adapt.Cost;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -24,10 +25,13 @@ import java.util.Objects;
  * @param instanceName its key in a data flow, or {@code null} before it is placed in one
  * @param validator    whether it validates inputs of definitions naming it
  * @param retry        attempts in total when it throws; 0 and 1 both mean one attempt
+ * @param cost         what one run is expected to cost (memory held, time, CPU-bound or not), by which a run with an
+ *                     optimisation goal admits it ({@link Orchestrator.Options#withGoal}); {@link Cost#none()} when
+ *                     not declared. Not written to flow files.
  */
 public record Operation(String name, Map<String, Definition<?>> inputs, Map<String, Definition<?>> outputs,
                         Stage stage, List<Definition<?>> conditions, List<String> expand, String instanceName,
-                        boolean validator, int retry) {
+                        boolean validator, int retry, Cost cost) {
 
     /**
      * Copies the collections and checks the fields.
@@ -50,6 +54,7 @@ public record Operation(String name, Map<String, Definition<?>> inputs, Map<Stri
         if (retry < 0) {
             throw new IllegalArgumentException("operation '" + name + "' retry must be >= 0, got " + retry);
         }
+        Objects.requireNonNull(cost, "cost");
     }
 
     /** A builder for an operation named {@code name}. */
@@ -64,7 +69,7 @@ public record Operation(String name, Map<String, Definition<?>> inputs, Map<Stri
 
     /** This operation under another instance name. */
     Operation withInstanceName(String instance) {
-        return new Operation(name, inputs, outputs, stage, conditions, expand, instance, validator, retry);
+        return new Operation(name, inputs, outputs, stage, conditions, expand, instance, validator, retry, cost);
     }
 
     /** Builds an {@link Operation}; not thread safe. */
@@ -78,6 +83,7 @@ public record Operation(String name, Map<String, Definition<?>> inputs, Map<Stri
         private String instanceName;
         private boolean validator;
         private int retry;
+        private Cost cost = Cost.none();
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "operation name");
@@ -125,6 +131,15 @@ public record Operation(String name, Map<String, Definition<?>> inputs, Map<Stri
             return this;
         }
 
+        /**
+         * Declares what one run is expected to cost: a run with an optimisation goal admits it only while the memory
+         * fits the budget (and CPU-bound runs the CPU share), and fails it at once if it can never fit.
+         */
+        public Builder cost(Cost c) {
+            cost = Objects.requireNonNull(c, "cost");
+            return this;
+        }
+
         /** Sets the attempts in total. */
         public Builder retry(int attempts) {
             retry = attempts;
@@ -133,7 +148,7 @@ public record Operation(String name, Map<String, Definition<?>> inputs, Map<Stri
 
         /** The operation. */
         public Operation build() {
-            return new Operation(name, inputs, outputs, stage, conditions, expand, instanceName, validator, retry);
+            return new Operation(name, inputs, outputs, stage, conditions, expand, instanceName, validator, retry, cost);
         }
     }
 }

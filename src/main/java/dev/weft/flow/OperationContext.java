@@ -34,4 +34,12 @@ public interface OperationContext {
     default List<Input> forwarded() {
         return List.of();
     }
+
+    /**
+     * Reports what a run of this operation costs, as measured or estimated by the operation itself (a stub operation
+     * that only estimates, say): in a run with an optimisation goal, later runs of this instance are admitted by it
+     * instead of the declared {@link Operation#cost()}. Does nothing in a run without a goal.
+     */
+    default void reportCost(dev.weft.adapt.Cost cost) {
+    }
 }

@@ -1,8 +1,14 @@
 package dev.weft.flow;
 
+import dev.weft.adapt.AdaptiveLimit;
+import dev.weft.adapt.Cost;
+import dev.weft.adapt.Decision;
+import dev.weft.adapt.Goal;
+import dev.weft.adapt.Limits;
 import dev.weft.event.EventSource;
 import dev.weft.lock.OrderedLock;
 import dev.weft.metrics.Metrics;
+import dev.weft.scope.Priority;
 import dev.weft.scope.Scope;
 import dev.weft.scope.ScopeOptions;
 import java.time.Duration;
@@ -103,12 +109,17 @@ public final class Orchestrator {
      *       {@code flow.context} for the scope of each context, whose tasks are the operations' runs) and timer
      *       {@code weft.operation.run} tagged {@code operation} (the instance) and {@code outcome}; operations reach
      *       it, tagged with their instance, through {@link dev.weft.Weft#metrics()}. {@code null} (the default): the
-     *       enclosing scope's, if any, else nothing.</li>
+     *       enclosing scope's, if any, else nothing. With a goal, also gauges {@code weft.flow.limit} (contexts
+     *       allowed at once) and {@code weft.flow.queued}, and counter {@code weft.flow.limit.moves} tagged
+     *       {@code reason}.</li>
+     *   <li>{@link #goal()}, {@link #limits()}, {@link #decisions()}: what the run optimises for (speed, memory, or a
+     *       balance), within which limits, and who hears each move of its limit; see {@link AdaptiveLimit}.</li>
      * </ul>
      */
     public static final class Options {
         private static final Options DEFAULTS =
-                new Options(Integer.MAX_VALUE, true, false, Duration.ofSeconds(30), false, false, null);
+                new Options(Integer.MAX_VALUE, true, false, Duration.ofSeconds(30), false, false, null, null,
+                        Limits.fromMachine(), null);
 
         private final int maxContexts;
         private final boolean strict;
@@ -117,10 +128,14 @@ public final class Orchestrator {
         private final boolean dffmlCompatibleConditions;
         private final boolean keepInputs;
         private final Metrics metrics;
+        private final Goal goal;
+        private final Limits limits;
+        private final Consumer<? super Decision> decisions;
 
         /** @throws IllegalArgumentException for a limit below 1 or a negative lock timeout, naming the option */
         private Options(int maxContexts, boolean strict, boolean cancelAllOnFailure, Duration lockTimeout,
-                        boolean dffmlCompatibleConditions, boolean keepInputs, Metrics metrics) {
+                        boolean dffmlCompatibleConditions, boolean keepInputs, Metrics metrics, Goal goal,
+                        Limits limits, Consumer<? super Decision> decisions) {
             if (maxContexts < 1) {
                 throw new IllegalArgumentException("maxContexts must be at least 1, got " + maxContexts);
             }
@@ -135,6 +150,9 @@ public final class Orchestrator {
             this.dffmlCompatibleConditions = dffmlCompatibleConditions;
             this.keepInputs = keepInputs;
             this.metrics = metrics;
+            this.goal = goal;
+            this.limits = Objects.requireNonNull(limits, "limits");
+            this.decisions = decisions;
         }
 
         /** Unbounded contexts, strict, 30 s lock timeout, Weft's conditions. */
@@ -145,41 +163,87 @@ public final class Orchestrator {
         /** These options with another context limit. */
         public Options withMaxContexts(int n) {
             return new Options(n, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions,
-                    keepInputs, metrics);
+                    keepInputs, metrics, goal, limits, decisions);
         }
 
         /** These options, strict or not. */
         public Options withStrict(boolean s) {
             return new Options(maxContexts, s, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions,
-                    keepInputs, metrics);
+                    keepInputs, metrics, goal, limits, decisions);
         }
 
         /** These options, cancelling every context on the first failure or not. */
         public Options withCancelAllOnFailure(boolean c) {
-            return new Options(maxContexts, strict, c, lockTimeout, dffmlCompatibleConditions, keepInputs, metrics);
+            return new Options(maxContexts, strict, c, lockTimeout, dffmlCompatibleConditions, keepInputs, metrics, goal,
+                    limits, decisions);
         }
 
         /** These options with another lock timeout. */
         public Options withLockTimeout(Duration t) {
             return new Options(maxContexts, strict, cancelAllOnFailure, t, dffmlCompatibleConditions,
-                    keepInputs, metrics);
+                    keepInputs, metrics, goal, limits, decisions);
         }
 
         /** These options, keeping each context's inputs in its result (for lineage queries) or not. */
         public Options withKeepInputs(boolean keep) {
             return new Options(maxContexts, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions,
-                    keep, metrics);
+                    keep, metrics, goal, limits, decisions);
         }
 
         /** These options with DFFML's condition check, or Weft's. */
         public Options withDffmlCompatibleConditions(boolean c) {
-            return new Options(maxContexts, strict, cancelAllOnFailure, lockTimeout, c, keepInputs, metrics);
+            return new Options(maxContexts, strict, cancelAllOnFailure, lockTimeout, c, keepInputs, metrics, goal, limits,
+                    decisions);
         }
 
         /** A copy recording into {@code metrics} ({@code null}: the enclosing scope's, if any). */
         public Options withMetrics(Metrics m) {
             return new Options(maxContexts, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions,
-                    keepInputs, m);
+                    keepInputs, m, goal, limits, decisions);
+        }
+
+        /**
+         * These options with an optimisation goal ({@code null}: none, the fixed {@link #maxContexts()}): the number of
+         * contexts running at once then moves while the run runs, for the goal and within {@link #limits()}, under
+         * the ceiling of {@code maxContexts}; see {@link AdaptiveLimit}. Operations that declare a {@link Cost}
+         * ({@link Operation.Builder#cost}) are admitted by it.
+         */
+        public Options withGoal(Goal g) {
+            return new Options(maxContexts, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions,
+                    keepInputs, metrics, g, limits, decisions);
+        }
+
+        /**
+         * These options with other limits for a goal (the default, {@link Limits#fromMachine()}, reads what is not
+         * given from the machine when the run starts and while it runs). Without a goal they do nothing.
+         */
+        public Options withLimits(Limits l) {
+            return new Options(maxContexts, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions,
+                    keepInputs, metrics, goal, l, decisions);
+        }
+
+        /**
+         * These options handing each move of a goal's limit to {@code listener} (on the thread that moved it, outside
+         * any lock: keep it short); {@code null} for none. The run's {@link FlowRun#limit()} shows the latest too.
+         */
+        public Options withDecisions(Consumer<? super Decision> listener) {
+            return new Options(maxContexts, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions,
+                    keepInputs, metrics, goal, limits, listener);
+        }
+
+        /** The optimisation goal, or {@code null} for none. */
+        public Goal goal() {
+            return goal;
+        }
+
+        /** The limits a goal stays within. */
+        public Limits limits() {
+            return limits;
+        }
+
+        /** Where a goal's decisions go, or {@code null}. */
+        public Consumer<? super Decision> decisions() {
+            return decisions;
         }
 
         /** Contexts running at once. */
@@ -222,13 +286,14 @@ public final class Orchestrator {
             return o instanceof Options other && maxContexts == other.maxContexts && strict == other.strict
                     && cancelAllOnFailure == other.cancelAllOnFailure && lockTimeout.equals(other.lockTimeout)
                     && dffmlCompatibleConditions == other.dffmlCompatibleConditions && keepInputs == other.keepInputs
-                    && Objects.equals(metrics, other.metrics);
+                    && Objects.equals(metrics, other.metrics) && goal == other.goal && limits.equals(other.limits)
+                    && Objects.equals(decisions, other.decisions);
         }
 
         @Override
         public int hashCode() {
             return Objects.hash(maxContexts, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions,
-                    keepInputs, metrics);
+                    keepInputs, metrics, goal, limits, decisions);
         }
 
         @Override
@@ -236,7 +301,8 @@ public final class Orchestrator {
             return "Orchestrator.Options[maxContexts=" + (maxContexts == Integer.MAX_VALUE ? "unbounded" : maxContexts)
                     + ", strict=" + strict + ", cancelAllOnFailure=" + cancelAllOnFailure + ", lockTimeout="
                     + lockTimeout + ", dffmlCompatibleConditions=" + dffmlCompatibleConditions + ", keepInputs="
-                    + keepInputs + ", metrics=" + metrics + "]";
+                    + keepInputs + ", metrics=" + metrics
+                    + (goal == null ? "" : ", goal=" + goal + ", limits=" + limits) + "]";
         }
     }
 
@@ -311,10 +377,18 @@ public final class Orchestrator {
             return; // DFFML waits forever here
         }
         LinkedBlockingQueue<Object> finished = new LinkedBlockingQueue<>();
-        Semaphore slots = new Semaphore(Math.min(options.maxContexts(), contexts.size()));
+        AdaptiveLimit adaptive = shared.startAdaptive();
+        // with a goal the scope's moving limit admits contexts, each waiting on its own thread (a prioritised fork), so
+        // that this thread goes on handing results over; without one, a semaphore of maxContexts does
+        Semaphore slots = new Semaphore(adaptive != null ? contexts.size()
+                : Math.min(options.maxContexts(), contexts.size()));
+        ScopeOptions scopeOptions = ScopeOptions.named("flow").withObserver(options.metrics());
+        if (adaptive != null) {
+            scopeOptions = scopeOptions.withConcurrencyLimit(adaptive).withMaxWaitingForks(contexts.size());
+        }
         List<RuntimeException> failures = new ArrayList<>();
-        try (Scope<Object, Void> scope = Scope.open(ScopeOptions.named("flow").withObserver(options.metrics()))) {
-            contexts.forEach((name, inputs) -> scope.fork(taskName(name), () -> {
+        try (adaptive; Scope<Object, Void> scope = Scope.open(scopeOptions)) {
+            contexts.forEach((name, inputs) -> scope.fork(taskName(name), Priority.NORMAL, () -> {
                 // every context reports exactly once, whatever happens, so the loop below never waits in vain
                 EventSource event = shared.contextEvents.get(name);
                 try {
@@ -420,6 +494,11 @@ public final class Orchestrator {
         final Map<String, EventSource> contextEvents;
         /** Told of every processing run as it is dispatched, on the context's thread; null for none. */
         final Consumer<OperationRun> onRun;
+        /** The run's adaptive limit while it runs, with a goal; else null. Set before any context starts. */
+        volatile AdaptiveLimit adaptive;
+        /** Costs operations reported while running (OperationContext.reportCost), by instance: they replace the
+         * declared ones for later runs. */
+        private final ConcurrentHashMap<String, Cost> reportedCosts = new ConcurrentHashMap<>();
 
         Shared(DataFlow flow, Options options, Map<String, EventSource> contextEvents, Consumer<OperationRun> onRun) {
             this.flow = flow;
@@ -449,6 +528,48 @@ public final class Orchestrator {
         Metrics operationMetrics(String instance) {
             return metrics == null ? null
                     : operationMetrics.computeIfAbsent(instance, i -> metrics.withTags("operation", i));
+        }
+
+        /**
+         * With a goal: starts the run's adaptive limit (the options' limits, under the ceiling of maxContexts), its
+         * decisions going to the options' listener and, with metrics, to gauges and a counter. Null without a goal.
+         */
+        AdaptiveLimit startAdaptive() {
+            Goal goal = options.goal();
+            if (goal == null) {
+                return null;
+            }
+            Limits limits = options.limits();
+            if (options.maxContexts() < limits.maxInFlight()) {
+                limits = limits.withMaxInFlight(options.maxContexts());
+            }
+            Consumer<? super Decision> listener = options.decisions();
+            Consumer<Decision> all = listener == null ? d -> { } : listener::accept;
+            if (metrics != null) {
+                java.util.concurrent.atomic.AtomicLong limitGauge = metrics.gauge("weft.flow.limit");
+                java.util.concurrent.atomic.AtomicLong queuedGauge = metrics.gauge("weft.flow.queued");
+                Consumer<Decision> user = all;
+                all = d -> {
+                    limitGauge.set(d.limit());
+                    queuedGauge.set(d.queued());
+                    metrics.counter("weft.flow.limit.moves", "reason", d.reason().name()).increment();
+                    user.accept(d);
+                };
+            }
+            AdaptiveLimit a = AdaptiveLimit.start(goal, limits, all);
+            adaptive = a;
+            return a;
+        }
+
+        /** The cost an operation instance is admitted by: what it reported last, else what it declared. */
+        Cost costOf(Operation op) {
+            Cost reported = reportedCosts.get(op.instance());
+            return reported != null ? reported : op.cost();
+        }
+
+        /** Records the cost a run of {@code instance} reported, for the runs admitted after it. */
+        void reportCost(String instance, Cost cost) {
+            reportedCosts.put(instance, Objects.requireNonNull(cost, "cost"));
         }
 
         Map<String, OperationStats> stats() {

@@ -5,7 +5,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
- * A scope's concurrency limit ({@link ScopeOptions#maxConcurrency()}) and its admission queue. A fork takes a free
+ * A scope's concurrency limit ({@link ScopeOptions#maxConcurrency()}, and under it a {@link ConcurrencyLimit} that moves,
+ * if the options give one) and its admission queue. A fork takes a free
  * slot at once when there is one; otherwise it becomes a {@link Waiter} in the queue, highest {@link Priority} first
  * and first come, first served within a level. A task's end hands its slot directly to the head of the queue (the
  * slot never becomes free while someone waits, so a later fork cannot take it first); only with the queue empty does
@@ -56,10 +57,14 @@ final class Limiter {
         }
     }
 
+    /** The fixed ceiling ({@link ScopeOptions#maxConcurrency()}). */
     private final int max;
+    /** The limit that moves under the ceiling, or null. */
+    private final ConcurrencyLimit moving;
     private final int maxThreadWaiters;
     private final ReentrantLock lock = new ReentrantLock();
-    private int inFlight; // guarded by lock
+    private int inFlight; // guarded by lock (written), read racily by inFlight()
+    private int queued; // guarded by lock (written), read racily by queued()
     /** The queue: one FIFO list per level, and a bit per non-empty level. Guarded by lock. */
     private final Waiter[] heads = new Waiter[Priority.MAX_LEVEL + 1];
     private final Waiter[] tails = new Waiter[Priority.MAX_LEVEL + 1];
@@ -69,9 +74,35 @@ final class Limiter {
     /** The owner's queued waiter while it parks on the bound for thread waiters, else null. Guarded by lock. */
     private Waiter ownerOnBound;
 
-    Limiter(int max, int maxThreadWaiters) {
+    Limiter(int max, int maxThreadWaiters, ConcurrencyLimit moving) {
         this.max = max;
+        this.moving = moving;
         this.maxThreadWaiters = maxThreadWaiters;
+    }
+
+    /** The limit now: the ceiling, or the moving limit under it (at least 1). */
+    private int limit() {
+        return moving == null ? max : Math.min(max, Math.max(1, moving.current()));
+    }
+
+    /** Tasks holding a slot now: a racy read without the lock, for reports to a {@link ConcurrencyLimit}. */
+    int inFlight() {
+        return inFlight;
+    }
+
+    /** Forks waiting for a slot now: a racy read without the lock, for reports to a {@link ConcurrencyLimit}. */
+    int queued() {
+        return queued;
+    }
+
+    /**
+     * After a fork queued: a moving limit may have risen since the last task ended, with no listener call yet (or
+     * none at all), so the queue is served now rather than at the next end.
+     */
+    private void serveIfRoom(boolean room) {
+        if (room) {
+            recheck();
+        }
     }
 
     /**
@@ -82,20 +113,23 @@ final class Limiter {
      */
     boolean acquire(int level, BooleanSupplier cancelled) throws InterruptedException {
         Waiter w;
+        boolean room;
         lock.lock();
         try {
             if (cancelled.getAsBoolean()) {
                 return false;
             }
-            if (inFlight < max) { // then the queue is empty: a slot is only ever free with no one waiting
+            if (inFlight < limit() && levels == 0) { // a slot is only taken at once with no one waiting
                 inFlight++;
                 return true;
             }
             w = enqueue(null, level);
             w.owner = Thread.currentThread();
+            room = inFlight < limit();
         } finally {
             lock.unlock();
         }
+        serveIfRoom(room);
         return ownerWaits(w, cancelled, false) == SLOT;
     }
 
@@ -109,27 +143,30 @@ final class Limiter {
      */
     Waiter admit(TaskImpl<?> task, int level, BooleanSupplier cancelled) throws InterruptedException {
         Waiter w;
+        boolean room;
         lock.lock();
         try {
             if (cancelled.getAsBoolean()) {
                 return null;
             }
-            if (inFlight < max) {
+            if (inFlight < limit() && levels == 0) {
                 inFlight++;
                 return SLOT;
             }
             w = enqueue(task, level);
+            room = inFlight < limit();
             if (threadWaiters < maxThreadWaiters) {
                 w.threadHeld = true;
                 threadWaiters++;
-                return w;
+            } else {
+                w.owner = Thread.currentThread();
+                ownerOnBound = w;
             }
-            w.owner = Thread.currentThread();
-            ownerOnBound = w;
         } finally {
             lock.unlock();
         }
-        return ownerWaits(w, cancelled, true);
+        serveIfRoom(room);
+        return w.threadHeld ? w : ownerWaits(w, cancelled, true);
     }
 
     /** The owner parks on its queued waiter: {@link #SLOT} once granted, the waiter once a thread may hold it. */
@@ -229,27 +266,60 @@ final class Limiter {
         return true;
     }
 
-    /** Gives back the slot of a task that ended: to the head of the queue if any, else to the free count. */
+    /**
+     * Gives back the slot of a task that ended: to the head of the queue if any and the limit allows, else to the free
+     * count. With a fixed limit the slot goes straight to the head (it never becomes free while someone waits, so a
+     * later fork cannot take it first); a moving limit that fell keeps it back, one that rose admits several.
+     */
     void release() {
-        Thread wake, owner = null;
+        release(true);
+    }
+
+    /**
+     * The limit may have risen ({@link ConcurrencyLimit#addListener}): admits as many queued waiters as it allows now.
+     */
+    void recheck() {
+        release(false);
+    }
+
+    private void release(boolean ended) {
+        Thread first = null, firstOwner = null;
+        java.util.List<Thread> more = null; // only when a risen limit admits several at once
         lock.lock();
         try {
-            if (levels == 0) {
+            if (ended) {
                 inFlight--;
+            }
+            if (levels == 0) {
                 return;
             }
-            Waiter w = heads[31 - Integer.numberOfLeadingZeros(levels)];
-            unlink(w);
-            w.granted = true;
-            wake = w.holder();
-            if (w.threadHeld) {
-                owner = threadWaiterLeft();
+            int limit = limit();
+            while (levels != 0 && inFlight < limit) {
+                Waiter w = heads[31 - Integer.numberOfLeadingZeros(levels)];
+                unlink(w);
+                w.granted = true;
+                inFlight++;
+                Thread wake = w.holder();
+                Thread owner = w.threadHeld ? threadWaiterLeft() : null;
+                if (first == null && firstOwner == null) {
+                    first = wake;
+                    firstOwner = owner;
+                } else {
+                    if (more == null) {
+                        more = new java.util.ArrayList<>();
+                    }
+                    more.add(wake);
+                    more.add(owner);
+                }
             }
         } finally {
             lock.unlock();
         }
-        unpark(wake);
-        unpark(owner);
+        unpark(first);
+        unpark(firstOwner);
+        if (more != null) {
+            more.forEach(Limiter::unpark);
+        }
     }
 
     /** Wakes every parked waiter, owner included, so that it sees a cancellation. */
@@ -284,6 +354,7 @@ final class Limiter {
         }
         tails[level] = w;
         w.queued = true;
+        queued++;
         return w;
     }
 
@@ -293,6 +364,7 @@ final class Limiter {
             return;
         }
         w.queued = false;
+        queued--;
         int level = w.level;
         if (w.prev == null) {
             heads[level] = w.next;

@@ -50,6 +50,10 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
     private final ReentrantLock lock = new ReentrantLock();
     /** The concurrency limit, or null without one. */
     private final Limiter limiter;
+    /** The limit that moves (ScopeOptions#concurrencyLimit), or null; told of every admitted task's end. */
+    private final ConcurrencyLimit moving;
+    /** Subscribed to {@link #moving} while the scope is open: a rise admits queued forks at once. */
+    private final Runnable limitRaised;
     private final CountDownLatch sentinelRelease = new CountDownLatch(1);
     /** Tasks that ended, counted by their threads; join releases the sentinel when it reaches {@link #forkedTotal}. */
     private final EndCounter ended = new EndCounter();
@@ -84,8 +88,13 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
     ScopeImpl(Policy<T, R> policy, ScopeOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         this.policy = policy;
-        this.limiter = options.maxConcurrency() == Integer.MAX_VALUE ? null
-                : new Limiter(options.maxConcurrency(), options.maxWaitingForks());
+        this.moving = options.concurrencyLimit();
+        this.limiter = options.maxConcurrency() == Integer.MAX_VALUE && moving == null ? null
+                : new Limiter(options.maxConcurrency(), options.maxWaitingForks(), moving);
+        this.limitRaised = moving == null ? null : limiter::recheck;
+        if (moving != null) {
+            moving.addListener(limitRaised); // removed on close
+        }
         this.enclosing = ScopeTree.INNERMOST.get();
         this.parentTask = enclosing == null && ScopeTree.CURRENT_TASK.isBound() ? ScopeTree.CURRENT_TASK.get() : null;
         String base = enclosing != null ? enclosing.path : parentTask != null ? parentTask.path() : "";
@@ -286,6 +295,9 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
         if (cancel) {
             cancel(failure != null ? "task '" + task.name() + "' failed: " + failure
                     : "task '" + task.name() + "' completed its " + policy.name() + " policy");
+        }
+        if (moving != null) {
+            moving.onTaskEnd(task.runNanos(), limiter.inFlight(), limiter.queued(), failure != null);
         }
         if (limiter != null) {
             limiter.release();
@@ -518,6 +530,9 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
     private void close0() {
         boolean joined = phase == JOINED;
         phase = CLOSED;
+        if (moving != null) {
+            moving.removeListener(limitRaised);
+        }
         if (timer != null) {
             timer.cancel(false);
         }

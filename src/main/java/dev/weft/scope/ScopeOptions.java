@@ -22,6 +22,8 @@ import java.util.Objects;
  *   <li>{@link #maxConcurrency()}: at most this many tasks run at once; {@code fork} parks the owner (a virtual thread
  *       parks without holding a carrier) until one ends. {@link Integer#MAX_VALUE} for no limit. Waiting forks are
  *       admitted by {@link Priority}: see {@link Scope#fork(String, Priority, java.util.concurrent.Callable)}.</li>
+ *   <li>{@link #concurrencyLimit()}: a limit that moves while the scope runs (an adaptive one, say), under the
+ *       ceiling of {@code maxConcurrency}; {@code null} for none.</li>
  *   <li>{@link #maxWaitingForks()}: at most this many prioritised forks wait for a slot on threads of their own
  *       before {@code fork} parks the owner; as many as {@code maxConcurrency} unless set.</li>
  *   <li>{@link #closeGracePeriod()}: how long {@link Scope#close()} waits for cancelled tasks before it logs, by name,
@@ -36,7 +38,7 @@ import java.util.Objects;
 public final class ScopeOptions {
 
     private static final ScopeOptions DEFAULTS =
-            new ScopeOptions(null, null, null, Integer.MAX_VALUE, 0, Duration.ofSeconds(5), null);
+            new ScopeOptions(null, null, null, Integer.MAX_VALUE, 0, Duration.ofSeconds(5), null, null);
 
     private final String name;
     private final Duration timeout;
@@ -46,6 +48,7 @@ public final class ScopeOptions {
     private final int maxWaitingForks;
     private final Duration closeGracePeriod;
     private final ScopeObserver observer;
+    private final ConcurrencyLimit limit;
 
     /**
      * @throws IllegalArgumentException for a blank name, a negative timeout, a limit below 1 or a non-positive grace
@@ -54,7 +57,7 @@ public final class ScopeOptions {
      * @throws NullPointerException     for a null grace period
      */
     private ScopeOptions(String name, Duration timeout, Instant deadline, int maxConcurrency, int maxWaitingForks,
-                         Duration closeGracePeriod, ScopeObserver observer) {
+                         Duration closeGracePeriod, ScopeObserver observer, ConcurrencyLimit limit) {
         String scope = name == null ? "(unnamed scope)" : "scope '" + name + "'";
         if (name != null && (name.isBlank() || name.contains("/"))) {
             throw new IllegalArgumentException("scope name must be non-blank and contain no '/', got '" + name + "'");
@@ -78,6 +81,7 @@ public final class ScopeOptions {
         this.maxWaitingForks = maxWaitingForks;
         this.closeGracePeriod = closeGracePeriod;
         this.observer = observer;
+        this.limit = limit;
     }
 
     /**
@@ -95,22 +99,26 @@ public final class ScopeOptions {
 
     /** A copy with this name ({@code null} for unnamed). */
     public ScopeOptions withName(String name) {
-        return new ScopeOptions(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer);
+        return new ScopeOptions(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer,
+                limit);
     }
 
     /** A copy with this timeout, counted from the scope's opening; {@code null} removes it. */
     public ScopeOptions withTimeout(Duration timeout) {
-        return new ScopeOptions(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer);
+        return new ScopeOptions(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer,
+                limit);
     }
 
     /** A copy with this deadline; {@code null} removes it. */
     public ScopeOptions withDeadline(Instant deadline) {
-        return new ScopeOptions(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer);
+        return new ScopeOptions(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer,
+                limit);
     }
 
     /** A copy that runs at most {@code maxConcurrency} tasks at once. */
     public ScopeOptions withMaxConcurrency(int maxConcurrency) {
-        return new ScopeOptions(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer);
+        return new ScopeOptions(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer,
+                limit);
     }
 
     /**
@@ -126,12 +134,24 @@ public final class ScopeOptions {
             throw new IllegalArgumentException("maxWaitingForks of " + (name == null ? "(unnamed scope)"
                     : "scope '" + name + "'") + " must be at least 1, got " + maxWaitingForks);
         }
-        return new ScopeOptions(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer);
+        return new ScopeOptions(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer,
+                limit);
+    }
+
+    /**
+     * A copy whose concurrency limit moves while the scope runs: at most {@code limit.current()} tasks run at once
+     * (and never more than {@link #maxConcurrency()}, which stays a ceiling), re-read on every fork and task end; see
+     * {@link ConcurrencyLimit}. {@code null} removes it: the fixed {@link #maxConcurrency()} alone.
+     */
+    public ScopeOptions withConcurrencyLimit(ConcurrencyLimit limit) {
+        return new ScopeOptions(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer,
+                limit);
     }
 
     /** A copy with this close grace period. */
     public ScopeOptions withCloseGracePeriod(Duration closeGracePeriod) {
-        return new ScopeOptions(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer);
+        return new ScopeOptions(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer,
+                limit);
     }
 
     /**
@@ -140,7 +160,8 @@ public final class ScopeOptions {
      * {@code Metrics.none()}) turns watching off for this scope and those that inherit it.
      */
     public ScopeOptions withObserver(ScopeObserver observer) {
-        return new ScopeOptions(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer);
+        return new ScopeOptions(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer,
+                limit);
     }
 
     /** The scope's name, or {@code null} if unnamed. */
@@ -181,18 +202,24 @@ public final class ScopeOptions {
         return observer;
     }
 
+    /** The limit that moves while the scope runs, or {@code null} for the fixed {@link #maxConcurrency()} alone. */
+    public ConcurrencyLimit concurrencyLimit() {
+        return limit;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof ScopeOptions other && Objects.equals(name, other.name)
                 && Objects.equals(timeout, other.timeout) && Objects.equals(deadline, other.deadline)
                 && maxConcurrency == other.maxConcurrency && maxWaitingForks == other.maxWaitingForks
                 && closeGracePeriod.equals(other.closeGracePeriod)
-                && Objects.equals(observer, other.observer);
+                && Objects.equals(observer, other.observer) && Objects.equals(limit, other.limit);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer);
+        return Objects.hash(name, timeout, deadline, maxConcurrency, maxWaitingForks, closeGracePeriod, observer,
+                limit);
     }
 
     @Override
@@ -200,7 +227,8 @@ public final class ScopeOptions {
         return "ScopeOptions[name=" + name + ", timeout=" + timeout + ", deadline=" + deadline + ", maxConcurrency="
                 + (maxConcurrency == Integer.MAX_VALUE ? "unbounded" : maxConcurrency)
                 + (maxWaitingForks == 0 ? "" : ", maxWaitingForks=" + maxWaitingForks) + ", closeGracePeriod="
-                + closeGracePeriod + ", observer=" + observer + "]";
+                + closeGracePeriod + ", observer=" + observer
+                + (limit == null ? "" : ", concurrencyLimit=" + limit) + "]";
     }
 
     /** The effective timeout at {@code openedAt}: the earlier of timeout and deadline, or {@code null}. */

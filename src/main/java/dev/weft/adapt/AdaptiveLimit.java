@@ -1,0 +1,435 @@
+package dev.weft.adapt;
+
+import dev.weft.scope.ConcurrencyLimit;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A concurrency limit that moves while work runs, for a {@link Goal} within {@link Limits}: give it to a scope
+ * ({@code ScopeOptions.withConcurrencyLimit}), to {@code Weft.map}, or let the orchestrator make one
+ * ({@code Orchestrator.Options.withGoal}). Every move is a {@link Decision} with its reason, kept (the last
+ * {@value #KEPT}) and handed to the listener given at the start.
+ *
+ * {@snippet :
+ * try (var limit = AdaptiveLimit.start(Goal.SPEED, Limits.fromMachine().withMaxInFlight(10_000))) {
+ *     var pages = Weft.map(urls, url -> fetch(url), limit);
+ *     System.out.println(limit.lastDecision());
+ * }
+ * }
+ *
+ * <ul>
+ *   <li>Speed ({@link Goal#SPEED}, {@link Goal#BALANCED}): the {@link SpeedLaw} chosen in the limits, fed with the
+ *       run time of every task that ends; it starts at {@link Limits#initialLimit()}.</li>
+ *   <li>Memory ({@link Goal#MEMORY}, {@link Goal#BALANCED}, and any goal with a budget): how many tasks the budget
+ *       holds, from what a task in flight costs, learned from the JVM's allocation counter and from the heap left
+ *       after each collection (see {@link #memoryBudget()}); it starts at a few tasks and grows as it learns.</li>
+ *   <li>Declared costs: {@link #admit} lets a task that declared a {@link Cost} in only while the declared memory of
+ *       the admitted ones fits the budget, and the CPU-bound ones fit the CPU share; a cost that can never fit fails
+ *       at once with {@link BudgetExceededException}.</li>
+ *   <li>The machine ({@link Limits#fromMachine()}): the budget not given is 80 % of the memory the heap (and the
+ *       container, cgroup v2) leaves above what was in use at the start; processors likewise; both re-read about once
+ *       a second while tasks end.</li>
+ * </ul>
+ *
+ * <p>Thread safety: thread safe. The scope's calls ({@link #current()}, {@link #onTaskEnd}) are short; the decision
+ * listener and the scopes' listeners are called outside the limit's lock, on the thread that ended a task or on the
+ * JVM's notification thread (collections). {@link #admit} parks a virtual thread without pinning it (a
+ * {@code ReentrantLock} condition). Close it when the work is done: it stops watching collections.
+ */
+public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
+    /** Decisions kept for {@link #decisions()}. */
+    public static final int KEPT = 256;
+    private static final long MACHINE_EVERY = TimeUnit.SECONDS.toNanos(1);
+    private static final double MACHINE_SHARE = 0.8;
+
+    private final Goal goal;
+    private final Limits limits;
+    private final Consumer<? super Decision> onDecision;
+    private final Heap heap;
+    private final Supplier<MachineSnapshot> machine;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition admitted = lock.newCondition();
+    private final CopyOnWriteArrayList<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final ArrayDeque<Decision> kept = new ArrayDeque<>(); // guarded by lock
+    private final Climb climb; // null unless THROUGHPUT speed
+    private final Gradient2Law gradient; // null unless GRADIENT2 speed
+    private final MemoryLaw memory; // null without a budget
+    private final int ceiling;
+    private final int cpuSlots;
+    private volatile int current;
+    private volatile Decision last;
+    private int inFlight, queued; // last reported by a scope, guarded by lock
+    private long declaredInUse; // guarded by lock
+    private int cpuInUse; // guarded by lock
+    private int waiting; // in admit, guarded by lock
+    private long machineReadAt;
+    private volatile boolean closed;
+
+    private AdaptiveLimit(Goal goal, Limits limits, Consumer<? super Decision> onDecision, Heap heap,
+                          Supplier<MachineSnapshot> machine) {
+        this.goal = Objects.requireNonNull(goal, "goal");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.onDecision = onDecision;
+        this.heap = heap;
+        this.machine = machine;
+        long now = System.nanoTime();
+        MachineSnapshot m = machine == null ? null : machine.get();
+        this.ceiling = limits.maxInFlight();
+        double cpus = m != null ? m.cpus() : Runtime.getRuntime().availableProcessors();
+        this.cpuSlots = limits.cpuShare() == 0 ? Integer.MAX_VALUE : (int) Math.max(1, Math.round(cpus
+                * limits.cpuShare()));
+        boolean speed = goal != Goal.MEMORY;
+        this.climb = speed && limits.speedLaw() == SpeedLaw.THROUGHPUT
+                ? new Climb(limits.initialLimit(), ceiling, now) : null;
+        this.gradient = speed && limits.speedLaw() == SpeedLaw.GRADIENT2
+                ? new Gradient2Law(limits.initialLimit(), ceiling) : null;
+        long base = heap == null ? 0 : heap.lastAfterCollection() < 0 ? heap.usedNow()
+                : Math.min(heap.usedNow(), heap.lastAfterCollection());
+        long budget = limits.memoryBudget();
+        if (budget == 0 && m != null && goal != Goal.SPEED) {
+            budget = machineBudget(m, base);
+        }
+        if (goal == Goal.MEMORY && budget == 0) {
+            throw new IllegalArgumentException("Goal.MEMORY needs a memory budget: give one with "
+                    + "Limits.withMemoryBudget, or read the machine's with Limits.fromMachine()");
+        }
+        this.memory = budget > 0 && heap != null ? new MemoryLaw(budget, base, heap.allocatedBytes()) : null;
+        if (memory != null) {
+            heap.onCollection(this::collected);
+        }
+        this.machineReadAt = now;
+        int start = combined();
+        this.current = start;
+        Decision d = new Decision(now, start, 0, Decision.Reason.START, String.format(Locale.ROOT,
+                "goal %s, %s%s", goal, limits, memory == null ? "" : ", budget " + Bytes.mib(budget) + " above "
+                        + Bytes.mib(base) + " in use at the start"), 0, 0);
+        kept.add(d);
+        last = d;
+        publish(d);
+    }
+
+    /** A limit for {@code goal} within {@code limits}, reading this JVM's heap and, if the limits say, the machine. */
+    public static AdaptiveLimit start(Goal goal, Limits limits) {
+        return start(goal, limits, null);
+    }
+
+    /**
+     * As {@link #start(Goal, Limits)}, handing every decision to {@code onDecision} (called outside the limit's lock,
+     * on the thread that moved it: keep it short; {@code null} for none).
+     *
+     * @throws IllegalArgumentException for {@link Goal#MEMORY} without a budget (given or read from the machine)
+     * @throws IllegalStateException    for {@link SpeedLaw#GRADIENT2} without Netflix concurrency-limits on the path
+     */
+    public static AdaptiveLimit start(Goal goal, Limits limits, Consumer<? super Decision> onDecision) {
+        Heap heap = goal == Goal.SPEED && limits.memoryBudget() == 0 ? null : Heap.jvm();
+        Supplier<MachineSnapshot> machine = limits.readsMachine() ? Machine.current()::snapshot : null;
+        try {
+            return new AdaptiveLimit(goal, limits, onDecision, heap, machine);
+        } catch (RuntimeException | Error e) {
+            if (heap != null) {
+                heap.close();
+            }
+            throw e;
+        }
+    }
+
+    /** For tests: a limit on a fake heap and machine (either may be null). */
+    static AdaptiveLimit start(Goal goal, Limits limits, Consumer<? super Decision> onDecision, Heap heap,
+                               Supplier<MachineSnapshot> machine) {
+        return new AdaptiveLimit(goal, limits, onDecision, heap, machine);
+    }
+
+    private static long machineBudget(MachineSnapshot m, long base) {
+        return (long) Math.max(1, (m.memoryLimit() - base) * MACHINE_SHARE);
+    }
+
+    /** The goal. */
+    public Goal goal() {
+        return goal;
+    }
+
+    /** The limits. */
+    public Limits limits() {
+        return limits;
+    }
+
+    @Override
+    public int current() {
+        return current;
+    }
+
+    /** The memory budget in force, in bytes (given, or read from the machine), or 0 if memory is not watched. */
+    public long memoryBudget() {
+        lock.lock();
+        try {
+            return memory == null ? 0 : memory.budget();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The latest decision (the start, before any move). */
+    public Decision lastDecision() {
+        return last;
+    }
+
+    /** The last {@value #KEPT} decisions, oldest first. */
+    public List<Decision> decisions() {
+        lock.lock();
+        try {
+            return List.copyOf(kept);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Tasks waiting in {@link #admit} for their declared cost to fit, and forks queued in the scopes (last seen). */
+    public int queued() {
+        lock.lock();
+        try {
+            return queued + waiting;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void onTaskEnd(long runNanos, int inFlightNow, int queuedNow, boolean failed) {
+        Decision d = null;
+        lock.lock();
+        try {
+            inFlight = inFlightNow;
+            queued = queuedNow;
+            long now = System.nanoTime();
+            boolean appLimited = queuedNow == 0 && inFlightNow < current / 2;
+            boolean moved = false;
+            Decision.Reason reason = null;
+            String detail = null;
+            if (climb != null && climb.onEnd(runNanos, now, appLimited)) {
+                moved = true;
+                reason = climb.reason;
+                detail = climb.detail;
+            }
+            if (gradient != null) {
+                int before = gradient.limit();
+                gradient.onSample(now - runNanos, runNanos, inFlightNow);
+                if (gradient.limit() != before) {
+                    moved = true;
+                    reason = Decision.Reason.LATENCY;
+                    detail = String.format(Locale.ROOT, "Gradient2 on a round trip of %.1f ms", runNanos / 1e6);
+                }
+            }
+            if (memory != null && memory.onEnd(heap.allocatedBytes())) {
+                moved = true;
+                reason = Decision.Reason.MEMORY;
+                detail = memory.detail;
+            }
+            if (machine != null && now - machineReadAt > MACHINE_EVERY) {
+                machineReadAt = now;
+                if (memory != null && limits.memoryBudget() == 0) {
+                    long b = machineBudget(machine.get(), 0);
+                    if (Math.abs(b - memory.budget()) > memory.budget() / 10 && memory.budget(b)) {
+                        moved = true;
+                        reason = Decision.Reason.MACHINE;
+                        detail = memory.detail;
+                    }
+                }
+            }
+            if (moved) {
+                d = move(reason, detail, now);
+            }
+        } finally {
+            lock.unlock();
+        }
+        after(d);
+    }
+
+    /** A collection's report, on the JVM's notification thread. */
+    private void collected(long heapAfter) {
+        if (closed) {
+            return;
+        }
+        Decision d = null;
+        lock.lock();
+        try {
+            if (memory.onCollection(heapAfter, inFlight)) {
+                d = move(Decision.Reason.MEMORY, memory.detail, System.nanoTime());
+            }
+        } finally {
+            lock.unlock();
+        }
+        after(d);
+    }
+
+    /** Under the lock: the new combined limit as a decision, or null if it did not move. */
+    private Decision move(Decision.Reason reason, String detail, long now) {
+        int before = current;
+        int next = combined();
+        if (next == before) {
+            return null;
+        }
+        current = next;
+        Decision d = new Decision(now, next, before, reason, detail, inFlight, queued + waiting);
+        if (kept.size() == KEPT) {
+            kept.removeFirst();
+        }
+        kept.addLast(d);
+        last = d;
+        if (next > before) {
+            admitted.signalAll();
+        }
+        return d;
+    }
+
+    private int combined() {
+        int limit = ceiling;
+        if (climb != null) {
+            limit = Math.min(limit, climb.limit());
+        }
+        if (gradient != null) {
+            limit = Math.min(limit, gradient.limit());
+        }
+        if (memory != null) {
+            limit = Math.min(limit, memory.limit());
+        }
+        return Math.max(1, limit);
+    }
+
+    /** Outside the lock: tells the listener, and the scopes when the limit rose. */
+    private void after(Decision d) {
+        if (d == null) {
+            return;
+        }
+        publish(d);
+        if (d.limit() > d.previous()) {
+            for (Runnable r : listeners) {
+                r.run();
+            }
+        }
+    }
+
+    private void publish(Decision d) {
+        if (onDecision != null) {
+            onDecision.accept(d);
+        }
+    }
+
+    /**
+     * Waits until a task of declared {@code cost} fits: its memory with the declared memory of the tasks admitted and
+     * not yet {@linkplain Permit#close() done} within the budget, and, if CPU-bound, a slot of the CPU share free.
+     * Tasks that declared nothing pass at once.
+     *
+     * @param what names the task in messages (an operation and its context, say)
+     * @return a permit to close when the task is done
+     * @throws BudgetExceededException if the cost alone is more than the budget: it can never fit
+     * @throws InterruptedException    if interrupted while waiting (nothing is held then)
+     */
+    public Permit admit(String what, Cost cost) throws InterruptedException {
+        Objects.requireNonNull(cost, "cost");
+        long bytes = memory == null ? 0 : cost.memory();
+        boolean cpu = cost.cpuBound() && cpuSlots != Integer.MAX_VALUE;
+        if (bytes == 0 && !cpu) {
+            return Permit.NONE;
+        }
+        lock.lock();
+        try {
+            if (bytes > memory.budget()) {
+                throw new BudgetExceededException(what + " declares " + Bytes.mib(bytes) + " of memory, more than the "
+                        + "whole budget of " + Bytes.mib(memory.budget()) + ": it can never fit (goal " + goal + ")");
+            }
+            waiting++;
+            try {
+                while (declaredInUse + bytes > memory.budget() || (cpu && cpuInUse >= cpuSlots)) {
+                    admitted.await();
+                }
+            } finally {
+                waiting--;
+            }
+            declaredInUse += bytes;
+            if (cpu) {
+                cpuInUse++;
+            }
+        } finally {
+            lock.unlock();
+        }
+        return new Permit(this, bytes, cpu);
+    }
+
+    private void done(long bytes, boolean cpu) {
+        lock.lock();
+        try {
+            declaredInUse -= bytes;
+            if (cpu) {
+                cpuInUse--;
+            }
+            admitted.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Declared memory of the admitted tasks not yet done, bytes. */
+    public long declaredInUse() {
+        lock.lock();
+        try {
+            return declaredInUse;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void addListener(Runnable raised) {
+        listeners.add(Objects.requireNonNull(raised, "raised"));
+    }
+
+    @Override
+    public void removeListener(Runnable raised) {
+        listeners.remove(raised);
+    }
+
+    /** Stops watching collections; the limit keeps its last value. Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        if (heap != null) {
+            heap.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AdaptiveLimit[" + goal + ", limit " + current + ", " + last + "]";
+    }
+
+    /** What {@link #admit} hands out: close it once, when the task is done. Thread safe. */
+    public static final class Permit implements AutoCloseable {
+        static final Permit NONE = new Permit(null, 0, false);
+        private final AdaptiveLimit owner;
+        private final long bytes;
+        private final boolean cpu;
+        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+
+        private Permit(AdaptiveLimit owner, long bytes, boolean cpu) {
+            this.owner = owner;
+            this.bytes = bytes;
+            this.cpu = cpu;
+        }
+
+        /** Gives the declared cost back; later calls do nothing. */
+        @Override
+        public void close() {
+            if (owner != null && done.compareAndSet(false, true)) {
+                owner.done(bytes, cpu);
+            }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.weft.adapt;
+
+import java.util.Objects;
+
+/**
+ * The bounds an adaptive run stays within, whatever its {@link Goal}: immutable, built from {@link #none()} or
+ * {@link #fromMachine()} with the {@code with…} methods (no public constructor, so a limit can be added without
+ * breaking callers). Thread safe.
+ *
+ * <ul>
+ *   <li>{@link #memoryBudget()}: bytes of heap the run may hold live, counted above what was live when it started
+ *       (0: none given; then {@link #fromMachine()}'s runs take what the machine has available, re-read while they
+ *       run, and {@link #none()}'s watch no memory).</li>
+ *   <li>{@link #cpuShare()}: the share of the machine's processors (the container's {@code cpu.max} where there is
+ *       one) that work declared CPU-bound may use at once: {@code 0.5} on 4 processors runs at most 2 CPU-bound
+ *       operations at a time (0: no share given, all processors).</li>
+ *   <li>{@link #maxInFlight()}: the ceiling the adaptive limit never passes, however well growing pays
+ *       ({@link Integer#MAX_VALUE}: none).</li>
+ *   <li>{@link #initialLimit()} and {@link #speedLaw()}: where a speed goal starts, and how it moves.</li>
+ *   <li>{@link #fromMachine()}: whether limits not given are read from the machine when the run starts and re-read
+ *       while it runs ({@link Machine}: the heap, cgroup v2 {@code memory.max}/{@code memory.current}, processors).</li>
+ * </ul>
+ */
+public final class Limits {
+    private static final Limits NONE = new Limits(0, 0, Integer.MAX_VALUE, false, 0, SpeedLaw.THROUGHPUT);
+    private static final Limits MACHINE = new Limits(0, 0, Integer.MAX_VALUE, true, 0, SpeedLaw.THROUGHPUT);
+
+    private final long memoryBudget;
+    private final double cpuShare;
+    private final int maxInFlight;
+    private final boolean fromMachine;
+    private final int initialLimit; // 0: the default for the goal
+    private final SpeedLaw speedLaw;
+
+    private Limits(long memoryBudget, double cpuShare, int maxInFlight, boolean fromMachine, int initialLimit,
+                   SpeedLaw speedLaw) {
+        if (initialLimit < 0) {
+            throw new IllegalArgumentException("initialLimit must be at least 1, got " + initialLimit);
+        }
+        this.initialLimit = initialLimit;
+        this.speedLaw = Objects.requireNonNull(speedLaw, "speedLaw");
+        if (memoryBudget < 0) {
+            throw new IllegalArgumentException("memoryBudget must be positive (or 0 for none), got " + memoryBudget);
+        }
+        if (!(cpuShare >= 0 && cpuShare <= 1)) {
+            throw new IllegalArgumentException("cpuShare must be between 0 and 1 (0 for none), got " + cpuShare);
+        }
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight must be at least 1, got " + maxInFlight);
+        }
+        this.memoryBudget = memoryBudget;
+        this.cpuShare = cpuShare;
+        this.maxInFlight = maxInFlight;
+        this.fromMachine = fromMachine;
+    }
+
+    /** No budget, no CPU share, no ceiling, nothing read from the machine. */
+    public static Limits none() {
+        return NONE;
+    }
+
+    /** As {@link #none()}, but what is not given is read from the machine when a run starts, and while it runs. */
+    public static Limits fromMachine() {
+        return MACHINE;
+    }
+
+    /** These limits with a memory budget in bytes (the run's own live heap; 0 for none). */
+    public Limits withMemoryBudget(long bytes) {
+        return new Limits(bytes, cpuShare, maxInFlight, fromMachine, initialLimit, speedLaw);
+    }
+
+    /** These limits with a share of the processors for CPU-bound work (0 for none, up to 1). */
+    public Limits withCpuShare(double share) {
+        return new Limits(memoryBudget, share, maxInFlight, fromMachine, initialLimit, speedLaw);
+    }
+
+    /** These limits with a ceiling of work in flight. */
+    public Limits withMaxInFlight(int n) {
+        return new Limits(memoryBudget, cpuShare, n, fromMachine, initialLimit, speedLaw);
+    }
+
+    /**
+     * These limits with the limit a speed goal starts at (default {@value #DEFAULT_INITIAL}, or the ceiling if lower):
+     * high, because a virtual thread waiting on I/O costs about a kilobyte, so that I/O-bound work is fast from its
+     * first round trip; CPU-bound work steps down from there.
+     *
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
+    public Limits withInitialLimit(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("initialLimit must be at least 1, got " + n);
+        }
+        return new Limits(memoryBudget, cpuShare, maxInFlight, fromMachine, n, speedLaw);
+    }
+
+    /** These limits with another control law for the speed goal. */
+    public Limits withSpeedLaw(SpeedLaw law) {
+        return new Limits(memoryBudget, cpuShare, maxInFlight, fromMachine, initialLimit, law);
+    }
+
+    /** Where a speed goal's limit starts unless {@link #withInitialLimit} says. */
+    public static final int DEFAULT_INITIAL = 1024;
+
+    /** The limit a speed goal starts at (never above the ceiling). */
+    public int initialLimit() {
+        return Math.min(maxInFlight, initialLimit == 0 ? DEFAULT_INITIAL : initialLimit);
+    }
+
+    /** The speed goal's control law. */
+    public SpeedLaw speedLaw() {
+        return speedLaw;
+    }
+
+    /** The memory budget in bytes, 0 for none given. */
+    public long memoryBudget() {
+        return memoryBudget;
+    }
+
+    /** The share of processors for CPU-bound work, 0 for none given. */
+    public double cpuShare() {
+        return cpuShare;
+    }
+
+    /** The ceiling of work in flight ({@link Integer#MAX_VALUE}: none). */
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
+    /** Whether limits not given are read from the machine. */
+    public boolean readsMachine() {
+        return fromMachine;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Limits l && memoryBudget == l.memoryBudget && cpuShare == l.cpuShare
+                && maxInFlight == l.maxInFlight && fromMachine == l.fromMachine && initialLimit == l.initialLimit
+                && speedLaw == l.speedLaw;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(memoryBudget, cpuShare, maxInFlight, fromMachine, initialLimit, speedLaw);
+    }
+
+    @Override
+    public String toString() {
+        return "Limits[memoryBudget=" + (memoryBudget == 0 ? "none" : Bytes.mib(memoryBudget)) + ", cpuShare="
+                + (cpuShare == 0 ? "none" : cpuShare) + ", maxInFlight="
+                + (maxInFlight == Integer.MAX_VALUE ? "none" : maxInFlight) + (fromMachine ? ", from machine" : "")
+                + (initialLimit == 0 ? "" : ", initialLimit=" + initialLimit) + ", speedLaw=" + speedLaw + "]";
+    }
+}

@@ -1,0 +1,103 @@
+package dev.weft.adapt;
+
+import java.util.Locale;
+
+/**
+ * The memory side of an adaptive limit: how many tasks the budget holds, from what one task in flight costs. Not
+ * thread safe: {@link AdaptiveLimit} calls it under its lock.
+ *
+ * <p>The cost of one task in flight is first bounded from above by what tasks allocate (the JVM's total allocation
+ * counter over the tasks that ended: per-thread counts are -1 for virtual threads), then learned from collections:
+ * heap used after each collection, above the run's start, divided by the tasks in flight then (an exponential
+ * average). Heap after a young collection still counts old garbage not yet collected, so the learned cost errs high:
+ * the run holds less than the budget rather than more. A collection that finds more than the budget in use cuts the
+ * limit in proportion at once.
+ */
+final class MemoryLaw {
+    /** Tasks admitted before anything is known of their cost: a few, so that the first measurements come quickly. */
+    static final int FIRST = 4;
+    private static final double ALPHA = 0.3;
+    private static final int ALLOCATION_SAMPLE = 16;
+
+    private long budget;
+    private final long base;
+    private double perTask; // bytes per task in flight; 0 until known
+    private boolean fromCollections;
+    private int limit = FIRST;
+    private long ended;
+    private long allocatedAtStart;
+    String detail = "";
+
+    MemoryLaw(long budget, long base, long allocatedAtStart) {
+        this.budget = budget;
+        this.base = base;
+        this.allocatedAtStart = allocatedAtStart;
+    }
+
+    int limit() {
+        return limit;
+    }
+
+    long budget() {
+        return budget;
+    }
+
+    /** The learned cost of one task in flight, bytes (0 while unknown). */
+    double perTask() {
+        return perTask;
+    }
+
+    /** A new budget (the machine's, re-read). Returns true if the limit moved. */
+    boolean budget(long bytes) {
+        budget = bytes;
+        return recompute("budget now " + Bytes.mib(bytes));
+    }
+
+    /** A task ended; {@code allocated} is the JVM's allocation counter now (-1 if it has none). */
+    boolean onEnd(long allocated) {
+        ended++;
+        if (fromCollections || allocated < 0 || ended % ALLOCATION_SAMPLE != 0) {
+            return false;
+        }
+        double byAllocation = (double) (allocated - allocatedAtStart) / ended;
+        if (byAllocation <= 0) {
+            return false;
+        }
+        perTask = perTask == 0 ? byAllocation : Math.min(perTask, byAllocation);
+        return recompute(String.format(Locale.ROOT, "tasks allocate %s each (an upper bound of what they hold)",
+                Bytes.mib((long) byAllocation)));
+    }
+
+    /** A collection left {@code heapAfter} bytes in use with {@code inFlight} tasks running. */
+    boolean onCollection(long heapAfter, int inFlight) {
+        long used = Math.max(0, heapAfter - base);
+        if (inFlight <= 0) {
+            return false;
+        }
+        double ratio = (double) used / inFlight;
+        perTask = !fromCollections || perTask == 0 ? ratio : perTask * (1 - ALPHA) + ratio * ALPHA;
+        fromCollections = true;
+        if (used > budget && used > 0) {
+            int cut = Math.max(1, (int) ((double) inFlight * budget / used));
+            int before = limit;
+            limit = Math.min(limit, cut);
+            detail = String.format(Locale.ROOT, "a collection left %s in use, over the budget of %s: cut to %d",
+                    Bytes.mib(used), Bytes.mib(budget), limit);
+            return limit != before;
+        }
+        return recompute(String.format(Locale.ROOT, "a collection left %s in use with %d in flight (%s each)",
+                Bytes.mib(used), inFlight, Bytes.mib((long) ratio)));
+    }
+
+    private boolean recompute(String why) {
+        if (perTask <= 0) {
+            return false;
+        }
+        int before = limit;
+        long fit = (long) (budget / perTask);
+        // grow at most doubling per step: the cost per task was learned at the old limit and may not hold at twice it
+        limit = (int) Math.max(1, Math.min(fit, Math.max(2L * before, FIRST)));
+        detail = String.format(Locale.ROOT, "%s; budget %s holds %d", why, Bytes.mib(budget), fit);
+        return limit != before;
+    }
+}
