@@ -1,30 +1,64 @@
 package dev.weft.demo;
 
+import dev.weft.adapt.Decision;
+import dev.weft.adapt.Goal;
+import dev.weft.adapt.Limits;
 import dev.weft.flow.Orchestrator;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 
 /**
- * Where the downloader report calls the adaptive orchestrator (issue 17): the data flow's options for a goal, and
- * the decisions it made turned into {@link LimitPoint}s.
+ * Where the downloader report calls the adaptive orchestrator (issue 17): the data flow's options for a row's goal,
+ * and the decisions it made turned into {@link LimitPoint}s for {@code limits.csv} and {@code limit.png}.
  */
 final class Adaptive {
     private Adaptive() {
     }
 
-    /** Collects a run's decisions; safe to call from any thread. */
-    static final class Recorder {
-        /** The decisions so far, as points relative to {@code startNanos}. */
+    /**
+     * Collects a run's decisions. The orchestrator calls it on whichever thread moved the limit, so it only adds to a
+     * concurrent queue; safe from any thread.
+     */
+    static final class Recorder implements Consumer<Decision> {
+        private final Queue<Decision> decisions = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public void accept(Decision d) {
+            decisions.add(d);
+        }
+
+        /** The decisions so far, in the order decided, as points in seconds since {@code startNanos}. */
         List<LimitPoint> points(long startNanos) {
-            return List.of();
+            return decisions.stream().sorted((a, b) -> Long.compare(a.atNanos(), b.atNanos()))
+                    .map(d -> point(d, startNanos)).toList();
         }
     }
 
+    /** {@code d} as a point {@code (d.atNanos - startNanos)} seconds into its round. */
+    static LimitPoint point(Decision d, long startNanos) {
+        return new LimitPoint((d.atNanos() - startNanos) / 1e9, d.limit(), d.previous(), d.inFlight(), d.queued(),
+                d.reason().name(), d.detail());
+    }
+
     /**
-     * {@code base} with the goal of {@code v} (speed, or memory under {@code budgetBytes}), the variant's concurrency
-     * as the ceiling, and decisions going to {@code recorder}.
+     * {@code base} with the goal of {@code v}: {@link Goal#SPEED}, or {@link Goal#MEMORY} under {@code budgetBytes}
+     * of live heap; the limits not given read from the machine ({@link Limits#fromMachine()}, the orchestrator's
+     * default); the variant's concurrency as the ceiling ({@code withMaxContexts}); decisions to {@code recorder}.
      */
     static Orchestrator.Options options(Orchestrator.Options base, Variants.Variant v, long budgetBytes,
                                         Recorder recorder) {
-        throw new UnsupportedOperationException("the adaptive orchestrator's API (dev.weft.adapt) has not landed yet");
+        Orchestrator.Options o = base.withMaxContexts(v.concurrency()).withDecisions(recorder);
+        return switch (v.goal()) {
+            case SPEED -> o.withGoal(Goal.SPEED);
+            case MEMORY -> {
+                if (budgetBytes <= 0) {
+                    throw new IllegalStateException(v.id() + ": no memory budget resolved");
+                }
+                yield o.withGoal(Goal.MEMORY).withLimits(Limits.fromMachine().withMemoryBudget(budgetBytes));
+            }
+            case NONE -> throw new IllegalArgumentException(v.id() + " has no goal");
+        };
     }
 }

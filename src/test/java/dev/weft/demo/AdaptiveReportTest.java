@@ -184,6 +184,36 @@ class AdaptiveReportTest {
     }
 
     @Test
+    void aTinyRunOfTheAdaptiveRowsStoresEveryPageAndPlotsTheirLimits(@TempDir Path dir) throws Exception {
+        DownloaderReport.Options options = new DownloaderReport.Options(List.of(20), dir, 0, 1, 50, 2, 1000, 1,
+                List.of("weft-dataflow-10", "weft-dataflow-speed", "weft-dataflow-memory"), false);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        DownloaderReport.Result result;
+        try (java.io.PrintStream out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            result = DownloaderReport.run(options, out);
+        }
+        String printed = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(result.failed(0)).as(printed).isFalse();
+        assertThat(result.rows()).extracting(DownloaderReport.Row::variant)
+                .containsExactly("weft-dataflow-10", "weft-dataflow-speed", "weft-dataflow-memory");
+        assertThat(result.rows()).allSatisfy(r -> {
+            assertThat(r.ok()).as(r.variant()).isEqualTo(20);
+            assertThat(r.peakLive()).as(r.variant()).isNotNegative().isGreaterThanOrEqualTo(r.kept());
+        });
+        DownloaderReport.Row speed = result.rows().get(1), memory = result.rows().get(2);
+        // the memory row's budget is a quarter of the speed row's peak live, in whole MiB (at least 1)
+        assertThat(memory.budget()).isEqualTo(Math.max(1, Math.round(speed.peakLive() / 4.0 / MIB)) * MIB);
+        assertThat(printed).contains("weft-dataflow-memory at 20 pages: budget", "a quarter of weft-dataflow-speed",
+                "Weft data flow (speed)", "Memory goal at 20 pages");
+        assertThat(speed.limits()).as(printed).isNotEmpty();
+        assertThat(speed.limits()).allSatisfy(p -> assertThat(p.limit()).isBetween(1, Variants.ADAPTIVE_CEILING));
+        assertThat(dir.resolve("limit.png")).exists();
+        assertThat(Files.readAllLines(dir.resolve("limits.csv")).getFirst()).isEqualTo(LimitFiles.CSV_HEADER);
+        assertThat(Files.readString(dir.resolve("summary.md"))).contains("| weft-dataflow (speed) | 20 |",
+                "| weft-dataflow (memory ≤ ", "![limit over time](limit.png)");
+    }
+
+    @Test
     void theLimitsAreWrittenAsCsvAndAsAStepPlotPanelPerAdaptiveRow(@TempDir Path dir) throws Exception {
         List<DownloaderReport.Row> rows = List.of(row("weft-dataflow-1000", 1000, 0.2, 30 * MIB, -1, List.of()),
                 row("weft-dataflow-speed", 1000, 0.2, 30 * MIB, -1, TRACE),
