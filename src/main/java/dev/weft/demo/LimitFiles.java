@@ -57,14 +57,20 @@ final class LimitFiles {
     }
 
     /**
-     * The limit as a step line through the decisions: at each one's time the previous limit, then the new one;
-     * held to the last decision. x and y arrays, of equal length.
+     * The limit as a step line through the decisions: at each one's time the previous limit, then the new one (the
+     * first one, where the run started, from its own limit), held until {@code endSeconds} (the round's end) if that
+     * is later. x and y arrays, of equal length.
      */
-    static double[][] steps(List<LimitPoint> points) {
+    static double[][] steps(List<LimitPoint> points, double endSeconds) {
         List<double[]> xy = new ArrayList<>();
         for (LimitPoint p : points) {
-            xy.add(new double[] {p.seconds(), p.previous()});
+            if (!xy.isEmpty()) {
+                xy.add(new double[] {p.seconds(), p.previous()});
+            }
             xy.add(new double[] {p.seconds(), p.limit()});
+        }
+        if (!points.isEmpty() && endSeconds > points.getLast().seconds()) {
+            xy.add(new double[] {endSeconds, points.getLast().limit()});
         }
         return new double[][] {xy.stream().mapToDouble(a -> a[0]).toArray(),
             xy.stream().mapToDouble(a -> a[1]).toArray()};
@@ -85,7 +91,7 @@ final class LimitFiles {
                 .setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         chart.setYAxisGroupTitle(1, "contexts queued");
         List<LimitPoint> points = r.limits();
-        double[][] limit = steps(points);
+        double[][] limit = steps(points, r.measuredNanos() / 1e9);
         XYSeries l = chart.addSeries(LIMIT, limit[0], limit[1]);
         l.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line).setMarker(SeriesMarkers.NONE)
                 .setLineColor(LogPlot.PALETTE.get(0)).setLineStyle(new BasicStroke(2.5f));

@@ -13,5 +13,6 @@ package dev.weft.demo;
  * @param reason   why it moved, the {@code Decision.Reason} constant's name
  * @param detail   why, in one line
  */
-public record LimitPoint(double seconds, int limit, int previous, int inFlight, int queued, String reason, String detail) {
+public record LimitPoint(double seconds, int limit, int previous, int inFlight, int queued, String reason,
+                         String detail) {
 }

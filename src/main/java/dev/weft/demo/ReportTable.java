@@ -112,11 +112,14 @@ final class ReportTable {
         }
         t.append(adaptive(rows));
         t.append("""
-                at once: requests in flight at most (an adaptive row: the highest limit it set); conns: distinct connections the server saw in a timed round.
+                at once: requests in flight at most (an adaptive row: the highest limit it set); conns: distinct \
+                connections the server saw in a timed round.
                 wall time: median of the timed rounds (rounds: how many, and their range), each run after an \
                 untimed one of its own and the connections' warm-up.
                 kept: heap after a forced collection plus committed thread stacks, above the JVM's before the run, \
-                with half the pages done (in the untimed run); virtual thread stacks live in the heap. peak live: the                 largest of three such forced collections, a quarter, half and three quarters of the pages done                 (the adaptive memory goal's measure).
+                with half the pages done (in the untimed run); virtual thread stacks live in the heap.
+                peak live: the largest of three such forced collections, a quarter, half and three quarters of the \
+                pages done (the adaptive memory goal's measure).
                 peak heap: heap used, sampled every 20 ms in the timed rounds; it counts garbage not yet collected, so \
                 it mostly says when the collector ran. stacks: peak committed thread stacks (Native Memory Tracking).
                 The server and the HTTP client share this JVM and are counted in every row.
@@ -132,7 +135,8 @@ final class ReportTable {
     static String adaptive(List<DownloaderReport.Row> rows) {
         StringBuilder t = new StringBuilder();
         Optional<DownloaderReport.Row> best = rows.stream().filter(r -> r.variant().startsWith("weft-dataflow")
-                && !r.adaptive() && !r.extrapolated()).min((a, b) -> Long.compare(a.measuredNanos(), b.measuredNanos()));
+                && !r.adaptive() && !r.extrapolated())
+                .min((a, b) -> Long.compare(a.measuredNanos(), b.measuredNanos()));
         Optional<DownloaderReport.Row> speed = rows.stream().filter(r -> r.variant().equals("weft-dataflow-speed"))
                 .findFirst();
         if (speed.isPresent() && best.isPresent()) {
@@ -155,10 +159,11 @@ final class ReportTable {
             if (speed.isPresent()) {
                 DownloaderReport.Row sp = speed.get();
                 t.append(String.format(Locale.ROOT, "; %s, %.2fx the speed row's time (%.0f pages/s against %.0f, "
-                                + "%.0f%% fewer), peak live %.2fx the speed row's", seconds(m.measuredNanos()),
+                                + "%.0f%% fewer), peak live %s", seconds(m.measuredNanos()),
                         (double) m.measuredNanos() / sp.measuredNanos(), m.throughput(), sp.throughput(),
-                        (1 - m.throughput() / sp.throughput()) * 100,
-                        sp.peakLive() > 0 ? (double) m.peakLive() / sp.peakLive() : Double.NaN));
+                        (1 - m.throughput() / sp.throughput()) * 100, sp.peakLive() > 0 && m.peakLive() >= 0
+                                ? String.format(Locale.ROOT, "%.2fx the speed row's", (double) m.peakLive()
+                                / sp.peakLive()) : "not comparable (the speed row's is 0 or unmeasured)"));
             }
             t.append(".\n");
         }

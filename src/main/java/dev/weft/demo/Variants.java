@@ -271,14 +271,15 @@ final class Variants {
         if (a.group(1).equals("speed")) {
             return "weft-dataflow (speed)";
         }
-        return "weft-dataflow (memory ≤ " + (budget > 0 ? mibText(budget) + " MiB)" : "¼ of the speed row's peak live)");
+        return "weft-dataflow (memory ≤ " + (budget > 0 ? mibText(budget) + " MiB)"
+                : "¼ of the speed row's peak live)");
     }
 
     /** The label of a variant's line in a plot over sizes: {@link #label}, one for every size. */
     static String seriesLabel(String id) {
         Matcher a = ADAPTIVE.matcher(id);
-        return a.matches() && a.group(1).equals("memory") && a.group(2) == null ? label(id, -1)
-                : label(id, a.matches() && a.group(2) != null ? Long.parseLong(a.group(2)) * MIB : -1);
+        boolean sized = a.matches() && a.group(2) != null;
+        return label(id, sized ? Long.parseLong(a.group(2)) * MIB : -1);
     }
 
     private static String mibText(long bytes) {
@@ -538,8 +539,8 @@ final class Variants {
                         m.total = Math.max(m.total, peaks.total());
                         m.connections = Math.max(m.connections, server.connections());
                         out.printf(Locale.ROOT, "  %-28s %4s at a time  round %d/%d  %7.3f s  %d/%d pages%s%n",
-                                m.approach(), m.atOnceText(), round, oneRound ? 1 : options.rounds(), wall / 1e9, c.ok(),
-                                m.measured, c.failed() == 0 ? "" : ", " + c.failed() + " failed");
+                                m.approach(), m.atOnceText(), round, oneRound ? 1 : options.rounds(), wall / 1e9,
+                                c.ok(), m.measured, c.failed() == 0 ? "" : ", " + c.failed() + " failed");
                         c.causes().counts().forEach((cause, pages) ->
                                 out.printf(Locale.ROOT, "      %d x %s%n", pages, cause));
                     }

@@ -169,9 +169,10 @@ class AdaptiveReportTest {
                 row("weft-dataflow-speed", 10000, 1.6, 400 * MIB, -1, TRACE),
                 row("weft-dataflow-memory", 10000, 3.2, 105 * MIB, 100 * MIB, TRACE));
         String words = ReportTable.adaptive(rows);
-        assertThat(words).contains("Speed goal at 10000 pages: 1.60 s", "weft-dataflow-2000 1.50 s: 1.07x its time, met");
-        assertThat(words).contains("Memory goal at 10000 pages (weft-dataflow (memory ≤ 100 MiB)): peak live 105.0 MiB "
-                + "against a budget of 100.0 MiB, 1.05x it, met", "3.20 s, 2.00x the speed row's time",
+        assertThat(words).contains("Speed goal at 10000 pages: 1.60 s",
+                "weft-dataflow-2000 1.50 s: 1.07x its time, met");
+        assertThat(words).contains("Memory goal at 10000 pages (weft-dataflow (memory ≤ 100 MiB)): peak live "
+                + "105.0 MiB against a budget of 100.0 MiB, 1.05x it, met", "3.20 s, 2.00x the speed row's time",
                 "50% fewer", "peak live 0.26x the speed row's");
         String slow = ReportTable.adaptive(List.of(row("weft-dataflow-2000", 10000, 1.0, 400 * MIB, -1, List.of()),
                 row("weft-dataflow-speed", 10000, 1.5, 400 * MIB, -1, TRACE),
@@ -227,16 +228,18 @@ class AdaptiveReportTest {
                 "weft-dataflow-memory,1000,7340032,0.010000,40,20,20,980,GROW,\"throughput rose\"",
                 "weft-dataflow-memory,1000,7340032,0.300000,30,40,40,900,MEMORY,"
                         + "\"live heap 30 MiB, budget 25 MiB, \"\"backing off\"\"\"");
-        double[][] steps = LimitFiles.steps(TRACE);
-        assertThat(steps[0]).containsExactly(0.01, 0.01, 0.30, 0.30);
-        assertThat(steps[1]).containsExactly(20, 40, 40, 30);
+        double[][] steps = LimitFiles.steps(TRACE, 0.4);
+        assertThat(steps[0]).containsExactly(0.01, 0.30, 0.30, 0.4);
+        assertThat(steps[1]).containsExactly(40, 40, 30, 30);
+        assertThat(LimitFiles.steps(TRACE, 0.1)[0]).containsExactly(0.01, 0.30, 0.30);
+        assertThat(LimitFiles.steps(List.of(), 1)[0]).isEmpty();
 
         XYChart panel = LimitFiles.panel(rows.get(2));
         assertThat(panel.getTitle()).isEqualTo("weft-dataflow (memory ≤ 7 MiB), 1000 pages: median round 0.40 s");
         assertThat(panel.getSeriesMap().keySet()).containsExactly(LimitFiles.LIMIT, LimitFiles.IN_FLIGHT,
                 LimitFiles.QUEUED);
         assertThat(panel.getSeriesMap().get(LimitFiles.QUEUED).getYAxisGroup()).isEqualTo(1);
-        assertThat(panel.getSeriesMap().get(LimitFiles.LIMIT).getYData()).containsExactly(20, 40, 40, 30);
+        assertThat(panel.getSeriesMap().get(LimitFiles.LIMIT).getYData()).containsExactly(40, 40, 30, 30);
 
         Path png = dir.resolve("limit.png");
         LimitFiles.write(rows, png);
