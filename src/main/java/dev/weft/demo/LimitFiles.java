@@ -32,7 +32,8 @@ final class LimitFiles {
     /** A panel's size in pixels; panels are laid out two to a row. */
     static final int PANEL_WIDTH = 760, PANEL_HEIGHT = 420;
     /** The series of a panel, in legend order. */
-    static final String LIMIT = "limit", IN_FLIGHT = "in flight", QUEUED = "queued (right axis)";
+    static final String LIMIT = "limit", IN_FLIGHT = "in flight (at each decision)",
+            QUEUED = "queued (right axis)";
     private static final int PER_ROW = 2;
 
     private LimitFiles() {
@@ -87,7 +88,7 @@ final class LimitFiles {
         s.setLegendPosition(Styler.LegendPosition.InsideNW).setChartBackgroundColor(Color.WHITE)
                 .setPlotBackgroundColor(Color.WHITE).setPlotBorderColor(Color.BLACK).setChartTitleBoxVisible(false)
                 .setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14))
-                .setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12)).setMarkerSize(4)
+                .setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12)).setMarkerSize(6)
                 .setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         chart.setYAxisGroupTitle(1, "contexts queued");
         List<LimitPoint> points = r.limits();
@@ -97,9 +98,9 @@ final class LimitFiles {
                 .setLineColor(LogPlot.PALETTE.get(0)).setLineStyle(new BasicStroke(2.5f));
         double[] t = points.stream().mapToDouble(LimitPoint::seconds).toArray();
         XYSeries f = chart.addSeries(IN_FLIGHT, t, points.stream().mapToDouble(LimitPoint::inFlight).toArray());
-        f.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line).setMarker(SeriesMarkers.CIRCLE)
-                .setMarkerColor(LogPlot.PALETTE.get(1)).setLineColor(LogPlot.PALETTE.get(1))
-                .setLineStyle(new BasicStroke(1.5f));
+        // markers only: in flight is known at the decisions, not between them
+        f.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter).setMarker(SeriesMarkers.CIRCLE)
+                .setMarkerColor(LogPlot.PALETTE.get(1));
         XYSeries q = chart.addSeries(QUEUED, t, points.stream().mapToDouble(LimitPoint::queued).toArray());
         q.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line).setMarker(SeriesMarkers.NONE)
                 .setLineColor(LogPlot.PALETTE.get(4)).setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT,

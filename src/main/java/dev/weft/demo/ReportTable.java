@@ -143,8 +143,9 @@ final class ReportTable {
             DownloaderReport.Row sp = speed.get(), b = best.get();
             double ratio = (double) sp.measuredNanos() / b.measuredNanos();
             t.append(String.format(Locale.ROOT, "Speed goal at %d pages: %s (highest limit %d), the fastest fixed "
-                            + "data flow %s %s: %.2fx its time, %s (the goal: within 10%%, at most 1.10x; %s).%n",
-                    sp.requests(), seconds(sp.measuredNanos()), sp.atOnce(), b.variant(), seconds(b.measuredNanos()),
+                            + "data flow (%s, %d at once) %s: %.2fx its time, %s (the goal: within 10%%, at most 1.10x; "
+                            + "%s).%n", sp.requests(), seconds(sp.measuredNanos()), sp.atOnce(), b.variant(),
+                    b.atOnce(), seconds(b.measuredNanos()),
                     ratio, ratio <= SAME_WITHIN ? "met" : "missed", compare("speed", sp, b.variant(), b)));
         }
         for (DownloaderReport.Row m : rows) {

@@ -170,7 +170,7 @@ class AdaptiveReportTest {
                 row("weft-dataflow-memory", 10000, 3.2, 105 * MIB, 100 * MIB, TRACE));
         String words = ReportTable.adaptive(rows);
         assertThat(words).contains("Speed goal at 10000 pages: 1.60 s",
-                "weft-dataflow-2000 1.50 s: 1.07x its time, met");
+                "(weft-dataflow-2000, 1000 at once) 1.50 s: 1.07x its time, met");
         assertThat(words).contains("Memory goal at 10000 pages (weft-dataflow (memory ≤ 100 MiB)): peak live "
                 + "105.0 MiB against a budget of 100.0 MiB, 1.05x it, met", "3.20 s, 2.00x the speed row's time",
                 "50% fewer", "peak live 0.26x the speed row's");
