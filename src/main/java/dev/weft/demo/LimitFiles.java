@@ -30,7 +30,7 @@ final class LimitFiles {
     static final String CSV_HEADER = "variant,requests,budget_bytes,seconds,limit,previous,in_flight,queued,reason,"
             + "detail";
     /** A panel's size in pixels; panels are laid out two to a row. */
-    static final int PANEL_WIDTH = 760, PANEL_HEIGHT = 420;
+    static final int PANEL_WIDTH = 760, PANEL_HEIGHT = 440;
     /** The series of a panel, in legend order. */
     static final String LIMIT = "limit", IN_FLIGHT = "in flight (at each decision)",
             QUEUED = "queued (right axis)";
@@ -85,7 +85,9 @@ final class LimitFiles {
                 .xAxisTitle("seconds since the timed round started").yAxisTitle("contexts").build();
         XYStyler s = chart.getStyler();
         s.setPlotGridLinesColor(new Color(0xE4E4E4)).setXAxisMin(0.0).setYAxisMin(0.0);
-        s.setLegendPosition(Styler.LegendPosition.InsideNW).setChartBackgroundColor(Color.WHITE)
+        // the legend under the plot, in one line: inside, it hid the first decisions
+        s.setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal)
+                .setLegendBorderColor(Color.WHITE).setChartBackgroundColor(Color.WHITE)
                 .setPlotBackgroundColor(Color.WHITE).setPlotBorderColor(Color.BLACK).setChartTitleBoxVisible(false)
                 .setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14))
                 .setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12)).setMarkerSize(6)
