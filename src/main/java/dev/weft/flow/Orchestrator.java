@@ -548,11 +548,15 @@ public final class Orchestrator {
             if (metrics != null) {
                 java.util.concurrent.atomic.AtomicLong limitGauge = metrics.gauge("weft.flow.limit");
                 java.util.concurrent.atomic.AtomicLong queuedGauge = metrics.gauge("weft.flow.queued");
+                Map<Decision.Reason, Runnable> moves = new java.util.EnumMap<>(Decision.Reason.class);
+                for (Decision.Reason r : Decision.Reason.values()) {
+                    moves.put(r, metrics.incrementer("weft.flow.limit.moves", "reason", r.name()));
+                }
                 Consumer<Decision> user = all;
                 all = d -> {
                     limitGauge.set(d.limit());
                     queuedGauge.set(d.queued());
-                    metrics.counter("weft.flow.limit.moves", "reason", d.reason().name()).increment();
+                    moves.get(d.reason()).run();
                     user.accept(d);
                 };
             }
