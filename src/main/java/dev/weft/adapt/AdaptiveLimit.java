@@ -130,7 +130,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
      */
     public static AdaptiveLimit start(Goal goal, Limits limits, Consumer<? super Decision> onDecision) {
         Heap heap = goal == Goal.SPEED && limits.memoryBudget() == 0 ? null : Heap.jvm();
-        Supplier<MachineSnapshot> machine = limits.readsMachine() ? Machine.current()::snapshot : null;
+        Supplier<MachineSnapshot> machine = limits.readsMachine() ? limits.machine()::snapshot : null;
         try {
             return new AdaptiveLimit(goal, limits, onDecision, heap, machine);
         } catch (RuntimeException | Error e) {

@@ -118,8 +118,8 @@ public final class Orchestrator {
      */
     public static final class Options {
         private static final Options DEFAULTS =
-                new Options(Integer.MAX_VALUE, true, false, Duration.ofSeconds(30), false, false, null, null,
-                        Limits.fromMachine(), null);
+                new Options(Integer.MAX_VALUE, true, false, Duration.ofSeconds(30), false, false, null, null, null,
+                        null);
 
         private final int maxContexts;
         private final boolean strict;
@@ -151,7 +151,7 @@ public final class Orchestrator {
             this.keepInputs = keepInputs;
             this.metrics = metrics;
             this.goal = goal;
-            this.limits = Objects.requireNonNull(limits, "limits");
+            this.limits = limits;
             this.decisions = decisions;
         }
 
@@ -214,8 +214,9 @@ public final class Orchestrator {
         }
 
         /**
-         * These options with other limits for a goal (the default, {@link Limits#fromMachine()}, reads what is not
-         * given from the machine when the run starts and while it runs). Without a goal they do nothing.
+         * These options with other limits for a goal; {@code null} (the default): {@link Limits#fromMachine()},
+         * made when each run starts, which reads what is not given from this machine then and while the run runs.
+         * Without a goal they do nothing.
          */
         public Options withLimits(Limits l) {
             return new Options(maxContexts, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions,
@@ -236,7 +237,7 @@ public final class Orchestrator {
             return goal;
         }
 
-        /** The limits a goal stays within. */
+        /** The limits a goal stays within, or {@code null} for the machine's, read at the start of each run. */
         public Limits limits() {
             return limits;
         }
@@ -286,7 +287,7 @@ public final class Orchestrator {
             return o instanceof Options other && maxContexts == other.maxContexts && strict == other.strict
                     && cancelAllOnFailure == other.cancelAllOnFailure && lockTimeout.equals(other.lockTimeout)
                     && dffmlCompatibleConditions == other.dffmlCompatibleConditions && keepInputs == other.keepInputs
-                    && Objects.equals(metrics, other.metrics) && goal == other.goal && limits.equals(other.limits)
+                    && Objects.equals(metrics, other.metrics) && goal == other.goal && Objects.equals(limits, other.limits)
                     && Objects.equals(decisions, other.decisions);
         }
 
@@ -539,7 +540,7 @@ public final class Orchestrator {
             if (goal == null) {
                 return null;
             }
-            Limits limits = options.limits();
+            Limits limits = options.limits() != null ? options.limits() : Limits.fromMachine();
             if (options.maxContexts() < limits.maxInFlight()) {
                 limits = limits.withMaxInFlight(options.maxContexts());
             }
