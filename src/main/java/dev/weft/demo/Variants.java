@@ -728,18 +728,8 @@ final class Variants {
         }
         AtomicInteger ok = new AtomicInteger(), failed = new AtomicInteger();
         FailureCauses causes = new FailureCauses();
-        Orchestrator.Options oo = Orchestrator.Options.defaults().withStrict(false).withKeepInputs(true)
-                .withMaxContexts(limit);
-        String g = System.getProperty("weft.goal");
-        java.util.List<dev.weft.adapt.Decision> ds = new java.util.concurrent.CopyOnWriteArrayList<>();
-        if (g != null) {
-            dev.weft.adapt.Limits l = dev.weft.adapt.Limits.fromMachine();
-            if (System.getProperty("weft.budget") != null) l = l.withMemoryBudget(Long.getLong("weft.budget") << 20);
-            if (System.getProperty("weft.law") != null) l = l.withSpeedLaw(dev.weft.adapt.SpeedLaw.valueOf(System.getProperty("weft.law")));
-            if (System.getProperty("weft.initial") != null) l = l.withInitialLimit(Integer.getInteger("weft.initial"));
-            oo = oo.withGoal(dev.weft.adapt.Goal.valueOf(g)).withLimits(l).withDecisions(ds::add);
-        }
-        try { Orchestrator.of(oo).run(flow, contexts, r -> {
+        Orchestrator.of(Orchestrator.Options.defaults().withStrict(false).withKeepInputs(true)
+                .withMaxContexts(limit)).run(flow, contexts, r -> {
                     int page = Integer.parseInt(r.context());
                     if (!r.failures().isEmpty()) {
                         failed.incrementAndGet();
@@ -748,7 +738,7 @@ final class Variants {
                         ok.incrementAndGet();
                     }
                     progress.step();
-                }); } finally { if (g != null) { long t0 = ds.isEmpty() ? 0 : ds.get(0).atNanos(); for (var d : ds) System.err.printf("  %.3f s %s%n", (d.atNanos() - t0) / 1e9, d); } }
+                });
         return new Counts(n, ok.get(), failed.get(), causes);
     }
 
