@@ -18,10 +18,12 @@ import org.quicktheories.impl.Constraint;
  * the size. The server curves are the measured sweep's shape (2 cores, 10,000 pages: 500 in flight 3,700/s, 1,000
  * 4,600/s, 2,000 6,750/s, 5,000 4,900/s, 10,000 1,700/s; 50 ms no-load latency) moved to a random peak.
  *
- * <p>The goal does NOT hold for the climb as it is (see docs/notes/17-scope.md: the measured curve at 10,000 jobs
- * reaches 83 %, peaks at 200-500 in flight 10-30 %), so the two goal checks run only with
- * {@code -Dweft.climb90=true}; the checks that run always test the harness, and that the goal check catches a climb
- * that never grows.
+ * <p>The goal does NOT hold for the climb as it is in this simulation (the measured curve at 10,000 jobs reaches
+ * 85 %; peaks far below the start of 1,024 much less), so the two goal checks run only with
+ * {@code -Dweft.climb90=true}; the checks that run always hold the climb to stated floors ({@link #MEASURED_FLOOR},
+ * {@link #RANDOM_FLOOR}), test the harness, and that a goal check catches a climb that never grows. The simulation
+ * is harsher than a real server: a job's latency is fixed by the concurrency it starts under, so the jobs started
+ * past the peak stay slow after the climb has come back. The real downloader's figures are in BENCHMARKS.md.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClimbSimulationProperties {
@@ -34,8 +36,27 @@ class ClimbSimulationProperties {
             in.next(Constraint.between(0, 20)) / 100.0,
             in.next(Constraint.between(1, 1_000_000)));
 
+    /**
+     * What the climb is held to in every build, below the goal: on the measured curve, 80 % (it reaches 85 % at 10,000
+     * jobs, 100 % at 1,000); on random curves peaking at 800 in flight or more (a start of 1,024 is the right side of
+     * such peaks), 70 %. Peaks far below the start are left out: the first round already runs 1,024 at once.
+     */
+    static final double MEASURED_FLOOR = 0.8;
+    static final double RANDOM_FLOOR = 0.7;
+
+    static final Gen<ClimbSimulation.Curve> HIGH_PEAKS = in -> new ClimbSimulation.Curve(
+            (int) in.next(Constraint.between(800, 5_000)),
+            in.next(Constraint.between(2_000, 20_000)),
+            in.next(Constraint.between(0, 20)) / 100.0,
+            in.next(Constraint.between(1, 1_000_000)));
+
     /** Fails with the figures and the climb's trace when the climb misses 90 % of the best fixed limit. */
     static void meetsTheGoal(ClimbSimulation.Curve curve, int jobs, int initial, int ceiling) {
+        reaches(GOAL, curve, jobs, initial, ceiling);
+    }
+
+    /** Fails with the figures and the climb's trace when the climb misses {@code share} of the best fixed limit. */
+    static void reaches(double floor, ClimbSimulation.Curve curve, int jobs, int initial, int ceiling) {
         int[] best = ClimbSimulation.bestFixed(curve, jobs);
         double bestSeconds = best[1] / 1e6;
         ClimbSimulation.Result climb = ClimbSimulation.climb(curve, jobs, initial, ceiling);
@@ -43,7 +64,22 @@ class ClimbSimulationProperties {
         assertThat(share).as(String.format(Locale.ROOT,
                 "%s, %d jobs: the climb took %.3f s, the best fixed limit %d took %.3f s: %.0f %% of its throughput;"
                         + " limit trace %s", curve, jobs, climb.seconds(), best[0], bestSeconds, share * 100,
-                climb.trace())).isGreaterThanOrEqualTo(GOAL);
+                climb.trace())).isGreaterThanOrEqualTo(floor);
+    }
+
+    @Test
+    void onTheMeasuredCurveTheClimbStaysAboveItsFloor() {
+        for (int jobs : new int[] {1_000, 10_000}) {
+            reaches(MEASURED_FLOOR, ClimbSimulation.Curve.measured(0.1, 42), jobs, Limits.DEFAULT_INITIAL, CEILING);
+        }
+    }
+
+    @Test
+    void onRandomCurvesPeakingAboveTheStartTheClimbStaysAboveItsFloor() {
+        qt().withExamples(40).withShrinkCycles(40).forAll(HIGH_PEAKS).checkAssert(curve -> {
+            reaches(RANDOM_FLOOR, curve, 1_000, Limits.DEFAULT_INITIAL, CEILING);
+            reaches(RANDOM_FLOOR, curve, 10_000, Limits.DEFAULT_INITIAL, CEILING);
+        });
     }
 
     @Test
