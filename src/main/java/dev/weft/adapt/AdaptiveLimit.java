@@ -341,13 +341,13 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
         }
         lock.lock();
         try {
-            if (bytes > memory.budget()) {
+            if (bytes > 0 && bytes > memory.budget()) {
                 throw new BudgetExceededException(what + " declares " + Bytes.mib(bytes) + " of memory, more than the "
                         + "whole budget of " + Bytes.mib(memory.budget()) + ": it can never fit (goal " + goal + ")");
             }
             waiting++;
             try {
-                while (declaredInUse + bytes > memory.budget() || (cpu && cpuInUse >= cpuSlots)) {
+                while (bytes > 0 && declaredInUse + bytes > memory.budget() || (cpu && cpuInUse >= cpuSlots)) {
                     admitted.await();
                 }
             } finally {
