@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -70,17 +71,20 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
     private long declaredInUse; // guarded by lock
     private int cpuInUse; // guarded by lock
     private int waiting; // in admit, guarded by lock
-    private long machineReadAt;
+    private long machineReadAt; // guarded by lock
+    private final long base; // heap in use at the start: the machine's budget is counted above it
+    private final LongSupplier clock; // System::nanoTime, or a test's
     private volatile boolean closed;
 
     private AdaptiveLimit(Goal goal, Limits limits, Consumer<? super Decision> onDecision, Heap heap,
-                          Supplier<MachineSnapshot> machine) {
+                          Supplier<MachineSnapshot> machine, LongSupplier clock) {
         this.goal = Objects.requireNonNull(goal, "goal");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.onDecision = onDecision;
         this.heap = heap;
         this.machine = machine;
-        long now = System.nanoTime();
+        this.clock = Objects.requireNonNull(clock, "clock");
+        long now = clock.getAsLong();
         MachineSnapshot m = machine == null ? null : machine.get();
         this.ceiling = limits.maxInFlight();
         double cpus = m != null ? m.cpus() : Runtime.getRuntime().availableProcessors();
@@ -91,7 +95,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
                 ? new Climb(limits.initialLimit(), ceiling, now) : null;
         this.gradient = speed && limits.speedLaw() == SpeedLaw.GRADIENT2
                 ? new Gradient2Law(limits.initialLimit(), ceiling) : null;
-        long base = heap == null ? 0 : heap.lastAfterCollection() < 0 ? heap.usedNow()
+        this.base = heap == null ? 0 : heap.lastAfterCollection() < 0 ? heap.usedNow()
                 : Math.min(heap.usedNow(), heap.lastAfterCollection());
         long budget = limits.memoryBudget();
         if (budget == 0 && m != null && goal != Goal.SPEED) {
@@ -132,7 +136,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
         Heap heap = goal == Goal.SPEED && limits.memoryBudget() == 0 ? null : Heap.jvm();
         Supplier<MachineSnapshot> machine = limits.readsMachine() ? limits.machine()::snapshot : null;
         try {
-            return new AdaptiveLimit(goal, limits, onDecision, heap, machine);
+            return new AdaptiveLimit(goal, limits, onDecision, heap, machine, System::nanoTime);
         } catch (RuntimeException | Error e) {
             if (heap != null) {
                 heap.close();
@@ -144,7 +148,17 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
     /** For tests: a limit on a fake heap and machine (either may be null). */
     static AdaptiveLimit start(Goal goal, Limits limits, Consumer<? super Decision> onDecision, Heap heap,
                                Supplier<MachineSnapshot> machine) {
-        return new AdaptiveLimit(goal, limits, onDecision, heap, machine);
+        return new AdaptiveLimit(goal, limits, onDecision, heap, machine, System::nanoTime);
+    }
+
+    /**
+     * For tests: as {@link #start(Goal, Limits, Consumer, Heap, Supplier)}, on a fake clock of nanoseconds (read where
+     * {@link System#nanoTime()} would be: decisions' times, the climb's round trips, and when the machine is re-read),
+     * so that a test can pass the machine's re-read interval without sleeping.
+     */
+    static AdaptiveLimit start(Goal goal, Limits limits, Consumer<? super Decision> onDecision, Heap heap,
+                               Supplier<MachineSnapshot> machine, LongSupplier clock) {
+        return new AdaptiveLimit(goal, limits, onDecision, heap, machine, clock);
     }
 
     private static long machineBudget(MachineSnapshot m, long base) {
@@ -208,7 +222,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
         try {
             inFlight = inFlightNow;
             queued = queuedNow;
-            long now = System.nanoTime();
+            long now = clock.getAsLong();
             boolean appLimited = queuedNow == 0 && inFlightNow < current / 2;
             boolean moved = false;
             Decision.Reason reason = null;
@@ -261,7 +275,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
         lock.lock();
         try {
             if (memory.onCollection(heapAfter, inFlight)) {
-                d = move(Decision.Reason.MEMORY, memory.detail, System.nanoTime());
+                d = move(Decision.Reason.MEMORY, memory.detail, clock.getAsLong());
             }
         } finally {
             lock.unlock();
