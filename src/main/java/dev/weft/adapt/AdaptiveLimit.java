@@ -249,7 +249,9 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
             if (machine != null && now - machineReadAt > MACHINE_EVERY) {
                 machineReadAt = now;
                 if (memory != null && limits.memoryBudget() == 0) {
-                    long b = machineBudget(machine.get(), 0);
+                    // counted above the same base as at the start: with 0 here, the first re-read of an unchanged
+                    // machine moved the budget up by 80 % of the heap in use at the start
+                    long b = machineBudget(machine.get(), base);
                     if (Math.abs(b - memory.budget()) > memory.budget() / 10 && memory.budget(b)) {
                         moved = true;
                         reason = Decision.Reason.MACHINE;
