@@ -345,7 +345,8 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
      *
      * @param what names the task in messages (an operation and its context, say)
      * @return a permit to close when the task is done
-     * @throws BudgetExceededException if the cost alone is more than the budget: it can never fit
+     * @throws BudgetExceededException if the cost alone is more than the budget: it can never fit (checked again while
+     *                                 it waits, as the machine's budget, re-read, may shrink)
      * @throws InterruptedException    if interrupted while waiting (nothing is held then)
      */
     public Permit admit(String what, Cost cost) throws InterruptedException {
@@ -357,14 +358,13 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
         }
         lock.lock();
         try {
-            if (bytes > 0 && bytes > memory.budget()) {
-                throw new BudgetExceededException(what + " declares " + Bytes.mib(bytes) + " of memory, more than the "
-                        + "whole budget of " + Bytes.mib(memory.budget()) + ": it can never fit (goal " + goal + ")");
-            }
+            checkFits(what, bytes);
             waiting++;
             try {
                 while (bytes > 0 && declaredInUse + bytes > memory.budget() || (cpu && cpuInUse >= cpuSlots)) {
                     admitted.await();
+                    // the machine's budget, re-read, may have shrunk below this cost while it waited
+                    checkFits(what, bytes);
                 }
             } finally {
                 waiting--;
@@ -377,6 +377,14 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
             lock.unlock();
         }
         return new Permit(this, bytes, cpu);
+    }
+
+    /** Under the lock: throws if {@code bytes} of declared memory is more than the whole budget now. */
+    private void checkFits(String what, long bytes) {
+        if (bytes > 0 && bytes > memory.budget()) {
+            throw new BudgetExceededException(what + " declares " + Bytes.mib(bytes) + " of memory, more than the "
+                    + "whole budget of " + Bytes.mib(memory.budget()) + ": it can never fit (goal " + goal + ")");
+        }
     }
 
     private void done(long bytes, boolean cpu) {

@@ -114,6 +114,36 @@ class FakeCgroupLimitTest {
     }
 
     @Test
+    void aWaitingCostThatNoLongerFitsAShrunkBudgetFailsInsteadOfWaitingForever() throws Exception {
+        try (AdaptiveLimit limit = start(Goal.MEMORY, Limits.fromMachine(Machine.ofCgroup(cgroup)))) {
+            AdaptiveLimit.Permit held = limit.admit("held", Cost.memory(30 * MIB));
+            AtomicReference<Throwable> failed = new AtomicReference<>();
+            Thread waiter = Thread.ofPlatform().start(() -> {
+                try {
+                    limit.admit("operation 'later' of context 'c'", Cost.memory(20 * MIB)).close();
+                } catch (Throwable t) {
+                    failed.set(t);
+                }
+            });
+            while (waiter.getState() != Thread.State.WAITING) {
+                assertThat(waiter.isAlive()).as("later should wait: 30 + 20 MiB is over 38.4").isTrue();
+                Thread.onSpinWait();
+            }
+            write("memory.max", String.valueOf(32 * MIB)); // budget 12.8 MiB: 20 MiB can never fit now
+            clock.addAndGet(SECOND + 1);
+            limit.onTaskEnd(1, 1, 0, false);
+            assertThat(limit.memoryBudget()).isEqualTo(budgetFor(32 * MIB));
+            held.close();
+            waiter.join();
+            assertThat(failed.get()).isInstanceOf(BudgetExceededException.class)
+                    .hasMessageContaining("operation 'later' of context 'c' declares 20.0 MiB")
+                    .hasMessageContaining("12.8 MiB");
+            assertThat(limit.queued()).isZero();
+            assertThat(limit.declaredInUse()).isZero();
+        }
+    }
+
+    @Test
     void halfACpuWithTheWholeShareIsOneCpuBoundSlot() throws Exception {
         write("cpu.max", "50000 100000\n");
         try (AdaptiveLimit limit = start(Goal.SPEED, Limits.fromMachine(Machine.ofCgroup(cgroup)).withCpuShare(1.0))) {
