@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -70,17 +71,20 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
     private long declaredInUse; // guarded by lock
     private int cpuInUse; // guarded by lock
     private int waiting; // in admit, guarded by lock
-    private long machineReadAt;
+    private long machineReadAt; // guarded by lock
+    private final long base; // heap in use at the start: the machine's budget is counted above it
+    private final LongSupplier clock; // System::nanoTime, or a test's
     private volatile boolean closed;
 
     private AdaptiveLimit(Goal goal, Limits limits, Consumer<? super Decision> onDecision, Heap heap,
-                          Supplier<MachineSnapshot> machine) {
+                          Supplier<MachineSnapshot> machine, LongSupplier clock) {
         this.goal = Objects.requireNonNull(goal, "goal");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.onDecision = onDecision;
         this.heap = heap;
         this.machine = machine;
-        long now = System.nanoTime();
+        this.clock = Objects.requireNonNull(clock, "clock");
+        long now = clock.getAsLong();
         MachineSnapshot m = machine == null ? null : machine.get();
         this.ceiling = limits.maxInFlight();
         double cpus = m != null ? m.cpus() : Runtime.getRuntime().availableProcessors();
@@ -91,7 +95,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
                 ? new Climb(limits.initialLimit(), ceiling, now) : null;
         this.gradient = speed && limits.speedLaw() == SpeedLaw.GRADIENT2
                 ? new Gradient2Law(limits.initialLimit(), ceiling) : null;
-        long base = heap == null ? 0 : heap.lastAfterCollection() < 0 ? heap.usedNow()
+        this.base = heap == null ? 0 : heap.lastAfterCollection() < 0 ? heap.usedNow()
                 : Math.min(heap.usedNow(), heap.lastAfterCollection());
         long budget = limits.memoryBudget();
         if (budget == 0 && m != null && goal != Goal.SPEED) {
@@ -132,7 +136,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
         Heap heap = goal == Goal.SPEED && limits.memoryBudget() == 0 ? null : Heap.jvm();
         Supplier<MachineSnapshot> machine = limits.readsMachine() ? limits.machine()::snapshot : null;
         try {
-            return new AdaptiveLimit(goal, limits, onDecision, heap, machine);
+            return new AdaptiveLimit(goal, limits, onDecision, heap, machine, System::nanoTime);
         } catch (RuntimeException | Error e) {
             if (heap != null) {
                 heap.close();
@@ -144,7 +148,17 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
     /** For tests: a limit on a fake heap and machine (either may be null). */
     static AdaptiveLimit start(Goal goal, Limits limits, Consumer<? super Decision> onDecision, Heap heap,
                                Supplier<MachineSnapshot> machine) {
-        return new AdaptiveLimit(goal, limits, onDecision, heap, machine);
+        return new AdaptiveLimit(goal, limits, onDecision, heap, machine, System::nanoTime);
+    }
+
+    /**
+     * For tests: as {@link #start(Goal, Limits, Consumer, Heap, Supplier)}, on a fake clock of nanoseconds (read where
+     * {@link System#nanoTime()} would be: decisions' times, the climb's round trips, and when the machine is re-read),
+     * so that a test can pass the machine's re-read interval without sleeping.
+     */
+    static AdaptiveLimit start(Goal goal, Limits limits, Consumer<? super Decision> onDecision, Heap heap,
+                               Supplier<MachineSnapshot> machine, LongSupplier clock) {
+        return new AdaptiveLimit(goal, limits, onDecision, heap, machine, clock);
     }
 
     private static long machineBudget(MachineSnapshot m, long base) {
@@ -208,7 +222,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
         try {
             inFlight = inFlightNow;
             queued = queuedNow;
-            long now = System.nanoTime();
+            long now = clock.getAsLong();
             boolean appLimited = queuedNow == 0 && inFlightNow < current / 2;
             boolean moved = false;
             Decision.Reason reason = null;
@@ -235,7 +249,9 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
             if (machine != null && now - machineReadAt > MACHINE_EVERY) {
                 machineReadAt = now;
                 if (memory != null && limits.memoryBudget() == 0) {
-                    long b = machineBudget(machine.get(), 0);
+                    // counted above the same base as at the start: with 0 here, the first re-read of an unchanged
+                    // machine moved the budget up by 80 % of the heap in use at the start
+                    long b = machineBudget(machine.get(), base);
                     if (Math.abs(b - memory.budget()) > memory.budget() / 10 && memory.budget(b)) {
                         moved = true;
                         reason = Decision.Reason.MACHINE;
@@ -261,7 +277,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
         lock.lock();
         try {
             if (memory.onCollection(heapAfter, inFlight)) {
-                d = move(Decision.Reason.MEMORY, memory.detail, System.nanoTime());
+                d = move(Decision.Reason.MEMORY, memory.detail, clock.getAsLong());
             }
         } finally {
             lock.unlock();
@@ -329,7 +345,8 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
      *
      * @param what names the task in messages (an operation and its context, say)
      * @return a permit to close when the task is done
-     * @throws BudgetExceededException if the cost alone is more than the budget: it can never fit
+     * @throws BudgetExceededException if the cost alone is more than the budget: it can never fit (checked again while
+     *                                 it waits, as the machine's budget, re-read, may shrink)
      * @throws InterruptedException    if interrupted while waiting (nothing is held then)
      */
     public Permit admit(String what, Cost cost) throws InterruptedException {
@@ -341,14 +358,13 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
         }
         lock.lock();
         try {
-            if (bytes > memory.budget()) {
-                throw new BudgetExceededException(what + " declares " + Bytes.mib(bytes) + " of memory, more than the "
-                        + "whole budget of " + Bytes.mib(memory.budget()) + ": it can never fit (goal " + goal + ")");
-            }
+            checkFits(what, bytes);
             waiting++;
             try {
-                while (declaredInUse + bytes > memory.budget() || (cpu && cpuInUse >= cpuSlots)) {
+                while (bytes > 0 && declaredInUse + bytes > memory.budget() || (cpu && cpuInUse >= cpuSlots)) {
                     admitted.await();
+                    // the machine's budget, re-read, may have shrunk below this cost while it waited
+                    checkFits(what, bytes);
                 }
             } finally {
                 waiting--;
@@ -361,6 +377,14 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
             lock.unlock();
         }
         return new Permit(this, bytes, cpu);
+    }
+
+    /** Under the lock: throws if {@code bytes} of declared memory is more than the whole budget now. */
+    private void checkFits(String what, long bytes) {
+        if (bytes > 0 && bytes > memory.budget()) {
+            throw new BudgetExceededException(what + " declares " + Bytes.mib(bytes) + " of memory, more than the "
+                    + "whole budget of " + Bytes.mib(memory.budget()) + ": it can never fit (goal " + goal + ")");
+        }
     }
 
     private void done(long bytes, boolean cpu) {
