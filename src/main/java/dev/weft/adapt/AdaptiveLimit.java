@@ -46,6 +46,7 @@ import java.util.function.Supplier;
  * {@code ReentrantLock} condition). Close it when the work is done: it stops watching collections.
  */
 public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdaptiveLimit.class);
     /** Decisions kept for {@link #decisions()}. */
     public static final int KEPT = 256;
     private static final long MACHINE_EVERY = TimeUnit.SECONDS.toNanos(1);
@@ -100,6 +101,11 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
         long budget = limits.memoryBudget();
         if (budget == 0 && m != null && goal != Goal.SPEED) {
             budget = machineBudget(m, base);
+            if (budget <= 0) {
+                throw new IllegalStateException("the machine's memory limit of " + Bytes.mib(m.memoryLimit())
+                        + " (" + m + ") is not above what the JVM already uses, " + Bytes.mib(base)
+                        + ": no budget is left for goal " + goal + "; give one with Limits.withMemoryBudget");
+            }
         }
         if (goal == Goal.MEMORY && budget == 0) {
             throw new IllegalArgumentException("Goal.MEMORY needs a memory budget: give one with "
@@ -161,8 +167,9 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
         return new AdaptiveLimit(goal, limits, onDecision, heap, machine, clock);
     }
 
+    /** 80 % of what the machine's memory limit leaves above {@code base}; 0 or less when nothing is left. */
     private static long machineBudget(MachineSnapshot m, long base) {
-        return (long) Math.max(1, (m.memoryLimit() - base) * MACHINE_SHARE);
+        return (long) ((m.memoryLimit() - base) * MACHINE_SHARE);
     }
 
     /** The goal. */
@@ -251,7 +258,17 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
                 if (memory != null && limits.memoryBudget() == 0) {
                     // counted above the same base as at the start: with 0 here, the first re-read of an unchanged
                     // machine moved the budget up by 80 % of the heap in use at the start
-                    long b = machineBudget(machine.get(), base);
+                    MachineSnapshot m;
+                    try {
+                        m = machine.get();
+                    } catch (RuntimeException unreadable) {
+                        // a malformed or unreadable cgroup file must not fail the task that happened to end here:
+                        // the budget stays, and the log says why once a second at most
+                        m = null;
+                        LOG.warn("adaptive limit: could not re-read the machine, the budget stays {}: {}",
+                                Bytes.mib(memory.budget()), unreadable.toString());
+                    }
+                    long b = m == null ? memory.budget() : Math.max(1, machineBudget(m, base));
                     if (Math.abs(b - memory.budget()) > memory.budget() / 10 && memory.budget(b)) {
                         moved = true;
                         reason = Decision.Reason.MACHINE;

@@ -168,4 +168,25 @@ class FakeCgroupLimitTest {
             second.get().close();
         }
     }
+
+    @Test
+    void aContainerLimitBelowWhatTheJvmUsesIsAClearErrorAtTheStart() throws IOException {
+        write("memory.max", String.valueOf(8 * MIB)); // below the 16 MiB in use at the start
+        assertThatThrownBy(() -> start(Goal.MEMORY, Limits.fromMachine(Machine.ofCgroup(cgroup))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("memory limit of 8.0 MiB")
+                .hasMessageContaining("what the JVM already uses, 16.0 MiB")
+                .hasMessageContaining("Limits.withMemoryBudget");
+    }
+
+    @Test
+    void aMalformedFileAtAReReadKeepsTheBudgetAndFailsNoTask() throws IOException {
+        try (AdaptiveLimit limit = start(Goal.MEMORY, Limits.fromMachine(Machine.ofCgroup(cgroup)))) {
+            long before = limit.memoryBudget();
+            write("memory.max", "lots");
+            clock.addAndGet(2 * SECOND);
+            limit.onTaskEnd(1_000_000, 1, 0, false); // would have thrown IllegalStateException from the task's end
+            assertThat(limit.memoryBudget()).isEqualTo(before);
+        }
+    }
 }
