@@ -62,7 +62,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
     private final CopyOnWriteArrayList<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final ArrayDeque<Decision> kept = new ArrayDeque<>(); // guarded by lock
     private final Climb climb; // null unless THROUGHPUT speed
-    private final Gradient2Law gradient; // null unless GRADIENT2 speed
+    private final NetflixLaw gradient; // null unless a Netflix speed law
     private final MemoryLaw memory; // null without a budget
     private final int ceiling;
     private final int cpuSlots;
@@ -94,8 +94,8 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
         boolean speed = goal != Goal.MEMORY;
         this.climb = speed && limits.speedLaw() == SpeedLaw.THROUGHPUT
                 ? new Climb(limits.initialLimit(), ceiling, now) : null;
-        this.gradient = speed && limits.speedLaw() == SpeedLaw.GRADIENT2
-                ? new Gradient2Law(limits.initialLimit(), ceiling) : null;
+        this.gradient = speed && limits.speedLaw() != SpeedLaw.THROUGHPUT
+                ? new NetflixLaw(limits.speedLaw(), limits.initialLimit(), ceiling) : null;
         this.base = heap == null ? 0 : heap.lastAfterCollection() < 0 ? heap.usedNow()
                 : Math.min(heap.usedNow(), heap.lastAfterCollection());
         long budget = limits.memoryBudget();
@@ -245,7 +245,8 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
                 if (gradient.limit() != before) {
                     moved = true;
                     reason = Decision.Reason.LATENCY;
-                    detail = String.format(Locale.ROOT, "Gradient2 on a round trip of %.1f ms", runNanos / 1e6);
+                    detail = String.format(Locale.ROOT, "%s on a round trip of %.1f ms", limits.speedLaw(),
+                            runNanos / 1e6);
                 }
             }
             if (memory != null && memory.onEnd(heap.allocatedBytes())) {
