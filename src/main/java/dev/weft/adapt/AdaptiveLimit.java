@@ -95,7 +95,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
         this.climb = speed && limits.speedLaw() == SpeedLaw.THROUGHPUT
                 ? new Climb(limits.initialLimit(), ceiling, now) : null;
         this.gradient = speed && limits.speedLaw() != SpeedLaw.THROUGHPUT
-                ? new NetflixLaw(limits.speedLaw(), limits.initialLimit(), ceiling) : null;
+                ? netflix(limits.speedLaw(), limits.initialLimit(), ceiling) : null;
         this.base = heap == null ? 0 : heap.lastAfterCollection() < 0 ? heap.usedNow()
                 : Math.min(heap.usedNow(), heap.lastAfterCollection());
         long budget = limits.memoryBudget();
@@ -165,6 +165,21 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
     static AdaptiveLimit start(Goal goal, Limits limits, Consumer<? super Decision> onDecision, Heap heap,
                                Supplier<MachineSnapshot> machine, LongSupplier clock) {
         return new AdaptiveLimit(goal, limits, onDecision, heap, machine, clock);
+    }
+
+    /**
+     * A Netflix law, after checking that its jar is there: without it, linking {@link NetflixLaw} would fail with a
+     * bare {@code NoClassDefFoundError} before its constructor could say what is missing.
+     */
+    private static NetflixLaw netflix(SpeedLaw law, int initial, int ceiling) {
+        try {
+            Class.forName("com.netflix.concurrency.limits.Limit", false, AdaptiveLimit.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new IllegalStateException("SpeedLaw." + law + " needs Netflix concurrency-limits on the class path "
+                    + "(com.netflix.concurrency-limits:concurrency-limits-core:0.5.4, module concurrency.limits.core);"
+                    + " it is an optional dependency of Weft; SpeedLaw.THROUGHPUT needs nothing", e);
+        }
+        return new NetflixLaw(law, initial, ceiling);
     }
 
     /** 80 % of what the machine's memory limit leaves above {@code base}; 0 or less when nothing is left. */

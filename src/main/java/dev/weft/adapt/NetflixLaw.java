@@ -14,18 +14,13 @@ final class NetflixLaw {
 
     NetflixLaw(SpeedLaw law, int initial, int ceiling) {
         int start = Math.min(initial, ceiling);
-        try {
-            limit = switch (law) {
-                case GRADIENT2 -> Gradient2Limit.newBuilder().initialLimit(start).minLimit(1).maxConcurrency(ceiling)
-                        .build();
-                case VEGAS -> VegasLimit.newBuilder().initialLimit(start).maxConcurrency(ceiling).build();
-                case THROUGHPUT -> throw new IllegalArgumentException("THROUGHPUT is Weft's own law, not Netflix's");
-            };
-        } catch (NoClassDefFoundError e) {
-            throw new IllegalStateException("SpeedLaw." + law + " needs Netflix concurrency-limits on the class path "
-                    + "(com.netflix.concurrency-limits:concurrency-limits-core:0.5.4); it is an optional dependency of "
-                    + "Weft", e);
-        }
+        // AdaptiveLimit checked that the jar is there before this class was linked
+        limit = switch (law) {
+            case GRADIENT2 -> Gradient2Limit.newBuilder().initialLimit(start).minLimit(1).maxConcurrency(ceiling)
+                    .build();
+            case VEGAS -> VegasLimit.newBuilder().initialLimit(start).maxConcurrency(ceiling).build();
+            case THROUGHPUT -> throw new IllegalArgumentException("THROUGHPUT is Weft's own law, not Netflix's");
+        };
     }
 
     int limit() {
