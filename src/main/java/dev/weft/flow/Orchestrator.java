@@ -8,7 +8,6 @@ import dev.weft.adapt.Limits;
 import dev.weft.event.EventSource;
 import dev.weft.lock.OrderedLock;
 import dev.weft.metrics.Metrics;
-import dev.weft.scope.Priority;
 import dev.weft.scope.Scope;
 import dev.weft.scope.ScopeOptions;
 import java.time.Duration;
@@ -379,47 +378,71 @@ public final class Orchestrator {
         }
         LinkedBlockingQueue<Object> finished = new LinkedBlockingQueue<>();
         AdaptiveLimit adaptive = shared.startAdaptive();
-        // with a goal the scope's moving limit admits contexts, each waiting on its own thread (a prioritised fork), so
-        // that this thread goes on handing results over; without one, a semaphore of maxContexts does
+        // Without a goal every context is forked at once and waits on a semaphore of maxContexts. With one, the
+        // scope's moving limit admits them: each fork parks this thread while the limit is full (a context waiting
+        // on a thread of its own would hold that thread's memory: 10,000 queued contexts held more than a small
+        // memory budget), and between forks this thread hands over what finished, so results do not pile up.
         Semaphore slots = new Semaphore(adaptive != null ? contexts.size()
                 : Math.min(options.maxContexts(), contexts.size()));
         ScopeOptions scopeOptions = ScopeOptions.named("flow").withObserver(options.metrics());
         if (adaptive != null) {
-            scopeOptions = scopeOptions.withConcurrencyLimit(adaptive).withMaxWaitingForks(contexts.size());
+            scopeOptions = scopeOptions.withConcurrencyLimit(adaptive);
         }
         List<RuntimeException> failures = new ArrayList<>();
         try (adaptive; Scope<Object, Void> scope = Scope.open(scopeOptions)) {
-            contexts.forEach((name, inputs) -> scope.fork(taskName(name), Priority.NORMAL, () -> {
-                // every context reports exactly once, whatever happens, so the loop below never waits in vain
-                EventSource event = shared.contextEvents.get(name);
-                try {
-                    slots.acquire();
+            int forked = 0, taken = 0;
+            boolean stopped = false;
+            for (Map.Entry<String, List<Input>> context : contexts.entrySet()) {
+                String name = context.getKey();
+                List<Input> inputs = context.getValue();
+                scope.fork(taskName(name), () -> {
+                    // every context reports exactly once, whatever happens, so the loop below never waits in vain
+                    EventSource event = shared.contextEvents.get(name);
                     try {
-                        ContextResult result = new ContextRun(shared, name, inputs).run();
-                        // queued before the event succeeds: whoever sees SUCCESS can count on the result being
-                        // handed over, by the loop below or, if the run is cancelled, by deliverFinished
-                        finished.add(result);
-                        event.succeed();
-                    } finally {
-                        slots.release();
+                        slots.acquire();
+                        try {
+                            ContextResult result = new ContextRun(shared, name, inputs).run();
+                            // queued before the event succeeds: whoever sees SUCCESS can count on the result being
+                            // handed over, by the loop below or, if the run is cancelled, by deliverFinished
+                            finished.add(result);
+                            event.succeed();
+                        } finally {
+                            slots.release();
+                        }
+                    } catch (Throwable t) {
+                        event.fail(t);
+                        finished.add(t);
                     }
-                } catch (Throwable t) {
-                    event.fail(t);
-                    finished.add(t);
+                    return null;
+                });
+                forked++;
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException(); // interrupted while parked in fork: the scope is cancelled
                 }
-                return null;
-            }));
-            for (int i = 0; i < contexts.size(); i++) {
-                Object next = finished.take();
-                if (next instanceof ContextResult r) {
-                    onResult.accept(r);
-                } else {
-                    RuntimeException e = next instanceof RuntimeException re ? re
-                            : new FlowException("a context of " + flow + " failed: " + next, (Throwable) next);
-                    failures.add(e);
-                    if (options.cancelAllOnFailure()) {
+                if (adaptive != null) {
+                    for (Object next = finished.poll(); next != null && !stopped; next = finished.poll()) {
+                        taken++;
+                        stopped = !handOver(next, flow, onResult, failures);
+                    }
+                    if (stopped) {
                         scope.cancel();
                         break;
+                    }
+                }
+            }
+            for (; !stopped && taken < forked; taken++) {
+                if (!handOver(finished.take(), flow, onResult, failures)) {
+                    scope.cancel();
+                    break;
+                }
+            }
+            if (forked < contexts.size()) {
+                // cancelAllOnFailure stopped the run before these were forked: they never ran
+                int i = 0;
+                for (String name : contexts.keySet()) {
+                    if (i++ >= forked) {
+                        shared.contextEvents.get(name).fail("run cancelled after a failure, before context '" + name
+                                + "' started");
                     }
                 }
             }
@@ -448,6 +471,22 @@ public final class Orchestrator {
             }
             throw first;
         }
+    }
+
+    /**
+     * Hands one finished context over: its result to {@code onResult}, or its failure to {@code failures}. Returns
+     * false when the failure must stop the run ({@link Options#cancelAllOnFailure()}).
+     */
+    private boolean handOver(Object next, DataFlow flow, Consumer<ContextResult> onResult,
+                             List<RuntimeException> failures) {
+        if (next instanceof ContextResult r) {
+            onResult.accept(r);
+            return true;
+        }
+        RuntimeException e = next instanceof RuntimeException re ? re
+                : new FlowException("a context of " + flow + " failed: " + next, (Throwable) next);
+        failures.add(e);
+        return !options.cancelAllOnFailure();
     }
 
     /**

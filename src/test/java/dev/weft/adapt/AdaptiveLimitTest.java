@@ -102,6 +102,20 @@ class AdaptiveLimitTest {
     }
 
     @Test
+    void aStartOnAHeapFullOfGarbageLearnsTheBaseFromTheFirstCollection() {
+        // the heap in use at the start is mostly another run's garbage: taken as the base, the run's own memory read
+        // as nothing, and the limit grew to whatever the budget held at ~0 a task (issue 17's report: 1.95x over)
+        heap.used = BASE + 500 * MIB;
+        try (AdaptiveLimit limit = memoryLimit(BUDGET)) {
+            limit.onTaskEnd(1, 10, 0, false);
+            heap.collect(BASE + 20 * MIB); // the first collection: the base is at most this
+            heap.collect(BASE + 40 * MIB); // 20 MiB more with 10 in flight: 2 MiB a task, not 0
+            assertThat(limit.lastDecision().detail()).contains("a collection left 20.0 MiB in use with 10 in flight");
+            assertThat(limit.current()).isLessThanOrEqualTo((int) (BUDGET / (2 * MIB)));
+        }
+    }
+
+    @Test
     void aCollectionOverTheBudgetCutsTheLimitInProportion() {
         try (AdaptiveLimit limit = memoryLimit(BUDGET)) {
             limit.onTaskEnd(1, 4, 0, false);

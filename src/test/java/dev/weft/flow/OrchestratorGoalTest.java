@@ -1,5 +1,11 @@
 package dev.weft.flow;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.weft.event.EventStatus;
+
+import dev.weft.event.Event;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.weft.adapt.BudgetExceededException;
@@ -168,5 +174,27 @@ class OrchestratorGoalTest {
                 .withMaxContexts(1)).run(stub(plainRan), twoContexts());
         assertThat(plain).allSatisfy(r -> assertThat(r.failures()).isEmpty());
         assertThat(plainRan.get()).isEqualTo(2);
+    }
+
+    @Test
+    void withAGoalCancelAllOnFailureFailsTheEventsOfContextsItNeverStarted() throws Exception {
+        // one context at a time: the first fails, and with cancelAllOnFailure the others are never forked; their
+        // events must fail rather than stay pending, and the run throws the first failure
+        DataFlow failing = DataFlow.builder()
+                .operation(Operation.builder("boom").input("x", IN).build(), (ctx, p) -> {
+                    throw new IllegalStateException("boom in " + ctx.contextName());
+                })
+                .build();
+        Map<String, List<Input>> three = new LinkedHashMap<>(twoContexts());
+        three.put("c", List.of(Input.of("c", IN)));
+        try (FlowRun run = Orchestrator.of(Orchestrator.Options.defaults().withMaxContexts(1)
+                .withCancelAllOnFailure(true).withGoal(Goal.SPEED)).start(failing, three)) {
+            assertThatThrownBy(run::join).hasMessageContaining("boom in a");
+            for (String later : List.of("b", "c")) {
+                Event e = run.contextEvent(later);
+                e.await();
+                assertThat(e.query()).as("context %s", later).isEqualTo(EventStatus.FAILED);
+            }
+        }
     }
 }
