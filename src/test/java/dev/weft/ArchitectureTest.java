@@ -65,6 +65,15 @@ class ArchitectureTest {
             "the core never imports breaker", noClasses().that().resideOutsideOfPackages("dev.weft.breaker..",
                     "dev.weft.demo..", "dev.weft.cli..").should().dependOnClassesThat()
                     .resideInAPackage("dev.weft.breaker.."),
+            // adaptive limits are an add-on over the scope's ConcurrencyLimit hook: the flow, the facade's callers and the
+            // applications use it; the core (event, scope, lock) and the component and tube packages never import it
+            "the core never imports adapt", noClasses().that().resideInAnyPackage("dev.weft.event..",
+                    "dev.weft.scope..", "dev.weft.lock..", "dev.weft.component..", "dev.weft.tube..",
+                    "dev.weft.function..").should().dependOnClassesThat().resideInAPackage("dev.weft.adapt.."),
+            // Netflix concurrency-limits (optional) in one package, loaded only when its latency law is chosen
+            "Netflix concurrency-limits only in dev.weft.adapt", noClasses().that()
+                    .resideOutsideOfPackage("dev.weft.adapt..").should().dependOnClassesThat()
+                    .resideInAPackage("com.netflix.concurrency.limits.."),
             "Pekko only in cluster", noClasses().that().resideOutsideOfPackages("dev.weft.cluster..").should()
                     .dependOnClassesThat().resideInAPackage("org.apache.pekko.."),
             "the JDK's preview StructuredTaskScope only in the scope package's adapter", noClasses().that()
@@ -88,6 +97,8 @@ class ArchitectureTest {
             "Jackson only where flow files are read and written", "dev.weft.scope.violation.ScopeUsesJackson",
             "Resilience4j only in dev.weft.breaker", "dev.weft.flow.violation.FlowUsesResilience4j",
             "the core never imports breaker", "dev.weft.scope.violation.ScopeImportsBreaker",
+            "the core never imports adapt", "dev.weft.scope.violation.ScopeImportsAdapt",
+            "Netflix concurrency-limits only in dev.weft.adapt", "dev.weft.flow.violation.FlowUsesNetflixLimits",
             "the library never imports the applications", "dev.weft.lock.violation.LockImportsDemo",
             "the JDK's preview StructuredTaskScope only in the scope package's adapter",
             "dev.weft.scope.violation.ScopeUsesStructuredTaskScope");

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * Micrometer, Jackson (issue 13, item 2) and Resilience4j (issue 16) are optional: {@link ScopesOnlyProgram} runs in a
+ * Micrometer, Jackson (issue 13, item 2), Resilience4j (issue 16) and Netflix concurrency-limits (issue 17) are
+ * optional: {@link ScopesOnlyProgram} runs in a
  * fresh JVM with only the Weft classes and SLF4J, once on the class path and once with Weft as a named module on the
  * module path (where a {@code requires} of a missing module would stop the JVM before main).
  */
@@ -60,7 +61,10 @@ class ScopesOnlyClassPathTest {
         String out = run(List.of("--enable-native-access=ALL-UNNAMED", "-cp", classPath));
         assertThat(out).contains("absent: io.micrometer.core.instrument.MeterRegistry")
                 .contains("absent: com.fasterxml.jackson.databind.ObjectMapper")
-                .contains("absent: io.github.resilience4j.circuitbreaker.CircuitBreaker").contains("scopes: 3, event: SUCCESS")
+                .contains("absent: io.github.resilience4j.circuitbreaker.CircuitBreaker")
+                .contains("absent: com.netflix.concurrency.limits.Limit").contains("scopes: 3, event: SUCCESS")
+                .contains("adaptive map: [2, 4, 6]")
+                .contains("gradient2 without its jar: SpeedLaw.GRADIENT2 needs Netflix concurrency-limits")
                 .contains("scopes-only: ok");
     }
 

@@ -23,7 +23,7 @@ public final class ScopesOnlyProgram {
     public static void main(String[] args) throws Exception {
         for (String absent : List.of("io.micrometer.core.instrument.MeterRegistry",
                 "com.fasterxml.jackson.databind.ObjectMapper",
-                "io.github.resilience4j.circuitbreaker.CircuitBreaker")) {
+                "io.github.resilience4j.circuitbreaker.CircuitBreaker", "com.netflix.concurrency.limits.Limit")) {
             try {
                 Class.forName(absent);
                 throw new AssertionError(absent + " is on the path: the check would prove nothing");
@@ -50,6 +50,21 @@ public final class ScopesOnlyProgram {
                 + ", dump: " + Scope.dump().strip());
         if (sum != 3 || !all.equals(List.of(3, 4))) {
             throw new AssertionError("wrong results " + sum + " " + all);
+        }
+        // adaptive limits need nothing more for the default speed law; a Netflix law says what is missing
+        try (var limit = dev.weft.adapt.AdaptiveLimit.start(dev.weft.adapt.Goal.SPEED, dev.weft.adapt.Limits.none())) {
+            List<Integer> doubled = Weft.map(List.of(1, 2, 3), i -> i * 2, limit);
+            System.out.println("adaptive map: " + doubled);
+            if (!doubled.equals(List.of(2, 4, 6))) {
+                throw new AssertionError("wrong adaptive results " + doubled);
+            }
+        }
+        try {
+            dev.weft.adapt.AdaptiveLimit.start(dev.weft.adapt.Goal.SPEED,
+                    dev.weft.adapt.Limits.none().withSpeedLaw(dev.weft.adapt.SpeedLaw.GRADIENT2)).close();
+            throw new AssertionError("GRADIENT2 started without Netflix concurrency-limits");
+        } catch (IllegalStateException expected) {
+            System.out.println("gradient2 without its jar: " + expected.getMessage());
         }
         System.out.println("scopes-only: ok");
     }

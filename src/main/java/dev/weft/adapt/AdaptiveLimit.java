@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -45,6 +46,7 @@ import java.util.function.Supplier;
  * {@code ReentrantLock} condition). Close it when the work is done: it stops watching collections.
  */
 public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdaptiveLimit.class);
     /** Decisions kept for {@link #decisions()}. */
     public static final int KEPT = 256;
     private static final long MACHINE_EVERY = TimeUnit.SECONDS.toNanos(1);
@@ -60,7 +62,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
     private final CopyOnWriteArrayList<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final ArrayDeque<Decision> kept = new ArrayDeque<>(); // guarded by lock
     private final Climb climb; // null unless THROUGHPUT speed
-    private final Gradient2Law gradient; // null unless GRADIENT2 speed
+    private final NetflixLaw gradient; // null unless a Netflix speed law
     private final MemoryLaw memory; // null without a budget
     private final int ceiling;
     private final int cpuSlots;
@@ -70,17 +72,20 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
     private long declaredInUse; // guarded by lock
     private int cpuInUse; // guarded by lock
     private int waiting; // in admit, guarded by lock
-    private long machineReadAt;
+    private long machineReadAt; // guarded by lock
+    private final long base; // heap in use at the start: the machine's budget is counted above it
+    private final LongSupplier clock; // System::nanoTime, or a test's
     private volatile boolean closed;
 
     private AdaptiveLimit(Goal goal, Limits limits, Consumer<? super Decision> onDecision, Heap heap,
-                          Supplier<MachineSnapshot> machine) {
+                          Supplier<MachineSnapshot> machine, LongSupplier clock) {
         this.goal = Objects.requireNonNull(goal, "goal");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.onDecision = onDecision;
         this.heap = heap;
         this.machine = machine;
-        long now = System.nanoTime();
+        this.clock = Objects.requireNonNull(clock, "clock");
+        long now = clock.getAsLong();
         MachineSnapshot m = machine == null ? null : machine.get();
         this.ceiling = limits.maxInFlight();
         double cpus = m != null ? m.cpus() : Runtime.getRuntime().availableProcessors();
@@ -89,13 +94,18 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
         boolean speed = goal != Goal.MEMORY;
         this.climb = speed && limits.speedLaw() == SpeedLaw.THROUGHPUT
                 ? new Climb(limits.initialLimit(), ceiling, now) : null;
-        this.gradient = speed && limits.speedLaw() == SpeedLaw.GRADIENT2
-                ? new Gradient2Law(limits.initialLimit(), ceiling) : null;
-        long base = heap == null ? 0 : heap.lastAfterCollection() < 0 ? heap.usedNow()
+        this.gradient = speed && limits.speedLaw() != SpeedLaw.THROUGHPUT
+                ? netflix(limits.speedLaw(), limits.initialLimit(), ceiling) : null;
+        this.base = heap == null ? 0 : heap.lastAfterCollection() < 0 ? heap.usedNow()
                 : Math.min(heap.usedNow(), heap.lastAfterCollection());
         long budget = limits.memoryBudget();
         if (budget == 0 && m != null && goal != Goal.SPEED) {
             budget = machineBudget(m, base);
+            if (budget <= 0) {
+                throw new IllegalStateException("the machine's memory limit of " + Bytes.mib(m.memoryLimit())
+                        + " (" + m + ") is not above what the JVM already uses, " + Bytes.mib(base)
+                        + ": no budget is left for goal " + goal + "; give one with Limits.withMemoryBudget");
+            }
         }
         if (goal == Goal.MEMORY && budget == 0) {
             throw new IllegalArgumentException("Goal.MEMORY needs a memory budget: give one with "
@@ -130,9 +140,9 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
      */
     public static AdaptiveLimit start(Goal goal, Limits limits, Consumer<? super Decision> onDecision) {
         Heap heap = goal == Goal.SPEED && limits.memoryBudget() == 0 ? null : Heap.jvm();
-        Supplier<MachineSnapshot> machine = limits.readsMachine() ? Machine.current()::snapshot : null;
+        Supplier<MachineSnapshot> machine = limits.readsMachine() ? limits.machine()::snapshot : null;
         try {
-            return new AdaptiveLimit(goal, limits, onDecision, heap, machine);
+            return new AdaptiveLimit(goal, limits, onDecision, heap, machine, System::nanoTime);
         } catch (RuntimeException | Error e) {
             if (heap != null) {
                 heap.close();
@@ -144,11 +154,37 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
     /** For tests: a limit on a fake heap and machine (either may be null). */
     static AdaptiveLimit start(Goal goal, Limits limits, Consumer<? super Decision> onDecision, Heap heap,
                                Supplier<MachineSnapshot> machine) {
-        return new AdaptiveLimit(goal, limits, onDecision, heap, machine);
+        return new AdaptiveLimit(goal, limits, onDecision, heap, machine, System::nanoTime);
     }
 
+    /**
+     * For tests: as {@link #start(Goal, Limits, Consumer, Heap, Supplier)}, on a fake clock of nanoseconds (read where
+     * {@link System#nanoTime()} would be: decisions' times, the climb's round trips, and when the machine is re-read),
+     * so that a test can pass the machine's re-read interval without sleeping.
+     */
+    static AdaptiveLimit start(Goal goal, Limits limits, Consumer<? super Decision> onDecision, Heap heap,
+                               Supplier<MachineSnapshot> machine, LongSupplier clock) {
+        return new AdaptiveLimit(goal, limits, onDecision, heap, machine, clock);
+    }
+
+    /**
+     * A Netflix law, after checking that its jar is there: without it, linking {@link NetflixLaw} would fail with a
+     * bare {@code NoClassDefFoundError} before its constructor could say what is missing.
+     */
+    private static NetflixLaw netflix(SpeedLaw law, int initial, int ceiling) {
+        try {
+            Class.forName("com.netflix.concurrency.limits.Limit", false, AdaptiveLimit.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new IllegalStateException("SpeedLaw." + law + " needs Netflix concurrency-limits on the class path "
+                    + "(com.netflix.concurrency-limits:concurrency-limits-core:0.5.4, module concurrency.limits.core);"
+                    + " it is an optional dependency of Weft; SpeedLaw.THROUGHPUT needs nothing", e);
+        }
+        return new NetflixLaw(law, initial, ceiling);
+    }
+
+    /** 80 % of what the machine's memory limit leaves above {@code base}; 0 or less when nothing is left. */
     private static long machineBudget(MachineSnapshot m, long base) {
-        return (long) Math.max(1, (m.memoryLimit() - base) * MACHINE_SHARE);
+        return (long) ((m.memoryLimit() - base) * MACHINE_SHARE);
     }
 
     /** The goal. */
@@ -208,7 +244,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
         try {
             inFlight = inFlightNow;
             queued = queuedNow;
-            long now = System.nanoTime();
+            long now = clock.getAsLong();
             boolean appLimited = queuedNow == 0 && inFlightNow < current / 2;
             boolean moved = false;
             Decision.Reason reason = null;
@@ -224,7 +260,8 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
                 if (gradient.limit() != before) {
                     moved = true;
                     reason = Decision.Reason.LATENCY;
-                    detail = String.format(Locale.ROOT, "Gradient2 on a round trip of %.1f ms", runNanos / 1e6);
+                    detail = String.format(Locale.ROOT, "%s on a round trip of %.1f ms", limits.speedLaw(),
+                            runNanos / 1e6);
                 }
             }
             if (memory != null && memory.onEnd(heap.allocatedBytes())) {
@@ -235,7 +272,19 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
             if (machine != null && now - machineReadAt > MACHINE_EVERY) {
                 machineReadAt = now;
                 if (memory != null && limits.memoryBudget() == 0) {
-                    long b = machineBudget(machine.get(), 0);
+                    // counted above the same base as at the start: with 0 here, the first re-read of an unchanged
+                    // machine moved the budget up by 80 % of the heap in use at the start
+                    MachineSnapshot m;
+                    try {
+                        m = machine.get();
+                    } catch (RuntimeException unreadable) {
+                        // a malformed or unreadable cgroup file must not fail the task that happened to end here:
+                        // the budget stays, and the log says why once a second at most
+                        m = null;
+                        LOG.warn("adaptive limit: could not re-read the machine, the budget stays {}: {}",
+                                Bytes.mib(memory.budget()), unreadable.toString());
+                    }
+                    long b = m == null ? memory.budget() : Math.max(1, machineBudget(m, base));
                     if (Math.abs(b - memory.budget()) > memory.budget() / 10 && memory.budget(b)) {
                         moved = true;
                         reason = Decision.Reason.MACHINE;
@@ -261,7 +310,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
         lock.lock();
         try {
             if (memory.onCollection(heapAfter, inFlight)) {
-                d = move(Decision.Reason.MEMORY, memory.detail, System.nanoTime());
+                d = move(Decision.Reason.MEMORY, memory.detail, clock.getAsLong());
             }
         } finally {
             lock.unlock();
@@ -329,7 +378,8 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
      *
      * @param what names the task in messages (an operation and its context, say)
      * @return a permit to close when the task is done
-     * @throws BudgetExceededException if the cost alone is more than the budget: it can never fit
+     * @throws BudgetExceededException if the cost alone is more than the budget: it can never fit (checked again while
+     *                                 it waits, as the machine's budget, re-read, may shrink)
      * @throws InterruptedException    if interrupted while waiting (nothing is held then)
      */
     public Permit admit(String what, Cost cost) throws InterruptedException {
@@ -341,14 +391,13 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
         }
         lock.lock();
         try {
-            if (bytes > memory.budget()) {
-                throw new BudgetExceededException(what + " declares " + Bytes.mib(bytes) + " of memory, more than the "
-                        + "whole budget of " + Bytes.mib(memory.budget()) + ": it can never fit (goal " + goal + ")");
-            }
+            checkFits(what, bytes);
             waiting++;
             try {
-                while (declaredInUse + bytes > memory.budget() || (cpu && cpuInUse >= cpuSlots)) {
+                while (bytes > 0 && declaredInUse + bytes > memory.budget() || (cpu && cpuInUse >= cpuSlots)) {
                     admitted.await();
+                    // the machine's budget, re-read, may have shrunk below this cost while it waited
+                    checkFits(what, bytes);
                 }
             } finally {
                 waiting--;
@@ -361,6 +410,14 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
             lock.unlock();
         }
         return new Permit(this, bytes, cpu);
+    }
+
+    /** Under the lock: throws if {@code bytes} of declared memory is more than the whole budget now. */
+    private void checkFits(String what, long bytes) {
+        if (bytes > 0 && bytes > memory.budget()) {
+            throw new BudgetExceededException(what + " declares " + Bytes.mib(bytes) + " of memory, more than the "
+                    + "whole budget of " + Bytes.mib(memory.budget()) + ": it can never fit (goal " + goal + ")");
+        }
     }
 
     private void done(long bytes, boolean cpu) {

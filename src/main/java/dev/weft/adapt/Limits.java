@@ -22,17 +22,17 @@ import java.util.Objects;
  * </ul>
  */
 public final class Limits {
-    private static final Limits NONE = new Limits(0, 0, Integer.MAX_VALUE, false, 0, SpeedLaw.THROUGHPUT);
-    private static final Limits MACHINE = new Limits(0, 0, Integer.MAX_VALUE, true, 0, SpeedLaw.THROUGHPUT);
+    private static final Limits NONE = new Limits(0, 0, Integer.MAX_VALUE, null, 0, SpeedLaw.THROUGHPUT);
 
     private final long memoryBudget;
     private final double cpuShare;
     private final int maxInFlight;
-    private final boolean fromMachine;
+    /** The machine limits not given are read from, or null for none. */
+    private final Machine fromMachine;
     private final int initialLimit; // 0: the default for the goal
     private final SpeedLaw speedLaw;
 
-    private Limits(long memoryBudget, double cpuShare, int maxInFlight, boolean fromMachine, int initialLimit,
+    private Limits(long memoryBudget, double cpuShare, int maxInFlight, Machine fromMachine, int initialLimit,
                    SpeedLaw speedLaw) {
         if (initialLimit < 0) {
             throw new IllegalArgumentException("initialLimit must be at least 1, got " + initialLimit);
@@ -61,7 +61,16 @@ public final class Limits {
 
     /** As {@link #none()}, but what is not given is read from the machine when a run starts, and while it runs. */
     public static Limits fromMachine() {
-        return MACHINE;
+        return fromMachine(Machine.current());
+    }
+
+    /**
+     * As {@link #fromMachine()}, reading {@code machine}: a cgroup elsewhere than this process's
+     * ({@link Machine#ofCgroup}), or a test's fake folder.
+     */
+    public static Limits fromMachine(Machine machine) {
+        return new Limits(0, 0, Integer.MAX_VALUE, java.util.Objects.requireNonNull(machine, "machine"), 0,
+                SpeedLaw.THROUGHPUT);
     }
 
     /** These limits with a memory budget in bytes (the run's own live heap; 0 for none). */
@@ -128,13 +137,19 @@ public final class Limits {
 
     /** Whether limits not given are read from the machine. */
     public boolean readsMachine() {
+        return fromMachine != null;
+    }
+
+    /** The machine limits not given are read from, or {@code null} for none. */
+    public Machine machine() {
         return fromMachine;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof Limits l && memoryBudget == l.memoryBudget && cpuShare == l.cpuShare
-                && maxInFlight == l.maxInFlight && fromMachine == l.fromMachine && initialLimit == l.initialLimit
+                && maxInFlight == l.maxInFlight && Objects.equals(fromMachine, l.fromMachine)
+                && initialLimit == l.initialLimit
                 && speedLaw == l.speedLaw;
     }
 
@@ -147,7 +162,7 @@ public final class Limits {
     public String toString() {
         return "Limits[memoryBudget=" + (memoryBudget == 0 ? "none" : Bytes.mib(memoryBudget)) + ", cpuShare="
                 + (cpuShare == 0 ? "none" : cpuShare) + ", maxInFlight="
-                + (maxInFlight == Integer.MAX_VALUE ? "none" : maxInFlight) + (fromMachine ? ", from machine" : "")
+                + (maxInFlight == Integer.MAX_VALUE ? "none" : maxInFlight) + (fromMachine != null ? ", from " + fromMachine : "")
                 + (initialLimit == 0 ? "" : ", initialLimit=" + initialLimit) + ", speedLaw=" + speedLaw + "]";
     }
 }

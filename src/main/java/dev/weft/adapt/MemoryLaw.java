@@ -20,7 +20,12 @@ final class MemoryLaw {
     private static final int ALLOCATION_SAMPLE = 16;
 
     private long budget;
-    private final long base;
+    /**
+     * What was live before the run, as best known: the heap in use at the start (garbage included, so too high)
+     * lowered by every collection that leaves less. Too high a base reads the run's own memory as too little (a
+     * run that started on a heap full of another run's garbage learned 0.04 MiB a context and overran its budget).
+     */
+    private long base;
     private double perTask; // bytes per task in flight; 0 until known
     private boolean fromCollections;
     private int limit = FIRST;
@@ -70,7 +75,8 @@ final class MemoryLaw {
 
     /** A collection left {@code heapAfter} bytes in use with {@code inFlight} tasks running. */
     boolean onCollection(long heapAfter, int inFlight) {
-        long used = Math.max(0, heapAfter - base);
+        base = Math.min(base, heapAfter);
+        long used = heapAfter - base;
         if (inFlight <= 0) {
             return false;
         }

@@ -10,6 +10,8 @@ package dev.weft.adapt;
  *   <li>{@link #GRADIENT2}: Netflix concurrency-limits' {@code Gradient2Limit}, a latency gradient (long-term over
  *       short-term round-trip time), as servers use it to shed load. It needs concurrency-limits-core on the class
  *       path.</li>
+ *   <li>{@link #VEGAS}: Netflix's {@code VegasLimit}, TCP Vegas's queue estimate from the shortest round trip seen;
+ *       likewise on the class path.</li>
  * </ul>
  *
  * <p>Why the default is not Netflix's: on the downloader (BENCHMARKS.md, issue 17) throughput kept growing well past
@@ -21,5 +23,7 @@ public enum SpeedLaw {
     /** Weft's throughput climb. */
     THROUGHPUT,
     /** Netflix's Gradient2 latency law. */
-    GRADIENT2
+    GRADIENT2,
+    /** Netflix's Vegas latency law. */
+    VEGAS
 }

@@ -18,6 +18,8 @@ import dev.weft.flow.InputFlow;
 import dev.weft.flow.Operation;
 import dev.weft.flow.OperationException;
 import dev.weft.flow.OperationRegistry;
+import dev.weft.adapt.Goal;
+import dev.weft.adapt.Limits;
 import dev.weft.flow.Orchestrator;
 import dev.weft.flow.Origin;
 import java.io.IOException;
@@ -41,7 +43,8 @@ import java.util.UUID;
  * {@code ./weft flow}: runs, draws and converts data flow files (DFFML's format, see {@link DataFlows}).
  *
  * <pre>
- * ./weft flow run FILE [--context NAME] [--input VALUE=DEFINITION]... [--context NAME [--input ...]...]...
+ * ./weft flow run FILE [--goal speed|memory|balanced] [--memory-budget MIB] [--max-contexts N]
+ *                      [--context NAME] [--input VALUE=DEFINITION]... [--context NAME [--input ...]...]...
  * ./weft flow diagram [--simple] FILE
  * ./weft flow export [--yaml] [--linked] FILE
  * ./weft flow operations
@@ -55,7 +58,9 @@ import java.util.UUID;
  *       input is {@code VALUE=DEFINITION} (split at the last {@code =}): VALUE is a JSON literal if it parses as one
  *       ({@code 42}, {@code true}, {@code [1,2]}, {@code "quoted"}), else the string as given; DEFINITION names a
  *       definition of the flow. It prints one JSON object, context name to that context's results, in the order the
- *       contexts finished.</li>
+ *       contexts finished. {@code --goal} runs it with that optimisation goal ({@code dev.weft.adapt.Goal}), within
+ *       the machine's limits, a {@code --memory-budget} in MiB and a ceiling of {@code --max-contexts}, and prints
+ *       each move of the limit on standard error as it happens: the live view of why it moved.</li>
  *   <li>{@code diagram} prints {@link DataFlows#mermaid(DataFlow, boolean)}; it needs every operation registered,
  *       as loading does.</li>
  *   <li>{@code export} prints the flow as DFFML's JSON (or YAML), optionally linked: a format converter.</li>
@@ -79,6 +84,8 @@ public final class FlowCli {
               run FILE [--context NAME] [--input VALUE=DEFINITION]...   run a data flow file, print results as JSON
                   each --context starts a context that the following --inputs belong to (else: "default");
                   VALUE is a JSON literal if it parses as one, else a string
+                  --goal speed|memory|balanced  adapt how many contexts run at once (moves printed on stderr)
+                  --memory-budget MIB  the run's memory budget (with --goal); --max-contexts N  the ceiling
               diagram [--simple] FILE        the flow as a Mermaid graph (as DFFML's dataflow diagram)
               export [--yaml] [--linked] FILE the flow in DFFML's dict format, as JSON (or YAML)
               operations                     the registered operation names
@@ -161,13 +168,41 @@ public final class FlowCli {
         }
     }
 
+    /** A positive whole number given to {@code option}, else a usage error naming it. */
+    private static long positive(String value, String option) {
+        try {
+            long n = Long.parseLong(value);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what was wrong
+        }
+        throw new Usage(option + " wants a positive whole number, got '" + value + "'");
+    }
+
     private int run(List<String> args) throws IOException {
         String file = null;
         Map<String, List<String[]>> contexts = new LinkedHashMap<>();
         String current = null;
+        Goal goal = null;
+        long budgetMib = 0;
+        int maxContexts = Integer.MAX_VALUE;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
+                case "--goal" -> {
+                    String g = value(args, ++i, "--goal");
+                    try {
+                        goal = Goal.valueOf(g.toUpperCase(java.util.Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        throw new Usage("--goal wants speed, memory or balanced, got '" + g + "'");
+                    }
+                }
+                case "--memory-budget" -> budgetMib = positive(value(args, ++i, "--memory-budget"),
+                        "--memory-budget");
+                case "--max-contexts" -> maxContexts = (int) Math.min(Integer.MAX_VALUE,
+                        positive(value(args, ++i, "--max-contexts"), "--max-contexts"));
                 case "--context" -> {
                     current = value(args, ++i, "--context");
                     if (contexts.containsKey(current)) {
@@ -219,9 +254,24 @@ public final class FlowCli {
         if (inputs.isEmpty()) {
             inputs.put("default", List.of()); // the seed alone, as DFFML runs a flow given no inputs
         }
+        if (goal == null && budgetMib > 0) {
+            throw new Usage("--memory-budget needs a --goal (memory or balanced)");
+        }
+        Orchestrator.Options options = Orchestrator.Options.defaults().withMaxContexts(maxContexts);
+        if (goal != null) {
+            Limits limits = Limits.fromMachine();
+            if (budgetMib > 0) {
+                limits = limits.withMemoryBudget(budgetMib * 1024 * 1024);
+            }
+            long start = System.nanoTime();
+            options = options.withGoal(goal).withLimits(limits).withDecisions(d -> err.printf(java.util.Locale.ROOT,
+                    "weft flow: %6.3f s: limit %d -> %d (%s; %d in flight, %d queued): %s%n",
+                    (d.atNanos() - start) / 1e9, d.previous(), d.limit(), d.reason(), d.inFlight(), d.queued(),
+                    d.detail()));
+        }
         Map<String, Object> results = new LinkedHashMap<>();
         try {
-            for (ContextResult r : Orchestrator.withDefaults().run(flow, inputs)) {
+            for (ContextResult r : Orchestrator.of(options).run(flow, inputs)) {
                 results.put(r.context(), r.results());
             }
         } catch (OperationException e) {

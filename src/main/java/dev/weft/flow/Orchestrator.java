@@ -8,7 +8,6 @@ import dev.weft.adapt.Limits;
 import dev.weft.event.EventSource;
 import dev.weft.lock.OrderedLock;
 import dev.weft.metrics.Metrics;
-import dev.weft.scope.Priority;
 import dev.weft.scope.Scope;
 import dev.weft.scope.ScopeOptions;
 import java.time.Duration;
@@ -118,8 +117,8 @@ public final class Orchestrator {
      */
     public static final class Options {
         private static final Options DEFAULTS =
-                new Options(Integer.MAX_VALUE, true, false, Duration.ofSeconds(30), false, false, null, null,
-                        Limits.fromMachine(), null);
+                new Options(Integer.MAX_VALUE, true, false, Duration.ofSeconds(30), false, false, null, null, null,
+                        null);
 
         private final int maxContexts;
         private final boolean strict;
@@ -151,7 +150,7 @@ public final class Orchestrator {
             this.keepInputs = keepInputs;
             this.metrics = metrics;
             this.goal = goal;
-            this.limits = Objects.requireNonNull(limits, "limits");
+            this.limits = limits;
             this.decisions = decisions;
         }
 
@@ -214,8 +213,9 @@ public final class Orchestrator {
         }
 
         /**
-         * These options with other limits for a goal (the default, {@link Limits#fromMachine()}, reads what is not
-         * given from the machine when the run starts and while it runs). Without a goal they do nothing.
+         * These options with other limits for a goal; {@code null} (the default): {@link Limits#fromMachine()},
+         * made when each run starts, which reads what is not given from this machine then and while the run runs.
+         * Without a goal they do nothing.
          */
         public Options withLimits(Limits l) {
             return new Options(maxContexts, strict, cancelAllOnFailure, lockTimeout, dffmlCompatibleConditions,
@@ -236,7 +236,7 @@ public final class Orchestrator {
             return goal;
         }
 
-        /** The limits a goal stays within. */
+        /** The limits a goal stays within, or {@code null} for the machine's, read at the start of each run. */
         public Limits limits() {
             return limits;
         }
@@ -286,7 +286,7 @@ public final class Orchestrator {
             return o instanceof Options other && maxContexts == other.maxContexts && strict == other.strict
                     && cancelAllOnFailure == other.cancelAllOnFailure && lockTimeout.equals(other.lockTimeout)
                     && dffmlCompatibleConditions == other.dffmlCompatibleConditions && keepInputs == other.keepInputs
-                    && Objects.equals(metrics, other.metrics) && goal == other.goal && limits.equals(other.limits)
+                    && Objects.equals(metrics, other.metrics) && goal == other.goal && Objects.equals(limits, other.limits)
                     && Objects.equals(decisions, other.decisions);
         }
 
@@ -378,47 +378,71 @@ public final class Orchestrator {
         }
         LinkedBlockingQueue<Object> finished = new LinkedBlockingQueue<>();
         AdaptiveLimit adaptive = shared.startAdaptive();
-        // with a goal the scope's moving limit admits contexts, each waiting on its own thread (a prioritised fork), so
-        // that this thread goes on handing results over; without one, a semaphore of maxContexts does
+        // Without a goal every context is forked at once and waits on a semaphore of maxContexts. With one, the
+        // scope's moving limit admits them: each fork parks this thread while the limit is full (a context waiting
+        // on a thread of its own would hold that thread's memory: 10,000 queued contexts held more than a small
+        // memory budget), and between forks this thread hands over what finished, so results do not pile up.
         Semaphore slots = new Semaphore(adaptive != null ? contexts.size()
                 : Math.min(options.maxContexts(), contexts.size()));
         ScopeOptions scopeOptions = ScopeOptions.named("flow").withObserver(options.metrics());
         if (adaptive != null) {
-            scopeOptions = scopeOptions.withConcurrencyLimit(adaptive).withMaxWaitingForks(contexts.size());
+            scopeOptions = scopeOptions.withConcurrencyLimit(adaptive);
         }
         List<RuntimeException> failures = new ArrayList<>();
         try (adaptive; Scope<Object, Void> scope = Scope.open(scopeOptions)) {
-            contexts.forEach((name, inputs) -> scope.fork(taskName(name), Priority.NORMAL, () -> {
-                // every context reports exactly once, whatever happens, so the loop below never waits in vain
-                EventSource event = shared.contextEvents.get(name);
-                try {
-                    slots.acquire();
+            int forked = 0, taken = 0;
+            boolean stopped = false;
+            for (Map.Entry<String, List<Input>> context : contexts.entrySet()) {
+                String name = context.getKey();
+                List<Input> inputs = context.getValue();
+                scope.fork(taskName(name), () -> {
+                    // every context reports exactly once, whatever happens, so the loop below never waits in vain
+                    EventSource event = shared.contextEvents.get(name);
                     try {
-                        ContextResult result = new ContextRun(shared, name, inputs).run();
-                        // queued before the event succeeds: whoever sees SUCCESS can count on the result being
-                        // handed over, by the loop below or, if the run is cancelled, by deliverFinished
-                        finished.add(result);
-                        event.succeed();
-                    } finally {
-                        slots.release();
+                        slots.acquire();
+                        try {
+                            ContextResult result = new ContextRun(shared, name, inputs).run();
+                            // queued before the event succeeds: whoever sees SUCCESS can count on the result being
+                            // handed over, by the loop below or, if the run is cancelled, by deliverFinished
+                            finished.add(result);
+                            event.succeed();
+                        } finally {
+                            slots.release();
+                        }
+                    } catch (Throwable t) {
+                        event.fail(t);
+                        finished.add(t);
                     }
-                } catch (Throwable t) {
-                    event.fail(t);
-                    finished.add(t);
+                    return null;
+                });
+                forked++;
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException(); // interrupted while parked in fork: the scope is cancelled
                 }
-                return null;
-            }));
-            for (int i = 0; i < contexts.size(); i++) {
-                Object next = finished.take();
-                if (next instanceof ContextResult r) {
-                    onResult.accept(r);
-                } else {
-                    RuntimeException e = next instanceof RuntimeException re ? re
-                            : new FlowException("a context of " + flow + " failed: " + next, (Throwable) next);
-                    failures.add(e);
-                    if (options.cancelAllOnFailure()) {
+                if (adaptive != null) {
+                    for (Object next = finished.poll(); next != null && !stopped; next = finished.poll()) {
+                        taken++;
+                        stopped = !handOver(next, flow, onResult, failures);
+                    }
+                    if (stopped) {
                         scope.cancel();
                         break;
+                    }
+                }
+            }
+            for (; !stopped && taken < forked; taken++) {
+                if (!handOver(finished.take(), flow, onResult, failures)) {
+                    scope.cancel();
+                    break;
+                }
+            }
+            if (forked < contexts.size()) {
+                // cancelAllOnFailure stopped the run before these were forked: they never ran
+                int i = 0;
+                for (String name : contexts.keySet()) {
+                    if (i++ >= forked) {
+                        shared.contextEvents.get(name).fail("run cancelled after a failure, before context '" + name
+                                + "' started");
                     }
                 }
             }
@@ -447,6 +471,22 @@ public final class Orchestrator {
             }
             throw first;
         }
+    }
+
+    /**
+     * Hands one finished context over: its result to {@code onResult}, or its failure to {@code failures}. Returns
+     * false when the failure must stop the run ({@link Options#cancelAllOnFailure()}).
+     */
+    private boolean handOver(Object next, DataFlow flow, Consumer<ContextResult> onResult,
+                             List<RuntimeException> failures) {
+        if (next instanceof ContextResult r) {
+            onResult.accept(r);
+            return true;
+        }
+        RuntimeException e = next instanceof RuntimeException re ? re
+                : new FlowException("a context of " + flow + " failed: " + next, (Throwable) next);
+        failures.add(e);
+        return !options.cancelAllOnFailure();
     }
 
     /**
@@ -539,7 +579,7 @@ public final class Orchestrator {
             if (goal == null) {
                 return null;
             }
-            Limits limits = options.limits();
+            Limits limits = options.limits() != null ? options.limits() : Limits.fromMachine();
             if (options.maxContexts() < limits.maxInFlight()) {
                 limits = limits.withMaxInFlight(options.maxContexts());
             }
@@ -548,11 +588,15 @@ public final class Orchestrator {
             if (metrics != null) {
                 java.util.concurrent.atomic.AtomicLong limitGauge = metrics.gauge("weft.flow.limit");
                 java.util.concurrent.atomic.AtomicLong queuedGauge = metrics.gauge("weft.flow.queued");
+                Map<Decision.Reason, Runnable> moves = new java.util.EnumMap<>(Decision.Reason.class);
+                for (Decision.Reason r : Decision.Reason.values()) {
+                    moves.put(r, metrics.incrementer("weft.flow.limit.moves", "reason", r.name()));
+                }
                 Consumer<Decision> user = all;
                 all = d -> {
                     limitGauge.set(d.limit());
                     queuedGauge.set(d.queued());
-                    metrics.counter("weft.flow.limit.moves", "reason", d.reason().name()).increment();
+                    moves.get(d.reason()).run();
                     user.accept(d);
                 };
             }

@@ -272,6 +272,15 @@ public final class Metrics implements ScopeObserver, LockObserver, ComponentObse
     }
 
     /**
+     * Counts into the counter {@code name} (this handle's tags and {@code keyValues}), looked up once, one per run:
+     * for Weft's packages that count without seeing Micrometer (a run's limit moves, say).
+     */
+    public Runnable incrementer(String name, String... keyValues) {
+        Counter c = counter(name, keyValues);
+        return c::increment;
+    }
+
+    /**
      * Records durations in nanoseconds into the timer {@code name} (this handle's tags and {@code keyValues}), looked
      * up once: for Weft's packages that record without seeing Micrometer (data flows time operation runs so).
      */

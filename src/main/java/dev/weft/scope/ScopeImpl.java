@@ -266,6 +266,11 @@ final class ScopeImpl<T, R> implements Scope<T, R> {
         return t.call();
     }
 
+    /** Whether tasks time their runs: for the observer's probe, or to tell a moving limit how long each ran. */
+    boolean timesTasks() {
+        return moving != null;
+    }
+
     /** Called by a task's own thread when its body returned or threw. */
     void taskEnded(TaskImpl<?> task, Object value, Throwable failure) {
         boolean cancel;

@@ -47,7 +47,7 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
     private Throwable exception;
     private final long forkedNanos = System.nanoTime();
     private long endNanos; // published by the volatile write of state that follows it
-    private long startNanos; // set by the task's own thread, only when its scope records metrics
+    private long startNanos; // set by the task's own thread, only when its scope records metrics or has a moving limit
     /** Scopes opened by this task's thread, for {@link Scope#dump()}; created on first use. */
     private volatile Set<ScopeImpl<?, ?>> children;
     /** The source of {@link #event()}, made on first call so that tasks nobody asks about pay nothing. */
@@ -72,9 +72,11 @@ final class TaskImpl<T> implements Task<T>, Callable<Object> {
             Thread.currentThread().interrupt();
         }
         ScopeObserver.Probe probe = scope.probe;
-        if (probe != null) {
+        if (probe != null || scope.timesTasks()) {
             startNanos = System.nanoTime();
-            probe.started(startNanos - forkedNanos);
+            if (probe != null) {
+                probe.started(startNanos - forkedNanos);
+            }
         }
         T result = null;
         Throwable failure = null;

@@ -50,6 +50,28 @@ class FlowCliTest {
     }
 
     @Test
+    void aGoalRunsTheSameFlowAndPrintsEachMoveOfItsLimitOnStandardError() throws Exception {
+        int status = run("run", "docs/flows/calc.json", "--goal", "memory", "--memory-budget", "64",
+                "--max-contexts", "8", "--context", "add 40 and 2", "--input", "add 40 and 2=calc_string");
+        assertThat(status).as(err()).isZero();
+        assertThat(results()).isEqualTo(Map.of("add 40 and 2", Map.of("result", 42)));
+        assertThat(err()).startsWith("weft flow:").contains("limit 0 -> 4 (START").contains("goal MEMORY")
+                .contains("budget 64.0 MiB");
+    }
+
+    @Test
+    void badGoalOptionsAreOneLineUsageErrors() {
+        assertThat(run("run", "docs/flows/calc.json", "--goal", "fast")).isEqualTo(2);
+        assertThat(err()).contains("--goal wants speed, memory or balanced, got 'fast'");
+        err.reset();
+        assertThat(run("run", "docs/flows/calc.json", "--memory-budget", "64")).isEqualTo(2);
+        assertThat(err()).contains("--memory-budget needs a --goal");
+        err.reset();
+        assertThat(run("run", "docs/flows/calc.json", "--goal", "speed", "--max-contexts", "0")).isEqualTo(2);
+        assertThat(err()).contains("--max-contexts wants a positive whole number, got '0'");
+    }
+
+    @Test
     void inputsWithoutContextGoToDefaultAndYamlRuns() throws Exception {
         assertThat(run("run", "src/test/resources/flows/calc.yaml", "--input", "add 1 and 2 and 3=calc_string"))
                 .isZero();
