@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
 /**
  * Where the downloader report calls the adaptive orchestrator (issue 17): the data flow's options for a row's goal,
@@ -22,24 +23,41 @@ final class Adaptive {
      * concurrent queue; safe from any thread.
      */
     static final class Recorder implements Consumer<Decision> {
-        private final Queue<Decision> decisions = new ConcurrentLinkedQueue<>();
+        /** A decision and how many contexts were done when it was recorded. */
+        private record Seen(Decision decision, int done) {
+        }
+
+        private final Queue<Seen> decisions = new ConcurrentLinkedQueue<>();
+        private volatile int contexts = -1;
+        private volatile IntSupplier done = () -> 0;
+
+        /**
+         * Counts from now on the run's {@code contexts} and those {@code done}, so that each point says how many were
+         * not started yet ({@code Decision.queued} counts only the waiters on the limit).
+         */
+        void counting(int contexts, IntSupplier done) {
+            this.done = done;
+            this.contexts = contexts;
+        }
 
         @Override
         public void accept(Decision d) {
-            decisions.add(d);
+            decisions.add(new Seen(d, done.getAsInt()));
         }
 
         /** The decisions so far, in the order decided, as points in seconds since {@code startNanos}. */
         List<LimitPoint> points(long startNanos) {
-            return decisions.stream().sorted((a, b) -> Long.compare(a.atNanos(), b.atNanos()))
-                    .map(d -> point(d, startNanos)).toList();
+            int n = contexts;
+            return decisions.stream().sorted((a, b) -> Long.compare(a.decision().atNanos(), b.decision().atNanos()))
+                    .map(s -> point(s.decision(), startNanos, n < 0 ? -1
+                            : Math.max(0, n - s.done() - s.decision().inFlight()))).toList();
         }
     }
 
-    /** {@code d} as a point {@code (d.atNanos - startNanos)} seconds into its round. */
-    static LimitPoint point(Decision d, long startNanos) {
+    /** {@code d} as a point {@code (d.atNanos - startNanos)} seconds into its round, {@code notStarted} with it. */
+    static LimitPoint point(Decision d, long startNanos, int notStarted) {
         return new LimitPoint((d.atNanos() - startNanos) / 1e9, d.limit(), d.previous(), d.inFlight(), d.queued(),
-                d.reason().name(), d.detail());
+                d.reason().name(), d.detail(), notStarted);
     }
 
     /**

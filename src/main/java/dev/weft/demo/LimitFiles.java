@@ -22,18 +22,18 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * The adaptive rows' limit over time: {@code limits.csv} (every decision of each adaptive row's median timed round)
  * and {@code limit.png}, one panel per adaptive row and size, each an XChart plot of the limit (a step line: it holds
- * until the next decision), the contexts in flight and, on the right-hand axis, the contexts queued, as each decision
- * saw them, against seconds since the round started.
+ * until the next decision), the contexts in flight as each decision saw them and, on the right-hand axis, the contexts
+ * not started yet (the report's count), against seconds since the round started.
  */
 final class LimitFiles {
     /** The CSV's header line. */
     static final String CSV_HEADER = "variant,requests,budget_bytes,seconds,limit,previous,in_flight,queued,reason,"
-            + "detail";
+            + "detail,not_started";
     /** A panel's size in pixels; panels are laid out two to a row. */
     static final int PANEL_WIDTH = 760, PANEL_HEIGHT = 440;
     /** The series of a panel, in legend order. */
     static final String LIMIT = "limit", IN_FLIGHT = "in flight (at each decision)",
-            QUEUED = "queued (right axis)";
+            QUEUED = "not started (right axis)";
     private static final int PER_ROW = 2;
 
     private LimitFiles() {
@@ -49,9 +49,9 @@ final class LimitFiles {
         StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
         for (DownloaderReport.Row r : rows) {
             for (LimitPoint p : r.limits()) {
-                sb.append(String.format(Locale.ROOT, "%s,%d,%d,%.6f,%d,%d,%d,%d,%s,\"%s\"%n", r.variant(),
+                sb.append(String.format(Locale.ROOT, "%s,%d,%d,%.6f,%d,%d,%d,%d,%s,\"%s\",%d%n", r.variant(),
                         r.requests(), r.budget(), p.seconds(), p.limit(), p.previous(), p.inFlight(), p.queued(),
-                        p.reason(), p.detail().replace("\"", "\"\"").replace('\n', ' ')));
+                        p.reason(), p.detail().replace("\"", "\"\"").replace('\n', ' '), p.notStarted()));
             }
         }
         return sb.toString();
@@ -92,7 +92,7 @@ final class LimitFiles {
                 .setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14))
                 .setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12)).setMarkerSize(6)
                 .setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
-        chart.setYAxisGroupTitle(1, "contexts queued");
+        chart.setYAxisGroupTitle(1, "contexts not started");
         List<LimitPoint> points = r.limits();
         double[][] limit = steps(points, r.measuredNanos() / 1e9);
         XYSeries l = chart.addSeries(LIMIT, limit[0], limit[1]);
@@ -103,7 +103,9 @@ final class LimitFiles {
         // markers only: in flight is known at the decisions, not between them
         f.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter).setMarker(SeriesMarkers.CIRCLE)
                 .setMarkerColor(LogPlot.PALETTE.get(1));
-        XYSeries q = chart.addSeries(QUEUED, t, points.stream().mapToDouble(LimitPoint::queued).toArray());
+        // not started: the report's count where it has one, else the decision's queued (waiters on the limit)
+        XYSeries q = chart.addSeries(QUEUED, t, points.stream()
+                .mapToDouble(p -> p.notStarted() >= 0 ? p.notStarted() : p.queued()).toArray());
         q.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line).setMarker(SeriesMarkers.NONE)
                 .setLineColor(LogPlot.PALETTE.get(4)).setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
                         BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 4f}, 0f));

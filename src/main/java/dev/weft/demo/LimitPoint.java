@@ -12,7 +12,14 @@ package dev.weft.demo;
  * @param queued   contexts waiting when it was set
  * @param reason   why it moved, the {@code Decision.Reason} constant's name
  * @param detail   why, in one line
+ * @param notStarted contexts of the run not yet started when it was set (its size less those done and in flight,
+ *                 counted by the report), or -1 if unknown
  */
 public record LimitPoint(double seconds, int limit, int previous, int inFlight, int queued, String reason,
-                         String detail) {
+                         String detail, int notStarted) {
+    /** A point without the report's count of contexts not yet started. */
+    public LimitPoint(double seconds, int limit, int previous, int inFlight, int queued, String reason,
+                      String detail) {
+        this(seconds, limit, previous, inFlight, queued, reason, detail, -1);
+    }
 }

@@ -992,6 +992,7 @@ final class Variants {
         Orchestrator.Options run = Orchestrator.Options.defaults().withStrict(false).withKeepInputs(true)
                 .withMaxContexts(v.concurrency());
         if (v.adaptive()) {
+            recorder.counting(n, () -> ok.get() + failed.get());
             run = Adaptive.options(run, v, budget, recorder);
         }
         Orchestrator.of(run).run(flow, contexts, r -> {

@@ -160,7 +160,7 @@ class AdaptiveReportTest {
 
     private static final List<LimitPoint> TRACE = List.of(
             new LimitPoint(0.01, 40, 20, 20, 980, "GROW", "throughput rose"),
-            new LimitPoint(0.30, 30, 40, 40, 900, "MEMORY", "live heap 30 MiB, budget 25 MiB, \"backing off\""));
+            new LimitPoint(0.30, 30, 40, 40, 1, "MEMORY", "live heap 30 MiB, budget 25 MiB, \"backing off\"", 850));
 
     @Test
     void theVerdictsCompareSpeedWithTheBestFixedRowAndMemoryWithItsBudgetAndTheSpeedRow() {
@@ -207,7 +207,10 @@ class AdaptiveReportTest {
         assertThat(printed).contains("weft-dataflow-memory at 20 pages: budget", "a quarter of weft-dataflow-speed",
                 "Weft data flow (speed)", "Memory goal at 20 pages");
         assertThat(speed.limits()).as(printed).isNotEmpty();
-        assertThat(speed.limits()).allSatisfy(p -> assertThat(p.limit()).isBetween(1, Variants.ADAPTIVE_CEILING));
+        assertThat(speed.limits()).allSatisfy(p -> {
+            assertThat(p.limit()).isBetween(1, Variants.ADAPTIVE_CEILING);
+            assertThat(p.notStarted()).isBetween(0, 20);
+        });
         assertThat(dir.resolve("limit.png")).exists();
         assertThat(Files.readAllLines(dir.resolve("limits.csv")).getFirst()).isEqualTo(LimitFiles.CSV_HEADER);
         assertThat(Files.readString(dir.resolve("summary.md"))).contains("| weft-dataflow (speed) | 20 |",
@@ -222,12 +225,12 @@ class AdaptiveReportTest {
         assertThat(LimitFiles.traced(rows)).extracting(DownloaderReport.Row::variant)
                 .containsExactly("weft-dataflow-speed", "weft-dataflow-memory");
         assertThat(LimitFiles.csv(rows).split("\n")).containsExactly(LimitFiles.CSV_HEADER,
-                "weft-dataflow-speed,1000,-1,0.010000,40,20,20,980,GROW,\"throughput rose\"",
-                "weft-dataflow-speed,1000,-1,0.300000,30,40,40,900,MEMORY,"
-                        + "\"live heap 30 MiB, budget 25 MiB, \"\"backing off\"\"\"",
-                "weft-dataflow-memory,1000,7340032,0.010000,40,20,20,980,GROW,\"throughput rose\"",
-                "weft-dataflow-memory,1000,7340032,0.300000,30,40,40,900,MEMORY,"
-                        + "\"live heap 30 MiB, budget 25 MiB, \"\"backing off\"\"\"");
+                "weft-dataflow-speed,1000,-1,0.010000,40,20,20,980,GROW,\"throughput rose\",-1",
+                "weft-dataflow-speed,1000,-1,0.300000,30,40,40,1,MEMORY,"
+                        + "\"live heap 30 MiB, budget 25 MiB, \"\"backing off\"\"\",850",
+                "weft-dataflow-memory,1000,7340032,0.010000,40,20,20,980,GROW,\"throughput rose\",-1",
+                "weft-dataflow-memory,1000,7340032,0.300000,30,40,40,1,MEMORY,"
+                        + "\"live heap 30 MiB, budget 25 MiB, \"\"backing off\"\"\",850");
         double[][] steps = LimitFiles.steps(TRACE, 0.4);
         assertThat(steps[0]).containsExactly(0.01, 0.30, 0.30, 0.4);
         assertThat(steps[1]).containsExactly(40, 40, 30, 30);
@@ -239,6 +242,8 @@ class AdaptiveReportTest {
         assertThat(panel.getSeriesMap().keySet()).containsExactly(LimitFiles.LIMIT, LimitFiles.IN_FLIGHT,
                 LimitFiles.QUEUED);
         assertThat(panel.getSeriesMap().get(LimitFiles.QUEUED).getYAxisGroup()).isEqualTo(1);
+        // not started: the report's count, else the decision's queued
+        assertThat(panel.getSeriesMap().get(LimitFiles.QUEUED).getYData()).containsExactly(980, 850);
         assertThat(panel.getSeriesMap().get(LimitFiles.LIMIT).getYData()).containsExactly(40, 40, 30, 30);
 
         Path png = dir.resolve("limit.png");
