@@ -302,14 +302,14 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
     }
 
     /** A collection's report, on the JVM's notification thread. */
-    private void collected(long heapAfter) {
+    private void collected(long heapAfter, boolean wholeHeap) {
         if (closed) {
             return;
         }
         Decision d = null;
         lock.lock();
         try {
-            if (memory.onCollection(heapAfter, inFlight)) {
+            if (memory.onCollection(heapAfter, inFlight, wholeHeap)) {
                 d = move(Decision.Reason.MEMORY, memory.detail, clock.getAsLong());
             }
         } finally {

@@ -1,6 +1,5 @@
 package dev.weft.adapt;
 
-import java.util.function.LongConsumer;
 
 /**
  * What an adaptive limit reads of the heap: the JVM's ({@link #jvm()}, through {@link HeapWatch}) or a test's fake.
@@ -16,12 +15,29 @@ interface Heap extends AutoCloseable {
     /** The JVM's total of bytes allocated so far, or -1 if it does not count. */
     long allocatedBytes();
 
-    /** Calls {@code afterCollection} with the heap used after each collection from now on, until closed. */
-    void onCollection(LongConsumer afterCollection);
+    /** What a collection left: heap in use after it, and whether it collected the whole heap (old generation too). */
+    @FunctionalInterface
+    interface Collected {
+        void collected(long heapAfter, boolean wholeHeap);
+    }
+
+    /** Calls {@code afterCollection} after each collection from now on, until closed. */
+    void onCollection(Collected afterCollection);
 
     /** Stops calling back. */
     @Override
     void close();
+
+    /**
+     * Whether a collection took the whole heap: a full collection (G1's "G1 Old Generation", the serial and parallel
+     * collectors' old-generation ones) or a major cycle (ZGC's, Shenandoah's), or one a program asked for. Only after
+     * those does heap in use say what is live; after a young collection it still holds old garbage.
+     */
+    static boolean wholeHeap(GcSample sample) {
+        String c = sample.collector();
+        return c.contains("Old") || c.contains("MarkSweep") || c.contains("Major")
+                || (c.contains("Cycles") && !c.contains("Minor")) || sample.cause().equals("System.gc()");
+    }
 
     /** This JVM's heap. */
     static Heap jvm() {
@@ -43,8 +59,8 @@ interface Heap extends AutoCloseable {
             }
 
             @Override
-            public void onCollection(LongConsumer afterCollection) {
-                watch.addListener(sample -> afterCollection.accept(sample.heapAfter()));
+            public void onCollection(Collected afterCollection) {
+                watch.addListener(sample -> afterCollection.collected(sample.heapAfter(), wholeHeap(sample)));
             }
 
             @Override

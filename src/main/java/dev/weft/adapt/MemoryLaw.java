@@ -6,12 +6,13 @@ import java.util.Locale;
  * The memory side of an adaptive limit: how many tasks the budget holds, from what one task in flight costs. Not
  * thread safe: {@link AdaptiveLimit} calls it under its lock.
  *
- * <p>The cost of one task in flight is first bounded from above by what tasks allocate (the JVM's total allocation
- * counter over the tasks that ended: per-thread counts are -1 for virtual threads), then learned from collections:
- * heap used after each collection, above the run's start, divided by the tasks in flight then (an exponential
- * average). Heap after a young collection still counts old garbage not yet collected, so the learned cost errs high:
- * the run holds less than the budget rather than more. A collection that finds more than the budget in use cuts the
- * limit in proportion at once.
+ * <p>The cost of one task in flight is bounded from above by what tasks allocate (the JVM's total allocation counter
+ * over the tasks that ended: per-thread counts are -1 for virtual threads; a task cannot hold more than it allocated),
+ * and learned from collections of the whole heap: heap in use after one, above the run's start, divided by the tasks
+ * in flight then (an exponential average), which also cuts the limit in proportion at once when it finds more than the
+ * budget in use. Young collections are not used: the heap they leave still counts the old generation's garbage, which
+ * under G1 with a large heap grows for minutes regardless of the run (first tried: a 5 MiB budget read 28 MiB "in use"
+ * that a forced collection put at 5, cut the limit to 1, and a 10,000-page run took 240 s instead of 2).
  */
 final class MemoryLaw {
     /** Tasks admitted before anything is known of their cost: a few, so that the first measurements come quickly. */
@@ -73,8 +74,14 @@ final class MemoryLaw {
                 Bytes.mib((long) byAllocation)));
     }
 
-    /** A collection left {@code heapAfter} bytes in use with {@code inFlight} tasks running. */
-    boolean onCollection(long heapAfter, int inFlight) {
+    /**
+     * A collection left {@code heapAfter} bytes in use with {@code inFlight} tasks running; only one of the whole heap
+     * ({@code wholeHeap}) is used.
+     */
+    boolean onCollection(long heapAfter, int inFlight, boolean wholeHeap) {
+        if (!wholeHeap) {
+            return false;
+        }
         base = Math.min(base, heapAfter);
         long used = heapAfter - base;
         if (inFlight <= 0) {

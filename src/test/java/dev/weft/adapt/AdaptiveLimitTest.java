@@ -102,6 +102,18 @@ class AdaptiveLimitTest {
     }
 
     @Test
+    void youngCollectionsAreNotUsedTheirHeapStillCountsOldGarbage() {
+        try (AdaptiveLimit limit = memoryLimit(BUDGET)) {
+            limit.onTaskEnd(1, 4, 0, false);
+            int before = limit.current();
+            heap.collectYoung(BASE + 100_000 * MIB); // far over the budget, but old garbage may be all of it
+            assertThat(limit.current()).isEqualTo(before);
+            heap.collect(BASE + 100_000 * MIB); // a whole-heap collection says it is live: cut
+            assertThat(limit.current()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aStartOnAHeapFullOfGarbageLearnsTheBaseFromTheFirstCollection() {
         // the heap in use at the start is mostly another run's garbage: taken as the base, the run's own memory read
         // as nothing, and the limit grew to whatever the budget held at ~0 a task (issue 17's report: 1.95x over)

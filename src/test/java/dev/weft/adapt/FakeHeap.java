@@ -2,7 +2,6 @@ package dev.weft.adapt;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.LongConsumer;
 
 /**
  * A heap a test drives: what is in use now, what the last collection left, the allocation counter, and collections
@@ -15,7 +14,7 @@ final class FakeHeap implements Heap {
     volatile long afterCollection = -1;
     volatile long allocated;
     volatile boolean closed;
-    private final List<LongConsumer> callbacks = new CopyOnWriteArrayList<>();
+    private final List<Collected> callbacks = new CopyOnWriteArrayList<>();
 
     FakeHeap(long used) {
         this.used = used;
@@ -37,16 +36,28 @@ final class FakeHeap implements Heap {
     }
 
     @Override
-    public void onCollection(LongConsumer afterCollection) {
+    public void onCollection(Collected afterCollection) {
         callbacks.add(afterCollection);
     }
 
-    /** A collection that left {@code heapAfter} bytes in use: calls back as the JVM's notification thread would. */
+    /**
+     * A collection of the whole heap that left {@code heapAfter} bytes in use: calls back as the JVM's notification
+     * thread would.
+     */
     void collect(long heapAfter) {
+        collect(heapAfter, true);
+    }
+
+    /** A young collection: what it leaves still counts old garbage, so an adaptive limit does not use it. */
+    void collectYoung(long heapAfter) {
+        collect(heapAfter, false);
+    }
+
+    private void collect(long heapAfter, boolean wholeHeap) {
         afterCollection = heapAfter;
         used = heapAfter;
-        for (LongConsumer c : callbacks) {
-            c.accept(heapAfter);
+        for (Collected c : callbacks) {
+            c.collected(heapAfter, wholeHeap);
         }
     }
 
