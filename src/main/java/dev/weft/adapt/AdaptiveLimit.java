@@ -72,6 +72,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
     private long declaredInUse; // guarded by lock
     private int cpuInUse; // guarded by lock
     private int waiting; // in admit, guarded by lock
+    private volatile int backlog; // work its caller holds back until admitted (see backlog(int))
     private long machineReadAt; // guarded by lock
     private final long base; // heap in use at the start: the machine's budget is counted above it
     private final LongSupplier clock; // System::nanoTime, or a test's
@@ -112,9 +113,6 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
                     + "Limits.withMemoryBudget, or read the machine's with Limits.fromMachine()");
         }
         this.memory = budget > 0 && heap != null ? new MemoryLaw(budget, base, heap.allocatedBytes()) : null;
-        if (memory != null) {
-            heap.onCollection(this::collected);
-        }
         this.machineReadAt = now;
         int start = combined();
         this.current = start;
@@ -124,6 +122,9 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
         kept.add(d);
         last = d;
         publish(d);
+        if (memory != null) {
+            heap.onCollection(this::collected); // last: a collection reported at once finds the limit complete
+        }
     }
 
     /** A limit for {@code goal} within {@code limits}, reading this JVM's heap and, if the limits say, the machine. */
@@ -227,14 +228,27 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
         }
     }
 
-    /** Tasks waiting in {@link #admit} for their declared cost to fit, and forks queued in the scopes (last seen). */
+    /**
+     * Work waiting: forks queued in the scopes (last seen), tasks waiting in {@link #admit} for their declared cost to
+     * fit, and the {@linkplain #backlog(int) backlog} of a caller that forks only as the limit admits.
+     */
     public int queued() {
         lock.lock();
         try {
-            return queued + waiting;
+            return queued + waiting + backlog;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Tells the limit how much work its caller holds back, not yet forked, until the limit admits it (the data flow
+     * orchestrator forks each context only when admitted, so its queue is not in any scope's). Counted in
+     * {@link #queued()} and the decisions' {@code queued}, and as work waiting when the speed law asks whether the
+     * run can fill its limit. Any thread; cheap.
+     */
+    public void backlog(int waiting) {
+        backlog = Math.max(0, waiting);
     }
 
     @Override
@@ -244,6 +258,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
         try {
             inFlight = inFlightNow;
             queued = queuedNow;
+            queuedNow += backlog;
             long now = clock.getAsLong();
             boolean appLimited = queuedNow == 0 && inFlightNow < current / 2;
             boolean moved = false;
@@ -326,7 +341,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
             return null;
         }
         current = next;
-        Decision d = new Decision(now, next, before, reason, detail, inFlight, queued + waiting);
+        Decision d = new Decision(now, next, before, reason, detail, inFlight, queued + waiting + backlog);
         if (kept.size() == KEPT) {
             kept.removeFirst();
         }

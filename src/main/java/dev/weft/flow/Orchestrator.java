@@ -389,6 +389,9 @@ public final class Orchestrator {
             scopeOptions = scopeOptions.withConcurrencyLimit(adaptive);
         }
         List<RuntimeException> failures = new ArrayList<>();
+        if (adaptive != null) {
+            adaptive.backlog(contexts.size());
+        }
         try (adaptive; Scope<Object, Void> scope = Scope.open(scopeOptions)) {
             int forked = 0, taken = 0;
             boolean stopped = false;
@@ -416,6 +419,9 @@ public final class Orchestrator {
                     return null;
                 });
                 forked++;
+                if (adaptive != null) {
+                    adaptive.backlog(contexts.size() - forked);
+                }
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedException(); // interrupted while parked in fork: the scope is cancelled
                 }

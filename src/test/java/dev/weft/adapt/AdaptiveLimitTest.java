@@ -102,6 +102,22 @@ class AdaptiveLimitTest {
     }
 
     @Test
+    void aCallersBacklogIsQueuedWorkInTheLiveViewAndForTheSpeedLaw() {
+        List<Decision> heard = new CopyOnWriteArrayList<>();
+        try (AdaptiveLimit limit = AdaptiveLimit.start(Goal.MEMORY, Limits.none().withMemoryBudget(BUDGET),
+                heard::add, heap, null)) {
+            limit.backlog(9_000);
+            assertThat(limit.queued()).isEqualTo(9_000);
+            heap.collect(BASE + 100_000 * MIB); // a cut: its decision says what waits
+            limit.onTaskEnd(1, 4, 0, false);
+            heap.collect(BASE + 100_000 * MIB);
+            assertThat(limit.lastDecision().queued()).isEqualTo(9_000);
+            limit.backlog(-3);
+            assertThat(limit.queued()).isZero();
+        }
+    }
+
+    @Test
     void youngCollectionsAreNotUsedTheirHeapStillCountsOldGarbage() {
         try (AdaptiveLimit limit = memoryLimit(BUDGET)) {
             limit.onTaskEnd(1, 4, 0, false);
