@@ -36,7 +36,7 @@ import org.quicktheories.impl.Constraint;
  * is the limit its admission read; at every quiet point the bodies started are exactly those the model admits (the
  * first ones forked, queued first come, first served); every task
  * runs exactly once and ends SUCCEEDED, none lost. Seen failing against a limiter whose task ends ignore the moving
- * limit (see docs/notes/17-scope.md).
+ * limit (see docs/property-failures.md).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ConcurrencyLimitProperties {
