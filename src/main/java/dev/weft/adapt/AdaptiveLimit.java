@@ -71,6 +71,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
     private int inFlight, queued; // last reported by a scope, guarded by lock
     private long declaredInUse; // guarded by lock
     private int cpuInUse; // guarded by lock
+    private int operationsInUse; // admitted and not done, counted only under Limits.maxOperations; guarded by lock
     private int waiting; // in admit, guarded by lock
     private volatile int backlog; // work its caller holds back until admitted (see backlog(int))
     private long machineReadAt; // guarded by lock
@@ -388,8 +389,9 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
 
     /**
      * Waits until a task of declared {@code cost} fits: its memory with the declared memory of the tasks admitted and
-     * not yet {@linkplain Permit#close() done} within the budget, and, if CPU-bound, a slot of the CPU share free.
-     * Tasks that declared nothing pass at once.
+     * not yet {@linkplain Permit#close() done} within the budget, if CPU-bound a slot of the CPU share free, and, with
+     * {@link Limits#maxOperations()}, fewer tasks admitted and not done than that. Tasks that declared nothing pass at
+     * once unless there is such a ceiling.
      *
      * @param what names the task in messages (an operation and its context, say)
      * @return a permit to close when the task is done
@@ -401,7 +403,8 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
         Objects.requireNonNull(cost, "cost");
         long bytes = memory == null ? 0 : cost.memory();
         boolean cpu = cost.cpuBound() && cpuSlots != Integer.MAX_VALUE;
-        if (bytes == 0 && !cpu) {
+        boolean counted = limits.maxOperations() != Integer.MAX_VALUE; // every task counts toward the ceiling
+        if (bytes == 0 && !cpu && !counted) {
             return Permit.NONE;
         }
         lock.lock();
@@ -409,7 +412,8 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
             checkFits(what, bytes);
             waiting++;
             try {
-                while (bytes > 0 && declaredInUse + bytes > memory.budget() || (cpu && cpuInUse >= cpuSlots)) {
+                while (bytes > 0 && declaredInUse + bytes > memory.budget() || (cpu && cpuInUse >= cpuSlots)
+                        || (counted && operationsInUse >= limits.maxOperations())) {
                     admitted.await();
                     // the machine's budget, re-read, may have shrunk below this cost while it waited
                     checkFits(what, bytes);
@@ -421,10 +425,13 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
             if (cpu) {
                 cpuInUse++;
             }
+            if (counted) {
+                operationsInUse++;
+            }
         } finally {
             lock.unlock();
         }
-        return new Permit(this, bytes, cpu);
+        return new Permit(this, bytes, cpu, counted);
     }
 
     /** Under the lock: throws if {@code bytes} of declared memory is more than the whole budget now. */
@@ -435,12 +442,15 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
         }
     }
 
-    private void done(long bytes, boolean cpu) {
+    private void done(long bytes, boolean cpu, boolean counted) {
         lock.lock();
         try {
             declaredInUse -= bytes;
             if (cpu) {
                 cpuInUse--;
+            }
+            if (counted) {
+                operationsInUse--;
             }
             admitted.signalAll();
         } finally {
@@ -484,23 +494,25 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
 
     /** What {@link #admit} hands out: close it once, when the task is done. Thread safe. */
     public static final class Permit implements AutoCloseable {
-        static final Permit NONE = new Permit(null, 0, false);
+        static final Permit NONE = new Permit(null, 0, false, false);
         private final AdaptiveLimit owner;
         private final long bytes;
         private final boolean cpu;
+        private final boolean counted;
         private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
 
-        private Permit(AdaptiveLimit owner, long bytes, boolean cpu) {
+        private Permit(AdaptiveLimit owner, long bytes, boolean cpu, boolean counted) {
             this.owner = owner;
             this.bytes = bytes;
             this.cpu = cpu;
+            this.counted = counted;
         }
 
         /** Gives the declared cost back; later calls do nothing. */
         @Override
         public void close() {
             if (owner != null && done.compareAndSet(false, true)) {
-                owner.done(bytes, cpu);
+                owner.done(bytes, cpu, counted);
             }
         }
     }

@@ -14,6 +14,8 @@ import java.util.Objects;
  *   <li>{@link #cpuShare()}: the share of the machine's processors (the container's {@code cpu.max} where there is
  *       one) that work declared CPU-bound may use at once: {@code 0.5} on 4 processors runs at most 2 CPU-bound
  *       operations at a time (0: no share given, all processors).</li>
+ *   <li>{@link #maxOperations()}: a ceiling of operations running at once across the run's work (the orchestrator's
+ *       contexts), admitted like declared costs ({@code AdaptiveLimit.admit}).</li>
  *   <li>{@link #maxInFlight()}: the ceiling the adaptive limit never passes, however well growing pays
  *       ({@link Integer#MAX_VALUE}: none).</li>
  *   <li>{@link #initialLimit()} and {@link #speedLaw()}: where a speed goal starts, and how it moves.</li>
@@ -22,7 +24,7 @@ import java.util.Objects;
  * </ul>
  */
 public final class Limits {
-    private static final Limits NONE = new Limits(0, 0, Integer.MAX_VALUE, null, 0, SpeedLaw.THROUGHPUT);
+    private static final Limits NONE = new Limits(0, 0, Integer.MAX_VALUE, null, 0, SpeedLaw.THROUGHPUT, Integer.MAX_VALUE);
 
     private final long memoryBudget;
     private final double cpuShare;
@@ -31,9 +33,14 @@ public final class Limits {
     private final Machine fromMachine;
     private final int initialLimit; // 0: the default for the goal
     private final SpeedLaw speedLaw;
+    private final int maxOperations;
 
     private Limits(long memoryBudget, double cpuShare, int maxInFlight, Machine fromMachine, int initialLimit,
-                   SpeedLaw speedLaw) {
+                   SpeedLaw speedLaw, int maxOperations) {
+        if (maxOperations < 1) {
+            throw new IllegalArgumentException("maxOperations must be at least 1, got " + maxOperations);
+        }
+        this.maxOperations = maxOperations;
         if (initialLimit < 0) {
             throw new IllegalArgumentException("initialLimit must be at least 1, got " + initialLimit);
         }
@@ -70,22 +77,22 @@ public final class Limits {
      */
     public static Limits fromMachine(Machine machine) {
         return new Limits(0, 0, Integer.MAX_VALUE, java.util.Objects.requireNonNull(machine, "machine"), 0,
-                SpeedLaw.THROUGHPUT);
+                SpeedLaw.THROUGHPUT, Integer.MAX_VALUE);
     }
 
     /** These limits with a memory budget in bytes (the run's own live heap; 0 for none). */
     public Limits withMemoryBudget(long bytes) {
-        return new Limits(bytes, cpuShare, maxInFlight, fromMachine, initialLimit, speedLaw);
+        return new Limits(bytes, cpuShare, maxInFlight, fromMachine, initialLimit, speedLaw, maxOperations);
     }
 
     /** These limits with a share of the processors for CPU-bound work (0 for none, up to 1). */
     public Limits withCpuShare(double share) {
-        return new Limits(memoryBudget, share, maxInFlight, fromMachine, initialLimit, speedLaw);
+        return new Limits(memoryBudget, share, maxInFlight, fromMachine, initialLimit, speedLaw, maxOperations);
     }
 
     /** These limits with a ceiling of work in flight. */
     public Limits withMaxInFlight(int n) {
-        return new Limits(memoryBudget, cpuShare, n, fromMachine, initialLimit, speedLaw);
+        return new Limits(memoryBudget, cpuShare, n, fromMachine, initialLimit, speedLaw, maxOperations);
     }
 
     /**
@@ -99,12 +106,12 @@ public final class Limits {
         if (n < 1) {
             throw new IllegalArgumentException("initialLimit must be at least 1, got " + n);
         }
-        return new Limits(memoryBudget, cpuShare, maxInFlight, fromMachine, n, speedLaw);
+        return new Limits(memoryBudget, cpuShare, maxInFlight, fromMachine, n, speedLaw, maxOperations);
     }
 
     /** These limits with another control law for the speed goal. */
     public Limits withSpeedLaw(SpeedLaw law) {
-        return new Limits(memoryBudget, cpuShare, maxInFlight, fromMachine, initialLimit, law);
+        return new Limits(memoryBudget, cpuShare, maxInFlight, fromMachine, initialLimit, law, maxOperations);
     }
 
     /** Where a speed goal's limit starts unless {@link #withInitialLimit} says. */
@@ -130,6 +137,21 @@ public final class Limits {
         return cpuShare;
     }
 
+    /**
+     * These limits with a ceiling of operations running at once, across all the work a limit admits (the data flow
+     * orchestrator: across its contexts), whatever their cost; each waits for its turn before it takes any lock.
+     *
+     * @throws IllegalArgumentException if {@code n < 1}
+     */
+    public Limits withMaxOperations(int n) {
+        return new Limits(memoryBudget, cpuShare, maxInFlight, fromMachine, initialLimit, speedLaw, n);
+    }
+
+    /** The ceiling of operations running at once ({@link Integer#MAX_VALUE}: none). */
+    public int maxOperations() {
+        return maxOperations;
+    }
+
     /** The ceiling of work in flight ({@link Integer#MAX_VALUE}: none). */
     public int maxInFlight() {
         return maxInFlight;
@@ -150,12 +172,12 @@ public final class Limits {
         return o instanceof Limits l && memoryBudget == l.memoryBudget && cpuShare == l.cpuShare
                 && maxInFlight == l.maxInFlight && Objects.equals(fromMachine, l.fromMachine)
                 && initialLimit == l.initialLimit
-                && speedLaw == l.speedLaw;
+                && speedLaw == l.speedLaw && maxOperations == l.maxOperations;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(memoryBudget, cpuShare, maxInFlight, fromMachine, initialLimit, speedLaw);
+        return Objects.hash(memoryBudget, cpuShare, maxInFlight, fromMachine, initialLimit, speedLaw, maxOperations);
     }
 
     @Override
@@ -163,6 +185,7 @@ public final class Limits {
         return "Limits[memoryBudget=" + (memoryBudget == 0 ? "none" : Bytes.mib(memoryBudget)) + ", cpuShare="
                 + (cpuShare == 0 ? "none" : cpuShare) + ", maxInFlight="
                 + (maxInFlight == Integer.MAX_VALUE ? "none" : maxInFlight) + (fromMachine != null ? ", from " + fromMachine : "")
-                + (initialLimit == 0 ? "" : ", initialLimit=" + initialLimit) + ", speedLaw=" + speedLaw + "]";
+                + (initialLimit == 0 ? "" : ", initialLimit=" + initialLimit) + ", speedLaw=" + speedLaw
+                + (maxOperations == Integer.MAX_VALUE ? "" : ", maxOperations=" + maxOperations) + "]";
     }
 }

@@ -197,4 +197,26 @@ class OrchestratorGoalTest {
             }
         }
     }
+
+    @Test
+    void maxOperationsHoldsTheOperationsRunningAtOnceAcrossContexts() {
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        DataFlow work = DataFlow.builder()
+                .operation(Operation.builder("work").input("x", IN).build(), (ctx, p) -> {
+                    most.accumulateAndGet(running.incrementAndGet(), Math::max);
+                    java.util.concurrent.locks.LockSupport.parkNanos(200_000); // work, not synchronisation
+                    running.decrementAndGet();
+                    return null;
+                })
+                .build();
+        Map<String, List<Input>> contexts = new LinkedHashMap<>();
+        for (int i = 0; i < 40; i++) {
+            contexts.put("c" + i, List.of(Input.of("v" + i, IN)));
+        }
+        List<ContextResult> results = Orchestrator.of(Orchestrator.Options.defaults().withGoal(Goal.SPEED)
+                .withLimits(Limits.none().withMaxOperations(2))).run(work, contexts);
+        assertThat(results).hasSize(40);
+        assertThat(most.get()).as("operations running at once").isBetween(1, 2);
+    }
 }
