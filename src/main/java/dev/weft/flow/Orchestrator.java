@@ -426,7 +426,11 @@ public final class Orchestrator {
                     throw new InterruptedException(); // interrupted while parked in fork: the scope is cancelled
                 }
                 if (adaptive != null) {
-                    for (Object next = finished.poll(); next != null && !stopped; next = finished.poll()) {
+                    while (!stopped) { // polls only while it will hand over what it takes: nothing is lost
+                        Object next = finished.poll();
+                        if (next == null) {
+                            break;
+                        }
                         taken++;
                         stopped = !handOver(next, flow, onResult, failures);
                     }
