@@ -62,7 +62,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
     private final CopyOnWriteArrayList<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final ArrayDeque<Decision> kept = new ArrayDeque<>(); // guarded by lock
     private final Climb climb; // null unless THROUGHPUT speed
-    private final NetflixLaw gradient; // null unless a Netflix speed law
+    private final NetflixLaw netflix; // null unless a Netflix speed law
     private final MemoryLaw memory; // null without a budget
     private final int ceiling;
     private final int cpuSlots;
@@ -96,7 +96,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
         boolean speed = goal != Goal.MEMORY;
         this.climb = speed && limits.speedLaw() == SpeedLaw.THROUGHPUT
                 ? new Climb(limits.initialLimit(), ceiling, now) : null;
-        this.gradient = speed && limits.speedLaw() != SpeedLaw.THROUGHPUT
+        this.netflix = speed && limits.speedLaw() != SpeedLaw.THROUGHPUT
                 ? netflix(limits.speedLaw(), limits.initialLimit(), ceiling) : null;
         this.base = heap == null ? 0 : heap.lastAfterCollection() < 0 ? heap.usedNow()
                 : Math.min(heap.usedNow(), heap.lastAfterCollection());
@@ -255,6 +255,7 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
     @Override
     public void onTaskEnd(long runNanos, int inFlightNow, int queuedNow, boolean failed) {
         Decision d = null;
+        boolean reread;
         lock.lock();
         try {
             inFlight = inFlightNow;
@@ -270,46 +271,60 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
                 reason = climb.reason;
                 detail = climb.detail;
             }
-            if (gradient != null) {
-                int before = gradient.limit();
-                gradient.onSample(now - runNanos, runNanos, inFlightNow);
-                if (gradient.limit() != before) {
+            if (netflix != null) {
+                int before = netflix.limit();
+                netflix.onSample(now - runNanos, runNanos, inFlightNow);
+                if (netflix.limit() != before) {
                     moved = true;
                     reason = Decision.Reason.LATENCY;
                     detail = String.format(Locale.ROOT, "%s on a round trip of %.1f ms", limits.speedLaw(),
                             runNanos / 1e6);
                 }
             }
-            if (memory != null && memory.onEnd(heap.allocatedBytes())) {
+            if (memory != null && memory.onEnd(heap::allocatedBytes)) {
                 moved = true;
                 reason = Decision.Reason.MEMORY;
                 detail = memory.detail;
             }
-            if (machine != null && now - machineReadAt > MACHINE_EVERY) {
+            // the machine's budget is re-read about once a second; the files are read after the lock is let go, so
+            // that other tasks' ends never wait on that I/O
+            reread = machine != null && memory != null && limits.memoryBudget() == 0
+                    && now - machineReadAt > MACHINE_EVERY;
+            if (reread) {
                 machineReadAt = now;
-                if (memory != null && limits.memoryBudget() == 0) {
-                    // counted above the same base as at the start: with 0 here, the first re-read of an unchanged
-                    // machine moved the budget up by 80 % of the heap in use at the start
-                    MachineSnapshot m;
-                    try {
-                        m = machine.get();
-                    } catch (RuntimeException unreadable) {
-                        // a malformed or unreadable cgroup file must not fail the task that happened to end here:
-                        // the budget stays, and the log says why once a second at most
-                        m = null;
-                        LOG.warn("adaptive limit: could not re-read the machine, the budget stays {}: {}",
-                                Bytes.mib(memory.budget()), unreadable.toString());
-                    }
-                    long b = m == null ? memory.budget() : Math.max(1, machineBudget(m, base));
-                    if (Math.abs(b - memory.budget()) > memory.budget() / 10 && memory.budget(b)) {
-                        moved = true;
-                        reason = Decision.Reason.MACHINE;
-                        detail = memory.detail;
-                    }
-                }
             }
             if (moved) {
                 d = move(reason, detail, now);
+            }
+        } finally {
+            lock.unlock();
+        }
+        after(d);
+        if (reread) {
+            rereadMachine();
+        }
+    }
+
+    /**
+     * Reads the machine again, outside the lock, and moves the budget (and with it the limit) when the machine's
+     * share, counted above the same base as at the start, changed by more than a tenth. A file that cannot be read
+     * keeps the budget: it must not fail the task that happened to end here.
+     */
+    private void rereadMachine() {
+        MachineSnapshot m;
+        try {
+            m = machine.get();
+        } catch (RuntimeException unreadable) {
+            LOG.warn("adaptive limit: could not re-read the machine, the budget stays {}: {}",
+                    Bytes.mib(memoryBudget()), unreadable.toString());
+            return;
+        }
+        long b = Math.max(1, machineBudget(m, base));
+        Decision d = null;
+        lock.lock();
+        try {
+            if (Math.abs(b - memory.budget()) > memory.budget() / 10 && memory.budget(b)) {
+                d = move(Decision.Reason.MACHINE, memory.detail, clock.getAsLong());
             }
         } finally {
             lock.unlock();
@@ -359,8 +374,8 @@ public final class AdaptiveLimit implements ConcurrencyLimit, AutoCloseable {
         if (climb != null) {
             limit = Math.min(limit, climb.limit());
         }
-        if (gradient != null) {
-            limit = Math.min(limit, gradient.limit());
+        if (netflix != null) {
+            limit = Math.min(limit, netflix.limit());
         }
         if (memory != null) {
             limit = Math.min(limit, memory.limit());

@@ -59,10 +59,14 @@ final class MemoryLaw {
         return recompute("budget now " + Bytes.mib(bytes));
     }
 
-    /** A task ended; {@code allocated} is the JVM's allocation counter now (-1 if it has none). */
-    boolean onEnd(long allocated) {
+    /** A task ended; {@code allocatedNow} reads the JVM's allocation counter (-1 if it has none). */
+    boolean onEnd(java.util.function.LongSupplier allocatedNow) {
         ended++;
-        if (fromCollections || allocated < 0 || ended % ALLOCATION_SAMPLE != 0) {
+        if (fromCollections || ended % ALLOCATION_SAMPLE != 0) {
+            return false;
+        }
+        long allocated = allocatedNow.getAsLong(); // read only when sampled: an MXBean call on every end's path
+        if (allocated < 0) {
             return false;
         }
         double byAllocation = (double) (allocated - allocatedAtStart) / ended;
