@@ -419,13 +419,11 @@ public final class Orchestrator {
                     return null;
                 });
                 forked++;
-                if (adaptive != null) {
-                    adaptive.backlog(contexts.size() - forked);
-                }
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedException(); // interrupted while parked in fork: the scope is cancelled
                 }
                 if (adaptive != null) {
+                    adaptive.backlog(contexts.size() - forked);
                     while (!stopped) { // polls only while it will hand over what it takes: nothing is lost
                         Object next = finished.poll();
                         if (next == null) {
