@@ -49,9 +49,9 @@ final class LimitFiles {
         StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
         for (DownloaderReport.Row r : rows) {
             for (LimitPoint p : r.limits()) {
-                sb.append(String.format(Locale.ROOT, "%s,%d,%d,%.6f,%d,%d,%d,%d,%s,\"%s\",%d%n", r.variant(),
+                sb.append(String.format(Locale.ROOT, "%s,%d,%d,%.6f,%d,%d,%d,%d,%s,%s,%d%n", r.variant(),
                         r.requests(), r.budget(), p.seconds(), p.limit(), p.previous(), p.inFlight(), p.queued(),
-                        p.reason(), p.detail().replace("\"", "\"\"").replace('\n', ' '), p.notStarted()));
+                        p.reason(), ReportFiles.quoted(p.detail().replace('\n', ' ')), p.notStarted()));
             }
         }
         return sb.toString();

@@ -94,9 +94,14 @@ final class ReportFiles {
         StringBuilder sb = new StringBuilder(FAILURES_HEADER).append('\n');
         for (DownloaderReport.Row r : rows) {
             r.failureCauses().forEach((cause, pages) -> sb.append(r.variant()).append(',').append(r.requests())
-                    .append(',').append(pages).append(",\"").append(cause.replace("\"", "\"\"")).append("\"\n"));
+                    .append(',').append(pages).append(',').append(quoted(cause)).append('\n'));
         }
         return sb.toString();
+    }
+
+    /** {@code text} as one CSV field: in double quotes, its own double quotes doubled. */
+    static String quoted(String text) {
+        return '"' + text.replace("\"", "\"\"") + '"';
     }
 
     /**
