@@ -7,7 +7,6 @@ import dev.weft.flow.Orchestrator;
 import dev.weft.function.ThrowingFunction;
 import dev.weft.metrics.Metrics;
 import dev.weft.scope.ConcurrencyLimit;
-import dev.weft.scope.Priority;
 import dev.weft.scope.Scope;
 import dev.weft.scope.ScopeOptions;
 import dev.weft.scope.ScopeTimeoutException;
@@ -122,39 +121,36 @@ public final class Weft {
     public static <A, B> List<B> map(Collection<? extends A> items,
                                      ThrowingFunction<? super A, ? extends B, ? extends Exception> fn,
                                      int maxConcurrency) {
-        Objects.requireNonNull(items, "items");
-        Objects.requireNonNull(fn, "fn");
-        try (var scope = Scope.open(ScopeOptions.named("map").withMaxConcurrency(maxConcurrency))) {
-            List<Task<? extends B>> forked = new ArrayList<>(items.size());
-            for (A item : items) {
-                forked.add(scope.fork(() -> fn.apply(item)));
-            }
-            join(scope);
-            List<B> results = new ArrayList<>(forked.size());
-            forked.forEach(t -> results.add(t.get()));
-            return Collections.unmodifiableList(results);
-        }
+        return map(items, fn, ScopeOptions.named("map").withMaxConcurrency(maxConcurrency));
     }
 
     /**
      * As {@link #map(Collection, ThrowingFunction, int)}, at most {@code limit.current()} at once, a limit that moves
      * while the items run: an adaptive one from {@code dev.weft.adapt.AdaptiveLimit} (for a speed or memory goal), or
-     * any {@link ConcurrencyLimit}. Each item waits for its turn on a thread of its own, in input order.
+     * any {@link ConcurrencyLimit}. Items are forked in input order as the limit admits them.
      *
      * @throws TaskFailedException if {@code fn} threw for some item
      */
     public static <A, B> List<B> map(Collection<? extends A> items,
                                      ThrowingFunction<? super A, ? extends B, ? extends Exception> fn,
                                      ConcurrencyLimit limit) {
+        Objects.requireNonNull(limit, "limit");
+        return map(items, fn, ScopeOptions.named("map").withConcurrencyLimit(limit));
+    }
+
+    /**
+     * Forks {@code fn} for each item in a scope of {@code options}, the calling thread parking in {@code fork} while
+     * the scope's limit is full (so no item waits on a thread of its own), and returns the results in input order.
+     */
+    private static <A, B> List<B> map(Collection<? extends A> items,
+                                      ThrowingFunction<? super A, ? extends B, ? extends Exception> fn,
+                                      ScopeOptions options) {
         Objects.requireNonNull(items, "items");
         Objects.requireNonNull(fn, "fn");
-        Objects.requireNonNull(limit, "limit");
-        ScopeOptions options = ScopeOptions.named("map").withConcurrencyLimit(limit)
-                .withMaxWaitingForks(Math.max(1, items.size()));
         try (var scope = Scope.open(options)) {
             List<Task<? extends B>> forked = new ArrayList<>(items.size());
             for (A item : items) {
-                forked.add(scope.fork(null, Priority.NORMAL, () -> fn.apply(item)));
+                forked.add(scope.fork(() -> fn.apply(item)));
             }
             join(scope);
             List<B> results = new ArrayList<>(forked.size());
