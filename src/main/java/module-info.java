@@ -33,6 +33,18 @@ module dev.weft {
     // Adaptive concurrency (dev.weft.adapt): Netflix's concurrency-limits control laws (an automatic module named after
     // its jar). Static: optional in the pom; only runs that ask dev.weft.adapt for a latency-driven goal load it.
     requires static concurrency.limits.core;
+    // Runs across processes and machines (dev.weft.cluster): Apache Pekko Cluster (automatic modules named in its jars'
+    // manifests), its Jackson CBOR serializer, and Pekko Management for Kubernetes discovery. Static: optional in the
+    // pom; only programs that use dev.weft.cluster load Pekko and Scala.
+    requires static pekko.actor;
+    requires static pekko.actor.typed;
+    requires static pekko.cluster;
+    requires static pekko.cluster.typed;
+    requires static pekko.remote;
+    requires static pekko.serialization.jackson;
+    requires static scala.library;
+    requires static com.fasterxml.jackson.dataformat.cbor;
+    requires static typesafe.config;
     requires java.management;
     requires static jdk.management;
     // The demo's HTTP client and its java.util.logging formatter (dev.weft.demo, not exported; run on the class path).
@@ -55,6 +67,9 @@ module dev.weft {
     exports dev.weft.metrics;
     exports dev.weft.breaker;
     exports dev.weft.adapt;
+    exports dev.weft.cluster;
+    // Pekko's Jackson serializer reads and writes the cluster's wire messages (records of this package) reflectively.
+    opens dev.weft.cluster to com.fasterxml.jackson.databind;
     // dev.weft.cuda.bindings (the FFM bindings under bindings/) is in this module but not exported: only
     // dev.weft.cuda calls it. Its downcalls are restricted methods: run with --enable-native-access=dev.weft
     // on the module path (ALL-UNNAMED on the class path) to avoid the JDK's warning.
