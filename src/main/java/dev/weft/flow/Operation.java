@@ -28,10 +28,13 @@ import java.util.Objects;
  * @param cost         what one run is expected to cost (memory held, time, CPU-bound or not), by which a run with an
  *                     optimisation goal admits it ({@link Orchestrator.Options#withGoal}); {@link Cost#none()} when
  *                     not declared. Not written to flow files.
+ * @param idempotent   whether running it twice with the same inputs is harmless: then a run lost with the member it
+ *                     was running on (dev.weft.cluster) is run again elsewhere; otherwise it fails naming the lost
+ *                     member, so nothing runs twice. Not written to flow files.
  */
 public record Operation(String name, Map<String, Definition<?>> inputs, Map<String, Definition<?>> outputs,
                         Stage stage, List<Definition<?>> conditions, List<String> expand, String instanceName,
-                        boolean validator, int retry, Cost cost) {
+                        boolean validator, int retry, Cost cost, boolean idempotent) {
 
     /**
      * Copies the collections and checks the fields.
@@ -69,7 +72,8 @@ public record Operation(String name, Map<String, Definition<?>> inputs, Map<Stri
 
     /** This operation under another instance name. */
     Operation withInstanceName(String instance) {
-        return new Operation(name, inputs, outputs, stage, conditions, expand, instance, validator, retry, cost);
+        return new Operation(name, inputs, outputs, stage, conditions, expand, instance, validator, retry, cost,
+                idempotent);
     }
 
     /** Builds an {@link Operation}; not thread safe. */
@@ -84,6 +88,7 @@ public record Operation(String name, Map<String, Definition<?>> inputs, Map<Stri
         private boolean validator;
         private int retry;
         private Cost cost = Cost.none();
+        private boolean idempotent;
 
         private Builder(String name) {
             this.name = Objects.requireNonNull(name, "operation name");
@@ -140,6 +145,16 @@ public record Operation(String name, Map<String, Definition<?>> inputs, Map<Stri
             return this;
         }
 
+        /**
+         * Declares that running it twice with the same inputs is harmless (it reads, or writes the same result again):
+         * a run lost with the cluster member it ran on is then run again on another (dev.weft.cluster); without it,
+         * such a run fails naming the member, and nothing runs twice.
+         */
+        public Builder idempotent() {
+            idempotent = true;
+            return this;
+        }
+
         /** Sets the attempts in total. */
         public Builder retry(int attempts) {
             retry = attempts;
@@ -148,7 +163,8 @@ public record Operation(String name, Map<String, Definition<?>> inputs, Map<Stri
 
         /** The operation. */
         public Operation build() {
-            return new Operation(name, inputs, outputs, stage, conditions, expand, instanceName, validator, retry, cost);
+            return new Operation(name, inputs, outputs, stage, conditions, expand, instanceName, validator, retry, cost,
+                    idempotent);
         }
     }
 }
