@@ -116,6 +116,23 @@ public final class DataFlow {
     }
 
     /**
+     * This data flow with the implementation of operations named {@code name} replaced: how a placement runs some
+     * operations elsewhere (dev.weft.cluster puts remote stubs here) without touching the flow's shape.
+     *
+     * @throws FlowException if no operation of the flow is named {@code name}
+     */
+    public DataFlow withImplementation(String name, OperationImplementation implementation) {
+        Objects.requireNonNull(implementation, () -> "implementation of " + name);
+        if (operations.values().stream().noneMatch(op -> op.name().equals(name))) {
+            throw new FlowException("no operation of the data flow is named '" + name + "'; its operations are "
+                    + operations.values().stream().map(Operation::name).distinct().toList());
+        }
+        Map<String, OperationImplementation> impls = new LinkedHashMap<>(implementations);
+        impls.put(name, implementation);
+        return new DataFlow(operations, seed, configs, flow, impls, forward);
+    }
+
+    /**
      * DFFML's forward book: instance name to the definitions whose inputs in the parent context are handed to the
      * subflow that instance runs (see {@link Subflows}).
      */

@@ -1,0 +1,374 @@
+package dev.weft.cluster;
+
+import dev.weft.cluster.Protocol.Done;
+import dev.weft.cluster.Protocol.Failed;
+import dev.weft.cluster.Protocol.Hello;
+import dev.weft.cluster.Protocol.ToDriver;
+import dev.weft.cluster.Protocol.ToWorker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongFunction;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The driver's book of workers and of requests in flight: picks a worker for each request (the least loaded of those
+ * that offer what it needs and have a free slot of their advertised concurrency), waits while all are full, and
+ * settles each request exactly once: by the worker's reply, or, when its member is lost, by sending it again to
+ * another worker (idempotent requests, up to {@link ClusterOptions#maxAttempts()}) or failing it with
+ * {@link MemberLostException}. A reply that comes after its request was settled (from a member taken as lost that
+ * came back) is dropped, so no request completes twice.
+ *
+ * <p>Own acknowledgements rather than Pekko's reliable delivery: every request is answered by its worker, so the
+ * reply is the acknowledgement, and a lost member is the only way a request goes unanswered (Artery keeps order and
+ * does not drop messages between members that stay associated). Thread safe: requests come from many virtual
+ * threads, replies and membership changes from the driver's actor. Package-private.
+ */
+final class Dispatcher {
+    /** What a request needs and how to send it. */
+    record Call(String what, String needs, boolean operation, boolean idempotent, String pinnedMember,
+                LongFunction<ToWorker> message) {
+    }
+
+    /** One worker as the driver sees it. */
+    static final class Slot {
+        final ActorRef<ToWorker> ref;
+        final String member;
+        final int concurrency;
+        final long memory;
+        final Set<String> operations;
+        final Set<String> nodeTypes;
+        int inFlight;
+        boolean retired;
+        final LongAdder runs = new LongAdder();
+
+        Slot(Hello h) {
+            ref = h.worker();
+            member = h.member();
+            concurrency = h.concurrency();
+            memory = h.memory();
+            operations = Set.copyOf(h.operations());
+            nodeTypes = Set.copyOf(h.nodeTypes());
+        }
+
+        boolean offers(Call c) {
+            return (c.operation() ? operations : nodeTypes).contains(c.needs())
+                    && (c.pinnedMember() == null || c.pinnedMember().equals(member));
+        }
+    }
+
+    private static final class Pending {
+        final long id;
+        final Call call;
+        final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        Slot slot;
+        int attempt;
+
+        Pending(long id, Call call) {
+            this.id = id;
+            this.call = call;
+        }
+    }
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Map<String, Slot> workers = new LinkedHashMap<>();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final ClusterOptions options;
+    private final String driver;
+    private volatile ActorRef<ToDriver> self;
+    private volatile boolean closed;
+
+    Dispatcher(ClusterOptions options, String driver) {
+        this.options = options;
+        this.driver = driver;
+    }
+
+    void self(ActorRef<ToDriver> ref) {
+        self = ref;
+    }
+
+    ActorRef<ToDriver> self() {
+        return self;
+    }
+
+    /** A member is leaving: no new work goes there; what runs there may still finish. */
+    void retire(String member) {
+        lock.lock();
+        try {
+            Slot s = workers.get(member);
+            if (s != null) {
+                s.retired = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A worker said hello (again: its entry is replaced, keeping nothing of a lost incarnation). */
+    void hello(Hello h) {
+        lock.lock();
+        try {
+            Slot old = workers.get(h.member());
+            if (old != null && old.ref.equals(h.worker())) {
+                return;
+            }
+            workers.put(h.member(), new Slot(h));
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The workers now known, in the order they said hello. */
+    List<WorkerInfo> workers() {
+        lock.lock();
+        try {
+            List<WorkerInfo> out = new ArrayList<>();
+            for (Slot s : workers.values()) {
+                out.add(new WorkerInfo(s.member, s.concurrency, s.memory, s.operations, s.nodeTypes, s.inFlight,
+                        s.runs.sum()));
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until {@code n} workers are known; false at the deadline. */
+    boolean awaitWorkers(int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (workers.size() < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                changed.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Sends {@code call} to a worker and waits for its outcome.
+     *
+     * @return the worker's result bytes
+     * @throws MemberLostException if its member was lost and it may not (or can no longer) run again
+     * @throws RemoteFailureException if it failed on the worker
+     * @throws ClusterException if no worker offers what it needs within the worker timeout
+     * @throws InterruptedException if the caller is interrupted; the worker is told to stop it
+     */
+    byte[] call(Call call) throws InterruptedException {
+        Pending p = new Pending(ids.incrementAndGet(), call);
+        send(p);
+        try {
+            return p.result.get();
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof RuntimeException re) {
+                // a fresh exception on this thread, with the settled one as cause: the caller's stack shows where
+                throw re instanceof MemberLostException ml ? ml.copy() : re instanceof RemoteFailureException rf
+                        ? rf.copy() : re;
+            }
+            throw new ClusterException(call.what() + ": " + c, c);
+        } catch (InterruptedException e) {
+            cancel(p);
+            throw e;
+        }
+    }
+
+    /** Whether a worker offering {@code call} has a free slot now (for placements that spill over). */
+    boolean hasFreeSlot(Call call) {
+        lock.lock();
+        try {
+            return pick(call) != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether any worker (busy or not) offers what {@code call} needs. */
+    boolean offered(Dispatcher.Call call) {
+        lock.lock();
+        try {
+            return workers.values().stream().anyMatch(w -> !w.retired && w.offers(call));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void send(Pending p) throws InterruptedException {
+        Slot s;
+        long deadline = System.nanoTime() + options.workerTimeout().toNanos();
+        lock.lock();
+        try {
+            while (true) {
+                if (closed) {
+                    throw new ClusterException(p.call.what() + ": the cluster driver " + driver + " is closed");
+                }
+                s = pick(p.call);
+                if (s != null) {
+                    break;
+                }
+                boolean offered = workers.values().stream().anyMatch(w -> !w.retired && w.offers(p.call));
+                long left = deadline - System.nanoTime();
+                if (!offered && left <= 0) {
+                    throw new ClusterException(p.call.what() + ": no worker offers " + (p.call.operation()
+                            ? "operation '" : "node type '") + p.call.needs() + "'"
+                            + (p.call.pinnedMember() != null ? " on member " + p.call.pinnedMember() : "")
+                            + " after waiting " + options.workerTimeout() + "; workers: " + describe());
+                }
+                if (offered) {
+                    changed.await(); // all busy: backpressure, as long as it takes
+                } else {
+                    changed.awaitNanos(left);
+                }
+            }
+            s.inFlight++;
+            p.slot = s;
+            p.attempt++;
+            pending.put(p.id, p);
+        } finally {
+            lock.unlock();
+        }
+        s.ref.tell(p.call.message().apply(p.id));
+    }
+
+    private Slot pick(Call c) {
+        Slot best = null;
+        for (Slot s : workers.values()) {
+            if (!s.retired && s.inFlight < s.concurrency && s.offers(c) && (best == null || s.inFlight < best.inFlight)) {
+                best = s;
+            }
+        }
+        return best;
+    }
+
+    private String describe() {
+        if (workers.isEmpty()) {
+            return "none";
+        }
+        StringBuilder b = new StringBuilder();
+        for (Slot s : workers.values()) {
+            b.append(b.isEmpty() ? "" : "; ").append(s.member).append(" (operations ").append(s.operations)
+                    .append(", node types ").append(s.nodeTypes).append(')');
+        }
+        return b.toString();
+    }
+
+    /** A worker's reply. */
+    void reply(ToDriver m) {
+        long id = m instanceof Done d ? d.id() : ((Failed) m).id();
+        Pending p = pending.remove(id);
+        if (p == null) {
+            return; // settled already: its member was taken as lost, or it was cancelled
+        }
+        release(p.slot, true);
+        if (m instanceof Done d) {
+            p.result.complete(d.result());
+        } else {
+            Failed f = (Failed) m;
+            p.result.completeExceptionally(new RemoteFailureException(p.call.what(), p.slot.member, f.type(),
+                    f.message(), f.trace()));
+        }
+    }
+
+    private void release(Slot s, boolean ran) {
+        lock.lock();
+        try {
+            s.inFlight--;
+            if (ran) {
+                s.runs.increment();
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void cancel(Pending p) {
+        if (pending.remove(p.id) != null) {
+            release(p.slot, false);
+            ActorRef<ToDriver> me = self;
+            if (me != null) {
+                p.slot.ref.tell(new Protocol.CancelOp(p.id, me));
+            }
+        }
+    }
+
+    /**
+     * A member is unreachable or gone: its worker is forgotten, and each request in flight there is sent again
+     * (idempotent, attempts left, some worker offers it) or failed naming the member.
+     */
+    void lost(String member, String why) {
+        Slot gone;
+        lock.lock();
+        try {
+            gone = workers.remove(member);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (gone == null) {
+            return;
+        }
+        for (Pending p : pending.values()) {
+            if (p.slot == gone && pending.remove(p.id, p)) {
+                if (p.call.idempotent() && p.call.pinnedMember() == null && p.attempt < options.maxAttempts()) {
+                    // sent again from a virtual thread of its own: waiting for a free slot must not block the actor
+                    Thread.ofVirtual().name("weft-resend-" + p.id).start(() -> {
+                        try {
+                            send(p);
+                        } catch (RuntimeException e) {
+                            p.result.completeExceptionally(new MemberLostException(p.call.what(), member, why
+                                    + "; sending it again failed: " + e.getMessage(), p.attempt));
+                        } catch (InterruptedException e) {
+                            p.result.completeExceptionally(e);
+                        }
+                    });
+                } else {
+                    p.result.completeExceptionally(new MemberLostException(p.call.what(), member, why + (p.call
+                            .idempotent() ? "; attempts used: " + p.attempt + " of " + options.maxAttempts()
+                            : "; not declared idempotent, so it is not run again"), p.attempt));
+                }
+            }
+        }
+    }
+
+    /** Fails every request in flight and refuses new ones. */
+    void close() {
+        lock.lock();
+        try {
+            closed = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (Pending p : pending.values()) {
+            if (pending.remove(p.id, p)) {
+                p.result.completeExceptionally(new ClusterException(p.call.what() + ": the cluster driver " + driver
+                        + " closed while it ran on " + p.slot.member));
+            }
+        }
+    }
+
+    /** Requests in flight now. */
+    int inFlight() {
+        return pending.size();
+    }
+}

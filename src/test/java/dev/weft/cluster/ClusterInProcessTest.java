@@ -1,0 +1,57 @@
+package dev.weft.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.weft.flow.ContextResult;
+import dev.weft.flow.DataFlow;
+import dev.weft.flow.Definition;
+import dev.weft.flow.Input;
+import dev.weft.flow.Operation;
+import dev.weft.flow.OperationImplementation;
+import dev.weft.flow.OperationRegistry;
+import dev.weft.flow.Orchestrator;
+import dev.weft.flow.Outputs;
+import dev.weft.tube.NodeRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ClusterInProcessTest {
+    static final Definition<Object> COUNT = Definition.of("count", "int");
+    static final Definition<Object> ITEM = Definition.of("item", "int");
+    static final Definition<Object> OUT = Definition.of("doubled", "int");
+
+    static final Operation ITEMS = Operation.builder("items").input("count", COUNT).output("item", ITEM)
+            .expand("item").build();
+    static final Operation DOUBLE = Operation.builder("double").input("x", ITEM).output("y", OUT).build();
+    static final OperationImplementation ITEMS_IMPL = (ctx, p) -> {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < (Integer) p.get("count"); i++) {
+            out.add(i);
+        }
+        return Map.of("item", out);
+    };
+    static final OperationImplementation DOUBLE_IMPL = (ctx, p) -> Map.of("y", 2 * (Integer) p.get("x"));
+
+    static DataFlow flow() {
+        return DataFlow.builder().operation(ITEMS, ITEMS_IMPL).operation(DOUBLE, DOUBLE_IMPL)
+                .operation(Outputs.getMulti(), Outputs.GET_MULTI)
+                .seed(Input.of(List.of("doubled"), Outputs.GET_MULTI_SPEC)).build();
+    }
+
+    @Test
+    void aFlowRunsOnAWorkerInTheSameProcess() throws Exception {
+        OperationRegistry ops = OperationRegistry.empty().register(DOUBLE, DOUBLE_IMPL);
+        try (Worker w = Worker.start(ClusterOptions.defaults(), ops, NodeRegistry.builder().build());
+             Cluster c = Cluster.join(ClusterOptions.defaults().withSeeds(w.address().replaceAll(".*@", "")))) {
+            c.awaitWorkers(1, Duration.ofSeconds(20));
+            DataFlow placed = c.place(flow(), Placement.only("double"));
+            List<ContextResult> r = Orchestrator.withDefaults().run(placed, Map.of("c",
+                    List.of(Input.of(100, COUNT))));
+            System.out.println(r.get(0).results());
+            assertThat(c.workers().get(0).completed()).isEqualTo(100);
+        }
+    }
+}
