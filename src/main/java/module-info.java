@@ -79,6 +79,7 @@ module dev.weft {
     provides dev.weft.event.EventBackend with dev.weft.cuda.CudaEventBackend;
     // Java implementations of the operations a data flow file names; see dev.weft.flow.OperationRegistry.
     uses dev.weft.flow.OperationProvider;
+    provides dev.weft.flow.OperationProvider with dev.weft.demo.cluster.FanOut;
     // Java implementations of the node types a tube file names; see dev.weft.tube.NodeProvider.
     uses dev.weft.tube.NodeProvider;
     provides dev.weft.tube.NodeProvider with dev.weft.demo.tube.NoobNodes;

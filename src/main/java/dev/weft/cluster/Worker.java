@@ -47,6 +47,7 @@ public final class Worker implements AutoCloseable {
 
     private final Member member;
     private final Runs runs;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Worker(Member member, Runs runs) {
         this.member = member;
@@ -90,11 +91,13 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    /** Leaves the cluster and stops, letting runs in progress finish for at most 10 seconds. */
+    /** Leaves the cluster and stops, letting runs in progress finish for at most 10 seconds. Idempotent. */
     @Override
     public void close() {
-        runs.drain(Duration.ofSeconds(10));
-        member.close();
+        if (closed.compareAndSet(false, true)) {
+            runs.drain(Duration.ofSeconds(10));
+            member.close();
+        }
     }
 
     @Override

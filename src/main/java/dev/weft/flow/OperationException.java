@@ -8,6 +8,8 @@ import java.util.Map;
  * what the operation threw as the cause (DFFML's {@code OperationException}).
  */
 public class OperationException extends RuntimeException {
+    /** Values only, for callers to see which run failed; not serialised (operations' values need not be). */
+    private final transient Map<String, Object> parameters;
     @Serial
     private static final long serialVersionUID = 1L;
     private final String instance;
@@ -26,6 +28,13 @@ public class OperationException extends RuntimeException {
                 + cause, cause);
         this.instance = instance;
         this.context = context;
+        this.parameters = parameters == null ? Map.of() : java.util.Collections.unmodifiableMap(
+                new java.util.LinkedHashMap<>(parameters));
+    }
+
+    /** The parameter set it failed with, by input name (empty when it failed before it had one). */
+    public Map<String, Object> parameters() {
+        return parameters;
     }
 
     /** The failed operation's instance name. */
