@@ -60,8 +60,8 @@ final class ConcurrentRunner extends RunnerBase {
     private Thread pump;
     private volatile boolean stopping;
 
-    ConcurrentRunner(Tube tube, Runners.Options options) {
-        super(tube, options);
+    ConcurrentRunner(Tube tube, Runners.Options options, NodeHost host) {
+        super(tube, options, host);
         epochPermits = new Semaphore(options.maxEpochsInFlight());
         nodePermits = new Semaphore(options.maxPendingNodes());
     }

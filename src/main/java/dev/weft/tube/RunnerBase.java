@@ -37,6 +37,8 @@ abstract class RunnerBase implements TubeRunner, Schedule.Sink {
     final Runners.Options options;
     final EventStore store;
     final Schedule schedule;
+    /** Where plain and source nodes run ({@link Runners#cluster}), or {@code null}: here. */
+    private final NodeHost host;
     private final Node[] nodes;
     private final Map<String, Object>[] params;
     private final boolean[] enabled;
@@ -48,8 +50,9 @@ abstract class RunnerBase implements TubeRunner, Schedule.Sink {
 
     // an array of maps (no generic arrays); the schedule keeps this as its sink but calls back only later
     @SuppressWarnings({"unchecked", "rawtypes", "this-escape"})
-    RunnerBase(Tube tube, Runners.Options options) {
+    RunnerBase(Tube tube, Runners.Options options, NodeHost host) {
         this.tube = tube;
+        this.host = host;
         this.graph = tube.graph;
         this.options = options;
         this.store = new EventStore(graph);
@@ -127,8 +130,26 @@ abstract class RunnerBase implements TubeRunner, Schedule.Sink {
                 }
                 yield new Builtins.TubeNode(Tube.ofGraph(child, childInput));
             }
-            case PLAIN, SOURCE -> graph.types[i].make(p);
+            case PLAIN, SOURCE -> host == null ? graph.types[i].make(p) : hosted(i);
         };
+    }
+
+    /** Node {@code i} as the host makes it; a host that fails or returns nothing fails the open, naming the node. */
+    private Node hosted(int i) {
+        HostedNode h = new HostedNode(graph.spec.id(), graph.ids[i], graph.specs[i].type(), graph.types[i],
+                graph.stateful[i], params[i]);
+        Node n;
+        try {
+            n = host.host(h);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("tube '" + graph.spec.id() + "': node host " + host + " could not host "
+                    + "node '" + graph.ids[i] + "' (type '" + h.typeName() + "'): " + e, e);
+        }
+        if (n == null) {
+            throw new IllegalStateException("tube '" + graph.spec.id() + "': node host " + host + " returned no "
+                    + "node for node '" + graph.ids[i] + "' (type '" + h.typeName() + "')");
+        }
+        return n;
     }
 
     private Map<String, Object> resolve(String owner, Map<String, Object> raw) {

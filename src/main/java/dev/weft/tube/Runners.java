@@ -10,6 +10,8 @@ import java.util.Objects;
  *   <li>{@link #concurrent(Tube)}: a virtual thread per ready node, inside a Weft scope per root epoch; epochs
  *       overlap in {@code run}, {@code iter} and free-run, up to {@link Options#maxEpochsInFlight()}; at most
  *       {@link Options#maxPendingNodes()} node runs at once. Stateful nodes still see epochs in order.</li>
+ *   <li>{@link #cluster(Tube, NodeHost)}: the concurrent runner with its plain and source nodes run by a
+ *       {@link NodeHost} (on cluster workers, say); the builtins and the schedule stay in this JVM.</li>
  * </ul>
  */
 public final class Runners {
@@ -34,7 +36,28 @@ public final class Runners {
     /** A concurrent runner. */
     public static TubeRunner concurrent(Tube tube, Options options) {
         return new ConcurrentRunner(Objects.requireNonNull(tube, "tube"), Objects.requireNonNull(options,
-                "options"));
+                "options"), null);
+    }
+
+    /** A cluster runner with default options: {@link #cluster(Tube, NodeHost, Options)}. */
+    public static TubeRunner cluster(Tube tube, NodeHost host) {
+        return cluster(tube, host, Options.defaults());
+    }
+
+    /**
+     * A concurrent runner whose plain and source nodes run where {@code host} puts them: noob's ZMQ runner's role,
+     * each node on a worker, with the same {@code process}/{@code run}/{@code iter} API and the same results as
+     * {@link #sync}. This JVM keeps the schedule, the event store and the builtins ({@code map}, {@code gather},
+     * {@code return}, and {@code tube} nodes with their child tubes); each node run is a call to the host's node
+     * with the inputs the local node would get. Epochs overlap and several nodes run at once, within the options'
+     * bounds, as in {@link #concurrent}; stateful nodes still see epochs in order, one run at a time.
+     *
+     * <p>{@code dev.weft.cluster} provides the host for Pekko workers; any {@link NodeHost} works (a test fake,
+     * another process, {@link NodeHost#local()}). See {@link NodeHost} for what a host must do.
+     */
+    public static TubeRunner cluster(Tube tube, NodeHost host, Options options) {
+        return new ConcurrentRunner(Objects.requireNonNull(tube, "tube"), Objects.requireNonNull(options,
+                "options"), Objects.requireNonNull(host, "host"));
     }
 
     /**

@@ -24,7 +24,7 @@ final class SyncRunner extends RunnerBase {
     private final AtomicReference<Thread> driving = new AtomicReference<>();
 
     SyncRunner(Tube tube, Runners.Options options) {
-        super(tube, options);
+        super(tube, options, null);
     }
 
     /** Runs one root epoch to its end; throws its failure; returns its result (exhausted included). */
