@@ -68,6 +68,8 @@ public final class Cluster implements AutoCloseable {
         Objects.requireNonNull(options, "options");
         Dispatcher dispatcher = new Dispatcher(options, "driver");
         Member m = Member.start(options, ClusterConfig.DRIVER, ctx -> ctx.spawn(driver(dispatcher), "weft-driver"));
+        // downed, or stopped otherwise: nothing in flight may wait for replies that can no longer come
+        m.system.getWhenTerminated().thenRun(dispatcher::close);
         return new Cluster(m, dispatcher, new Wire(options.wireTypes()));
     }
 

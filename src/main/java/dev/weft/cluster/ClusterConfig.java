@@ -54,6 +54,9 @@ final class ClusterConfig {
                     split-brain-resolver {
                       active-strategy = keep-majority
                       stable-after = 2 s
+                      # On a loaded machine heartbeats come late and members flap; Pekko's default would then down
+                      # every member, drivers included. Weft keeps the majority side up instead.
+                      down-all-when-unstable = off
                     }
                   }
                   coordinated-shutdown {

@@ -362,7 +362,7 @@ final class Dispatcher {
         for (Pending p : pending.values()) {
             if (pending.remove(p.id, p)) {
                 p.result.completeExceptionally(new ClusterException(p.call.what() + ": the cluster driver " + driver
-                        + " closed while it ran on " + p.slot.member));
+                        + " closed (or was removed from the cluster) while it ran on " + p.slot.member));
             }
         }
     }

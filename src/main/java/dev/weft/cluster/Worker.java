@@ -135,7 +135,10 @@ public final class Worker implements AutoCloseable {
                 self.set(ctx.getSelf());
                 return Behaviors.receive(ToWorker.class)
                         .onMessage(Describe.class, d -> {
-                            d.replyTo().tell(new Hello(ctx.getSelf(), member, options.concurrency(), options.memory(),
+                            // read here, not set after start returns: a driver may ask before that
+                            String me = org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem()).selfMember()
+                                    .address().toString();
+                            d.replyTo().tell(new Hello(ctx.getSelf(), me, options.concurrency(), options.memory(),
                                     List.copyOf(operations.names()), List.copyOf(nodeTypes.typeNames())));
                             return Behaviors.same();
                         })
