@@ -1,7 +1,15 @@
 package dev.weft.cluster;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.PrivateKey;
+import java.security.UnrecoverableKeyException;
+import java.util.Collections;
 import java.util.Objects;
 
 /**
@@ -30,14 +38,22 @@ public final class Tls {
     }
 
     /**
-     * TLS from a key store and a trust store (PKCS#12 or JKS) that share one password.
+     * TLS from a key store and a trust store (PKCS#12 or JKS) that share one password. Both are opened here, so that
+     * a wrong password or a wrong file is found when the member is configured rather than at its first connection
+     * (where Pekko would only log that the handshake failed): the key store must open with {@code password} and hold
+     * a private key that the same password unlocks (Pekko's {@code config-ssl-engine} uses one password for the store
+     * and the key), and the trust store must open with it and hold at least one trusted certificate.
      *
-     * @throws ClusterException if either file does not exist, naming it
+     * @throws ClusterException if either file does not exist, does not open with the password, or lacks what it must
+     *                          hold, naming the file
      */
     public static Tls of(Path keyStore, Path trustStore, char[] password) {
         Objects.requireNonNull(password, "password");
-        return new Tls(existing(keyStore, "key store"), existing(trustStore, "trust store"), new String(password),
-                "TLSv1.3", false);
+        Path key = existing(keyStore, "key store");
+        Path trust = existing(trustStore, "trust store");
+        checkKeyStore(key, password);
+        checkTrustStore(trust, password);
+        return new Tls(key, trust, new String(password), "TLSv1.3", false);
     }
 
     /**
@@ -64,6 +80,57 @@ public final class Tls {
             throw new ClusterException(what + " " + p.toAbsolutePath() + " does not exist or is not a file");
         }
         return p.toAbsolutePath();
+    }
+
+    private static void checkKeyStore(Path file, char[] password) {
+        KeyStore ks = open(file, "key store", password);
+        try {
+            for (String alias : Collections.list(ks.aliases())) {
+                if (ks.isKeyEntry(alias) && ks.getKey(alias, password) instanceof PrivateKey) {
+                    return;
+                }
+            }
+        } catch (UnrecoverableKeyException e) {
+            throw new ClusterException("key store " + file + " opens, but its private key does not unlock with the"
+                    + " same password (Pekko needs one password for the store and the key)", e);
+        } catch (GeneralSecurityException e) {
+            throw new ClusterException("key store " + file + " cannot be read: " + e.getMessage(), e);
+        }
+        throw new ClusterException("key store " + file + " holds no private key: a member's key store needs its"
+                + " private key and certificate chain (a trust store given as the key store?)");
+    }
+
+    private static void checkTrustStore(Path file, char[] password) {
+        KeyStore ks = open(file, "trust store", password);
+        try {
+            for (String alias : Collections.list(ks.aliases())) {
+                if (ks.isCertificateEntry(alias)) {
+                    return;
+                }
+            }
+        } catch (KeyStoreException e) {
+            throw new ClusterException("trust store " + file + " cannot be read: " + e.getMessage(), e);
+        }
+        throw new ClusterException("trust store " + file + " holds no trusted certificate: it needs the cluster CA's"
+                + " certificate (truststore.p12 from ./weft cluster certs, or your CA's)");
+    }
+
+    /** The store in {@code file} (PKCS#12 or JKS: the JDK's PKCS#12 type reads both), opened with the password. */
+    private static KeyStore open(Path file, String what, char[] password) {
+        try (InputStream in = Files.newInputStream(file)) {
+            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(in, password);
+            return ks;
+        } catch (IOException e) {
+            if (e.getCause() instanceof UnrecoverableKeyException) {
+                throw new ClusterException(what + " " + file + " does not open with the password given (wrong"
+                        + " password, or a store made with another one)", e);
+            }
+            throw new ClusterException(what + " " + file + " cannot be read as a PKCS#12 or JKS store: "
+                    + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new ClusterException(what + " " + file + " cannot be read: " + e.getMessage(), e);
+        }
     }
 
     /** These settings with another TLS protocol (default {@code TLSv1.3}). */
