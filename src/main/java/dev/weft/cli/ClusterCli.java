@@ -60,6 +60,7 @@ public final class ClusterCli {
                 case "worker" -> worker(WorkerArgs.parse(rest), in, out);
                 case "workers" -> LocalWorkers.run(rest, out, err);
                 case "demo" -> ClusterDemo.run(rest, out, err);
+                case "certs" -> ClusterCerts.run(rest, out, err);
                 default -> throw new UsageException("unknown cluster command '" + args[0]
                         + "' (worker, workers, demo, certs)");
             };
@@ -140,32 +141,25 @@ public final class ClusterCli {
                 if (member == null) {
                     throw new UsageException("--tls needs --member NAME (the name its certificate was made for)");
                 }
-                o = o.withTls(Tls.fromDirectory(tlsDir, member, password(passwordFile, tlsDir)));
+                char[] password;
+                try {
+                    password = ClusterPassword.find(passwordFile, System.getenv(), tlsDir);
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException(e.getMessage());
+                }
+                if (password == null) {
+                    throw new UsageException("no TLS password: give --password-file F, set " + ClusterPassword.ENV
+                            + ", or keep the password file ./weft cluster certs wrote in " + tlsDir);
+                }
+                o = o.withTls(Tls.fromDirectory(tlsDir, member, password));
             } else if (member != null) {
                 throw new UsageException("--member names a certificate: give --tls DIR too");
             }
+            if (kubernetes) {
+                o = o.withKubernetesDiscovery("weft-worker");
+            }
             return new WorkerArgs(o, lifetime, stdin, kubernetes);
         }
-    }
-
-    static char[] password(Path file, Path tlsDir) {
-        try {
-            if (file != null) {
-                return Files.readString(file).strip().toCharArray();
-            }
-            String env = System.getenv("WEFT_CLUSTER_PASSWORD");
-            if (env != null && !env.isEmpty()) {
-                return env.toCharArray();
-            }
-            Path beside = tlsDir.resolve("password");
-            if (Files.isRegularFile(beside)) {
-                return Files.readString(beside).strip().toCharArray();
-            }
-        } catch (IOException e) {
-            throw new UsageException("cannot read the TLS password: " + e.getMessage());
-        }
-        throw new UsageException("no TLS password: give --password-file F, set WEFT_CLUSTER_PASSWORD, or keep the "
-                + "password file ./weft cluster certs wrote in " + tlsDir);
     }
 
     static String value(String[] args, int i, String option) {

@@ -29,7 +29,7 @@ import java.util.Objects;
 public final class ClusterOptions {
     private static final ClusterOptions DEFAULTS = new ClusterOptions("weft", "127.0.0.1", 0, List.of(), null,
             Duration.ofMillis(200), Duration.ofMillis(800), 1024, Runtime.getRuntime().maxMemory(),
-            WireTypes.defaults(), Duration.ofSeconds(30), Duration.ofSeconds(30), 3, "");
+            WireTypes.defaults(), Duration.ofSeconds(30), Duration.ofSeconds(30), 3, "", null);
 
     private final String systemName;
     private final String host;
@@ -45,11 +45,12 @@ public final class ClusterOptions {
     private final Duration workerTimeout;
     private final int maxAttempts;
     private final String extraConfig;
+    private final String kubernetesService;
 
     private ClusterOptions(String systemName, String host, int port, List<String> seeds, Tls tls,
                            Duration heartbeatInterval, Duration acceptableHeartbeatPause, int concurrency, long memory,
                            WireTypes wireTypes, Duration joinTimeout, Duration workerTimeout, int maxAttempts,
-                           String extraConfig) {
+                           String extraConfig, String kubernetesService) {
         if (!systemName.matches("[A-Za-z0-9][A-Za-z0-9_-]*")) {
             throw new IllegalArgumentException("cluster name must be letters, digits, '-' or '_', got '"
                     + systemName + "'");
@@ -87,6 +88,7 @@ public final class ClusterOptions {
         this.workerTimeout = workerTimeout;
         this.maxAttempts = maxAttempts;
         this.extraConfig = Objects.requireNonNull(extraConfig, "extraConfig");
+        this.kubernetesService = kubernetesService;
     }
 
     private static void positive(Duration d, String name) {
@@ -106,7 +108,24 @@ public final class ClusterOptions {
                                 long memory, WireTypes wireTypes, Duration joinTimeout, Duration workerTimeout,
                                 int maxAttempts, String extraConfig) {
         return new ClusterOptions(systemName, host, port, seeds, tls, heartbeatInterval, acceptableHeartbeatPause,
-                concurrency, memory, wireTypes, joinTimeout, workerTimeout, maxAttempts, extraConfig);
+                concurrency, memory, wireTypes, joinTimeout, workerTimeout, maxAttempts, extraConfig,
+                kubernetesService);
+    }
+
+    /**
+     * These options finding the other members through Kubernetes instead of seeds: Pekko Management's Cluster
+     * Bootstrap with Kubernetes API discovery of the pods labelled {@code app=<service>} (deploy/k8s). Needs Pekko
+     * Management on the class path (the {@code kubernetes} Maven profile); seeds are then ignored.
+     */
+    public ClusterOptions withKubernetesDiscovery(String service) {
+        Objects.requireNonNull(service, "service");
+        return new ClusterOptions(systemName, host, port, seeds, tls, heartbeatInterval, acceptableHeartbeatPause,
+                concurrency, memory, wireTypes, joinTimeout, workerTimeout, maxAttempts, extraConfig, service);
+    }
+
+    /** The Kubernetes service whose pods are the cluster's members, or {@code null} when joining through seeds. */
+    public String kubernetesService() {
+        return kubernetesService;
     }
 
     /** These options for a cluster of another name (members of different names never join each other). */

@@ -42,7 +42,12 @@ final class Member implements AutoCloseable {
      *                          not up within the join timeout, naming the address and seeds
      */
     static Member start(ClusterOptions o, String role, Consumer<ActorContext<Void>> setup) {
-        Config config = ConfigFactory.parseString(ClusterConfig.hocon(o, role))
+        String hocon = ClusterConfig.hocon(o, role);
+        if (o.kubernetesService() != null) {
+            hocon += KubernetesDiscovery.pekkoConfig(o.kubernetesService(), KubernetesDiscovery.LABEL_SELECTOR,
+                    KubernetesDiscovery.MANAGEMENT_PORT, KubernetesDiscovery.REQUIRED_CONTACT_POINTS);
+        }
+        Config config = ConfigFactory.parseString(hocon)
                 .withFallback(ConfigFactory.load(Member.class.getClassLoader()));
         requireTlsOffLoopback(config);
         ActorSystem<Void> system;
@@ -60,7 +65,14 @@ final class Member implements AutoCloseable {
         org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(up::countDown);
         var manager = org.apache.pekko.cluster.typed.Cluster.get(system).manager();
         List<Address> seeds = ClusterConfig.seedAddresses(o).stream().map(AddressFromURIString::parse).toList();
-        if (seeds.isEmpty()) {
+        if (o.kubernetesService() != null) {
+            try {
+                KubernetesDiscovery.start(system); // Cluster Bootstrap joins (or forms) the cluster
+            } catch (RuntimeException e) {
+                m.terminate(Duration.ofSeconds(5));
+                throw e;
+            }
+        } else if (seeds.isEmpty()) {
             manager.tell(Join.create(org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address()));
         } else {
             manager.tell(new JoinSeedNodes(seeds));
