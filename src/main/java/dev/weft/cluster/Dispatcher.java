@@ -40,6 +40,10 @@ final class Dispatcher {
                 LongFunction<ToWorker> message) {
     }
 
+    /** A worker's answer and the member it came from. */
+    record Reply(byte[] bytes, String member) {
+    }
+
     /** One worker as the driver sees it. */
     static final class Slot {
         final ActorRef<ToWorker> ref;
@@ -70,7 +74,7 @@ final class Dispatcher {
     private static final class Pending {
         final long id;
         final Call call;
-        final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        final CompletableFuture<Reply> result = new CompletableFuture<>();
         Slot slot;
         int attempt;
 
@@ -167,13 +171,13 @@ final class Dispatcher {
     /**
      * Sends {@code call} to a worker and waits for its outcome.
      *
-     * @return the worker's result bytes
+     * @return the worker's result bytes, and which member answered
      * @throws MemberLostException if its member was lost and it may not (or can no longer) run again
      * @throws RemoteFailureException if it failed on the worker
      * @throws ClusterException if no worker offers what it needs within the worker timeout
      * @throws InterruptedException if the caller is interrupted; the worker is told to stop it
      */
-    byte[] call(Call call) throws InterruptedException {
+    Reply call(Call call) throws InterruptedException {
         Pending p = new Pending(ids.incrementAndGet(), call);
         send(p);
         try {
@@ -280,7 +284,7 @@ final class Dispatcher {
         }
         release(p.slot, true);
         if (m instanceof Done d) {
-            p.result.complete(d.result());
+            p.result.complete(new Reply(d.result(), p.slot.member));
         } else {
             Failed f = (Failed) m;
             p.result.completeExceptionally(new RemoteFailureException(p.call.what(), p.slot.member, f.type(),

@@ -70,10 +70,11 @@ final class Protocol {
      * @param tube    the tube's id
      * @param node    the node's id
      * @param type    the node type's registered name
-     * @param params  the node's resolved params ({@link Wire} bytes of a map)
-     * @param replyTo where the outcome goes
+     * @param params   the node's resolved params ({@link Wire} bytes of a map)
+     * @param stateful whether the tube takes it as stateful (the driver then sends it one run at a time, in order)
+     * @param replyTo  where the outcome goes
      */
-    record OpenNode(long id, String key, String tube, String node, String type, byte[] params,
+    record OpenNode(long id, String key, String tube, String node, String type, byte[] params, boolean stateful,
                     ActorRef<ToDriver> replyTo) implements ToWorker {
     }
 
@@ -84,10 +85,12 @@ final class Protocol {
      * @param key     the node instance
      * @param epoch   the epoch, as root number and the (map node, index) steps below it
      * @param args    the named and positional inputs ({@link Wire} bytes of a two-element list)
+     * @param open    for a pooled (stateless) node, how to make it on a worker that has not yet: the
+     *                {@link OpenNode} to apply first; {@code null} for a node pinned to its worker
      * @param replyTo where the outcome goes
      */
-    record ProcessNode(long id, String key, List<String> epoch, byte[] args, ActorRef<ToDriver> replyTo)
-            implements ToWorker {
+    record ProcessNode(long id, String key, List<String> epoch, byte[] args, OpenNode open,
+                       ActorRef<ToDriver> replyTo) implements ToWorker {
     }
 
     /** De-initialises and forgets a node instance. */

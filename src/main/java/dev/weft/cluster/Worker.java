@@ -154,7 +154,8 @@ public final class Worker implements AutoCloseable {
                             return Behaviors.same();
                         })
                         .onMessage(OpenNode.class, o -> {
-                            start(o.replyTo(), o.id(), () -> nodes.open(o));
+                            start(o.replyTo(), o.id(), () -> nodes.open(o, org.apache.pekko.cluster.typed.Cluster
+                                    .get(ctx.getSystem()).selfMember().address().toString()));
                             return Behaviors.same();
                         })
                         .onMessage(ProcessNode.class, p -> {
