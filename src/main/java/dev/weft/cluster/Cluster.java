@@ -85,6 +85,16 @@ public final class Cluster implements AutoCloseable {
                     ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, e -> e),
                     ClusterEvent.ReachabilityEvent.class));
             return Behaviors.receive(Object.class)
+                    .onMessage(Protocol.DriverBatch.class, b -> {
+                        for (ToDriver m : b.messages()) {
+                            if (m instanceof Hello h) {
+                                dispatcher.hello(h);
+                            } else {
+                                dispatcher.reply(m);
+                            }
+                        }
+                        return Behaviors.same();
+                    })
                     .onMessage(Hello.class, h -> {
                         dispatcher.hello(h);
                         return Behaviors.same();

@@ -1,5 +1,7 @@
 package dev.weft.cluster;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -17,12 +19,35 @@ final class Protocol {
     interface Message {
     }
 
-    /** What a driver sends a worker. */
-    sealed interface ToWorker extends Message permits Describe, RunOp, CancelOp, OpenNode, ProcessNode, CloseNode {
+    /**
+     * What a driver sends a worker. Inside a {@link WorkerBatch} each is tagged with a short name, never a class
+     * name.
+     */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "m")
+    @JsonSubTypes({@JsonSubTypes.Type(value = Describe.class, name = "describe"),
+            @JsonSubTypes.Type(value = RunOp.class, name = "run"),
+            @JsonSubTypes.Type(value = CancelOp.class, name = "cancel"),
+            @JsonSubTypes.Type(value = OpenNode.class, name = "open"),
+            @JsonSubTypes.Type(value = ProcessNode.class, name = "process"),
+            @JsonSubTypes.Type(value = CloseNode.class, name = "close")})
+    sealed interface ToWorker extends Message
+            permits Describe, RunOp, CancelOp, OpenNode, ProcessNode, CloseNode, WorkerBatch {
     }
 
-    /** What a worker sends a driver. */
-    sealed interface ToDriver extends Message permits Hello, Done, Failed {
+    /** What a worker sends a driver; tagged as {@link ToWorker} is. */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "m")
+    @JsonSubTypes({@JsonSubTypes.Type(value = Hello.class, name = "hello"),
+            @JsonSubTypes.Type(value = Done.class, name = "done"),
+            @JsonSubTypes.Type(value = Failed.class, name = "failed")})
+    sealed interface ToDriver extends Message permits Hello, Done, Failed, DriverBatch {
+    }
+
+    /** Several messages to one worker, sent as one ({@link Outbox}). */
+    record WorkerBatch(List<ToWorker> messages) implements ToWorker {
+    }
+
+    /** Several replies to one driver, sent as one ({@link Outbox}). */
+    record DriverBatch(List<ToDriver> messages) implements ToDriver {
     }
 
     /** Asks a worker to say what it offers. */
