@@ -16,7 +16,7 @@ import java.util.Objects;
  *       unless {@link #tls()} is set: across machines, members talk only over mutual TLS.</li>
  *   <li>{@link #seeds()}: {@code host:port} of members to join through; none: this member starts a new cluster.</li>
  *   <li>{@link #heartbeatInterval()} / {@link #acceptableHeartbeatPause()}: Pekko's failure detector; the defaults
- *       (200 ms, 800 ms) notice a dead member in about a second on loopback, where Pekko's own (1 s, 3 s) take about
+ *       (200 ms, 600 ms) notice a dead member in about 1.3 seconds on loopback, where Pekko's own (1 s, 3 s) take about
  *       four.</li>
  *   <li>{@link #concurrency()} / {@link #memory()}: what a worker advertises (operation runs at once, bytes of heap);
  *       drivers never send it more runs at once than its concurrency.</li>
@@ -28,7 +28,7 @@ import java.util.Objects;
  */
 public final class ClusterOptions {
     private static final ClusterOptions DEFAULTS = new ClusterOptions("weft", "127.0.0.1", 0, List.of(), null,
-            Duration.ofMillis(200), Duration.ofMillis(800), 1024, Runtime.getRuntime().maxMemory(),
+            Duration.ofMillis(200), Duration.ofMillis(600), 1024, Runtime.getRuntime().maxMemory(),
             WireTypes.defaults(), Duration.ofSeconds(30), Duration.ofSeconds(30), 3, "", null);
 
     private final String systemName;
