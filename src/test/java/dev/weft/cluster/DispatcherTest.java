@@ -254,6 +254,7 @@ class DispatcherTest {
         assertThat(w2.got()).isEmpty();
         d.reply(done(r1, "late"));
         d.reply(done(r2, "late"));
+        assertThat(d.inFlight()).as("late replies to the lost member's requests settle nothing").isEqualTo(1);
         assertThat(again.outcome).isNotDone();
 
         d.lost("w2", "removed from the cluster");
