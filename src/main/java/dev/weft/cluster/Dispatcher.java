@@ -78,14 +78,15 @@ final class Dispatcher {
     }
 
     private static final class Pending {
-        final long id;
+        // a fresh number for each attempt: a late reply to an earlier one (from a member taken as lost that came
+        // back) then finds nothing, rather than settling the attempt now running elsewhere and freeing its slot
+        volatile long id;
         final Call call;
         final CompletableFuture<Reply> result = new CompletableFuture<>();
         Slot slot;
         int attempt;
 
-        Pending(long id, Call call) {
-            this.id = id;
+        Pending(Call call) {
             this.call = call;
         }
     }
@@ -200,7 +201,7 @@ final class Dispatcher {
      * @throws InterruptedException if the caller is interrupted; the worker is told to stop it
      */
     Reply call(Call call) throws InterruptedException {
-        Pending p = new Pending(ids.incrementAndGet(), call);
+        Pending p = new Pending(call);
         send(p);
         try {
             return p.result.get();
@@ -254,6 +255,7 @@ final class Dispatcher {
             }
             p.slot = s;
             p.attempt++;
+            p.id = ids.incrementAndGet();
             pending.put(p.id, p);
         } finally {
             lock.unlock();
