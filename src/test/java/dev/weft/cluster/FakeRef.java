@@ -6,7 +6,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * A Pekko typed {@link ActorRef} without an actor system: {@link #tell} hands each message to a consumer, so tests of
- * the {@link Dispatcher} see exactly what it sends, on the thread that sends it. Only {@code tell} and identity
+ * the {@link Dispatcher} see exactly what it sends (a batch as its messages), on the thread that sends it (the
+ * {@link Outbox}'s drain). Only {@code tell} and identity
  * equality are used by the dispatcher; {@link #path()} throws, since no actor path exists.
  */
 final class FakeRef<T> implements ActorRef<T> {
@@ -20,9 +21,17 @@ final class FakeRef<T> implements ActorRef<T> {
         this.sink = sink;
     }
 
+    // a batch (Outbox) is recorded as its messages, in order, as the worker's actor handles it
+    @SuppressWarnings("unchecked")
     @Override
     public void tell(T message) {
-        sink.accept(message);
+        if (message instanceof Protocol.WorkerBatch b) {
+            b.messages().forEach(m -> sink.accept((T) m));
+        } else if (message instanceof Protocol.DriverBatch b) {
+            b.messages().forEach(m -> sink.accept((T) m));
+        } else {
+            sink.accept(message);
+        }
     }
 
     // a fake stands for any message type: narrowing or widening changes nothing about what it records
