@@ -44,6 +44,7 @@ module dev.weft {
     requires static pekko.serialization.jackson;
     requires static scala.library;
     requires static com.fasterxml.jackson.dataformat.cbor;
+    requires static com.fasterxml.jackson.annotation;
     requires static typesafe.config;
     requires java.management;
     requires static jdk.management;

@@ -52,11 +52,13 @@ public final class Cluster implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final Wire wire;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final ClusterNodes nodes;
 
     private Cluster(Member member, Dispatcher dispatcher, Wire wire) {
         this.member = member;
         this.dispatcher = dispatcher;
         this.wire = wire;
+        this.nodes = new ClusterNodes(dispatcher, wire);
     }
 
     /**
@@ -83,6 +85,16 @@ public final class Cluster implements AutoCloseable {
                     ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, e -> e),
                     ClusterEvent.ReachabilityEvent.class));
             return Behaviors.receive(Object.class)
+                    .onMessage(Protocol.DriverBatch.class, b -> {
+                        for (ToDriver m : b.messages()) {
+                            if (m instanceof Hello h) {
+                                dispatcher.hello(h);
+                            } else {
+                                dispatcher.reply(m);
+                            }
+                        }
+                        return Behaviors.same();
+                    })
                     .onMessage(Hello.class, h -> {
                         dispatcher.hello(h);
                         return Behaviors.same();
@@ -206,6 +218,17 @@ public final class Cluster implements AutoCloseable {
             placed = placed.withImplementation(name, new RemoteOperation(dispatcher, wire, name, local, whenLocal));
         }
         return placed;
+    }
+
+    /**
+     * Where a tube's nodes run on this cluster's workers: {@code Runners.cluster(tube, cluster.nodes())} gives a
+     * runner with the usual {@code process}/{@code run}/{@code iter} and the sync runner's results. A stateful node
+     * (and every source) lives on one worker, chosen when the runner opens; a stateless node's runs go to whichever
+     * worker is least loaded. A node's worker lost mid-run fails that epoch with {@link MemberLostException} naming
+     * the node, epoch and member (a node's state is lost with it, so nothing is sent again).
+     */
+    public dev.weft.tube.NodeHost nodes() {
+        return nodes;
     }
 
     /** Runs sent and not yet answered. */

@@ -6,7 +6,9 @@ import dev.weft.cluster.Protocol.Hello;
 import dev.weft.cluster.Protocol.ToDriver;
 import dev.weft.cluster.Protocol.ToWorker;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,10 @@ final class Dispatcher {
                 LongFunction<ToWorker> message) {
     }
 
+    /** A worker's answer and the member it came from. */
+    record Reply(byte[] bytes, String member) {
+    }
+
     /** One worker as the driver sees it. */
     static final class Slot {
         final ActorRef<ToWorker> ref;
@@ -51,9 +57,13 @@ final class Dispatcher {
         int inFlight;
         boolean retired;
         final LongAdder runs = new LongAdder();
+        /** Messages to this worker, batched. */
+        final Outbox<ToWorker> out;
 
         Slot(Hello h) {
             ref = h.worker();
+            out = new Outbox<>(batch -> ref.tell(batch.size() == 1 ? batch.getFirst()
+                    : new Protocol.WorkerBatch(batch)));
             member = h.member();
             concurrency = h.concurrency();
             memory = h.memory();
@@ -70,7 +80,7 @@ final class Dispatcher {
     private static final class Pending {
         final long id;
         final Call call;
-        final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        final CompletableFuture<Reply> result = new CompletableFuture<>();
         Slot slot;
         int attempt;
 
@@ -80,7 +90,22 @@ final class Dispatcher {
         }
     }
 
+    /** A caller waiting for a slot. */
+    private static final class Waiter {
+        final Call call;
+        final Condition ready;
+        /** The slot handed over (its count taken), or null. */
+        Slot granted;
+
+        Waiter(Call call, Condition ready) {
+            this.call = call;
+            this.ready = ready;
+        }
+    }
+
     private final ReentrantLock lock = new ReentrantLock();
+    /** Callers waiting for a slot, in arrival order: a freed slot goes to the first it can serve, not to a herd. */
+    private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
     private final Condition changed = lock.newCondition();
     private final Map<String, Slot> workers = new LinkedHashMap<>();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
@@ -110,6 +135,7 @@ final class Dispatcher {
             Slot s = workers.get(member);
             if (s != null) {
                 s.retired = true;
+                regrant();
             }
         } finally {
             lock.unlock();
@@ -125,7 +151,7 @@ final class Dispatcher {
                 return;
             }
             workers.put(h.member(), new Slot(h));
-            changed.signalAll();
+            regrant();
         } finally {
             lock.unlock();
         }
@@ -167,13 +193,13 @@ final class Dispatcher {
     /**
      * Sends {@code call} to a worker and waits for its outcome.
      *
-     * @return the worker's result bytes
+     * @return the worker's result bytes, and which member answered
      * @throws MemberLostException if its member was lost and it may not (or can no longer) run again
      * @throws RemoteFailureException if it failed on the worker
      * @throws ClusterException if no worker offers what it needs within the worker timeout
      * @throws InterruptedException if the caller is interrupted; the worker is told to stop it
      */
-    byte[] call(Call call) throws InterruptedException {
+    Reply call(Call call) throws InterruptedException {
         Pending p = new Pending(ids.incrementAndGet(), call);
         send(p);
         try {
@@ -206,7 +232,7 @@ final class Dispatcher {
     boolean offered(Dispatcher.Call call) {
         lock.lock();
         try {
-            return workers.values().stream().anyMatch(w -> !w.retired && w.offers(call));
+            return offered0(call);
         } finally {
             lock.unlock();
         }
@@ -217,36 +243,108 @@ final class Dispatcher {
         long deadline = System.nanoTime() + options.workerTimeout().toNanos();
         lock.lock();
         try {
-            while (true) {
-                if (closed) {
-                    throw new ClusterException(p.call.what() + ": the cluster driver " + driver + " is closed");
-                }
-                s = pick(p.call);
-                if (s != null) {
-                    break;
-                }
-                boolean offered = workers.values().stream().anyMatch(w -> !w.retired && w.offers(p.call));
-                long left = deadline - System.nanoTime();
-                if (!offered && left <= 0) {
-                    throw new ClusterException(p.call.what() + ": no worker offers " + (p.call.operation()
-                            ? "operation '" : "node type '") + p.call.needs() + "'"
-                            + (p.call.pinnedMember() != null ? " on member " + p.call.pinnedMember() : "")
-                            + " after waiting " + options.workerTimeout() + "; workers: " + describe());
-                }
-                if (offered) {
-                    changed.await(); // all busy: backpressure, as long as it takes
-                } else {
-                    changed.awaitNanos(left);
-                }
+            if (closed) {
+                throw closedFor(p.call);
             }
-            s.inFlight++;
+            s = waiting.isEmpty() ? pick(p.call) : null;
+            if (s != null) {
+                s.inFlight++;
+            } else {
+                s = await(p.call, deadline);
+            }
             p.slot = s;
             p.attempt++;
             pending.put(p.id, p);
         } finally {
             lock.unlock();
         }
-        s.ref.tell(p.call.message().apply(p.id));
+        s.out.add(p.call.message().apply(p.id));
+    }
+
+    /**
+     * Waits, first come first served, until a slot is handed over (its count already taken for this call). Held
+     * under the lock. All busy is backpressure and lasts as long as it takes; no worker offering the call at all
+     * fails at the deadline.
+     */
+    private Slot await(Call call, long deadline) throws InterruptedException {
+        Waiter w = new Waiter(call, lock.newCondition());
+        waiting.addLast(w);
+        try {
+            while (true) {
+                if (w.granted != null) {
+                    if (workers.get(w.granted.member) == w.granted) {
+                        return w.granted;
+                    }
+                    w.granted = null; // handed over, then lost before this thread woke: wait again, first in line
+                    waiting.addFirst(w);
+                }
+                if (closed) {
+                    throw closedFor(call);
+                }
+                boolean offered = offered0(call);
+                long left = deadline - System.nanoTime();
+                if (!offered && left <= 0) {
+                    throw new ClusterException(call.what() + ": no worker offers " + (call.operation()
+                            ? "operation '" : "node type '") + call.needs() + "'"
+                            + (call.pinnedMember() != null ? " on member " + call.pinnedMember() : "")
+                            + " after waiting " + options.workerTimeout() + "; workers: " + describe());
+                }
+                if (offered) {
+                    w.ready.await();
+                } else {
+                    w.ready.awaitNanos(left);
+                }
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            if (!waiting.remove(w) && w.granted != null) {
+                handOver(w.granted); // granted as it gave up: pass the slot on
+            }
+            throw e;
+        }
+    }
+
+    private ClusterException closedFor(Call call) {
+        return new ClusterException(call.what() + ": the cluster driver " + driver + " is closed");
+    }
+
+    /** Under the lock: gives a freed slot to the first waiter it can serve, else frees it. */
+    private void handOver(Slot s) {
+        if (workers.get(s.member) == s && !s.retired) {
+            for (Iterator<Waiter> it = waiting.iterator(); it.hasNext(); ) {
+                Waiter w = it.next();
+                if (s.offers(w.call)) {
+                    it.remove();
+                    w.granted = s;
+                    w.ready.signal();
+                    return;
+                }
+            }
+        }
+        s.inFlight--;
+    }
+
+    /** Under the lock, after workers came or went: grants what can be granted, and wakes the rest to look again. */
+    private void regrant() {
+        for (Iterator<Waiter> it = waiting.iterator(); it.hasNext(); ) {
+            Waiter w = it.next();
+            Slot s = pick(w.call);
+            if (s != null) {
+                s.inFlight++;
+                it.remove();
+                w.granted = s;
+            }
+            w.ready.signal();
+        }
+        changed.signalAll();
+    }
+
+    private boolean offered0(Call call) {
+        for (Slot w : workers.values()) {
+            if (!w.retired && w.offers(call)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Slot pick(Call c) {
@@ -280,7 +378,7 @@ final class Dispatcher {
         }
         release(p.slot, true);
         if (m instanceof Done d) {
-            p.result.complete(d.result());
+            p.result.complete(new Reply(d.result(), p.slot.member));
         } else {
             Failed f = (Failed) m;
             p.result.completeExceptionally(new RemoteFailureException(p.call.what(), p.slot.member, f.type(),
@@ -291,11 +389,10 @@ final class Dispatcher {
     private void release(Slot s, boolean ran) {
         lock.lock();
         try {
-            s.inFlight--;
             if (ran) {
                 s.runs.increment();
             }
-            changed.signalAll();
+            handOver(s);
         } finally {
             lock.unlock();
         }
@@ -306,7 +403,7 @@ final class Dispatcher {
             release(p.slot, false);
             ActorRef<ToDriver> me = self;
             if (me != null) {
-                p.slot.ref.tell(new Protocol.CancelOp(p.id, me));
+                p.slot.out.add(new Protocol.CancelOp(p.id, me));
             }
         }
     }
@@ -320,7 +417,7 @@ final class Dispatcher {
         lock.lock();
         try {
             gone = workers.remove(member);
-            changed.signalAll();
+            regrant();
         } finally {
             lock.unlock();
         }
@@ -355,7 +452,7 @@ final class Dispatcher {
         lock.lock();
         try {
             closed = true;
-            changed.signalAll();
+            regrant();
         } finally {
             lock.unlock();
         }

@@ -1,5 +1,7 @@
 package dev.weft.cluster;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -17,12 +19,35 @@ final class Protocol {
     interface Message {
     }
 
-    /** What a driver sends a worker. */
-    sealed interface ToWorker extends Message permits Describe, RunOp, CancelOp, OpenNode, ProcessNode, CloseNode {
+    /**
+     * What a driver sends a worker. Inside a {@link WorkerBatch} each is tagged with a short name, never a class
+     * name.
+     */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "m")
+    @JsonSubTypes({@JsonSubTypes.Type(value = Describe.class, name = "describe"),
+            @JsonSubTypes.Type(value = RunOp.class, name = "run"),
+            @JsonSubTypes.Type(value = CancelOp.class, name = "cancel"),
+            @JsonSubTypes.Type(value = OpenNode.class, name = "open"),
+            @JsonSubTypes.Type(value = ProcessNode.class, name = "process"),
+            @JsonSubTypes.Type(value = CloseNode.class, name = "close")})
+    sealed interface ToWorker extends Message
+            permits Describe, RunOp, CancelOp, OpenNode, ProcessNode, CloseNode, WorkerBatch {
     }
 
-    /** What a worker sends a driver. */
-    sealed interface ToDriver extends Message permits Hello, Done, Failed {
+    /** What a worker sends a driver; tagged as {@link ToWorker} is. */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "m")
+    @JsonSubTypes({@JsonSubTypes.Type(value = Hello.class, name = "hello"),
+            @JsonSubTypes.Type(value = Done.class, name = "done"),
+            @JsonSubTypes.Type(value = Failed.class, name = "failed")})
+    sealed interface ToDriver extends Message permits Hello, Done, Failed, DriverBatch {
+    }
+
+    /** Several messages to one worker, sent as one ({@link Outbox}). */
+    record WorkerBatch(List<ToWorker> messages) implements ToWorker {
+    }
+
+    /** Several replies to one driver, sent as one ({@link Outbox}). */
+    record DriverBatch(List<ToDriver> messages) implements ToDriver {
     }
 
     /** Asks a worker to say what it offers. */
@@ -70,10 +95,11 @@ final class Protocol {
      * @param tube    the tube's id
      * @param node    the node's id
      * @param type    the node type's registered name
-     * @param params  the node's resolved params ({@link Wire} bytes of a map)
-     * @param replyTo where the outcome goes
+     * @param params   the node's resolved params ({@link Wire} bytes of a map)
+     * @param stateful whether the tube takes it as stateful (the driver then sends it one run at a time, in order)
+     * @param replyTo  where the outcome goes
      */
-    record OpenNode(long id, String key, String tube, String node, String type, byte[] params,
+    record OpenNode(long id, String key, String tube, String node, String type, byte[] params, boolean stateful,
                     ActorRef<ToDriver> replyTo) implements ToWorker {
     }
 
@@ -84,10 +110,12 @@ final class Protocol {
      * @param key     the node instance
      * @param epoch   the epoch, as root number and the (map node, index) steps below it
      * @param args    the named and positional inputs ({@link Wire} bytes of a two-element list)
+     * @param open    for a pooled (stateless) node, how to make it on a worker that has not yet: the
+     *                {@link OpenNode} to apply first; {@code null} for a node pinned to its worker
      * @param replyTo where the outcome goes
      */
-    record ProcessNode(long id, String key, List<String> epoch, byte[] args, ActorRef<ToDriver> replyTo)
-            implements ToWorker {
+    record ProcessNode(long id, String key, List<String> epoch, byte[] args, OpenNode open,
+                       ActorRef<ToDriver> replyTo) implements ToWorker {
     }
 
     /** De-initialises and forgets a node instance. */

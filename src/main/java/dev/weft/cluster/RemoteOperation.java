@@ -53,7 +53,7 @@ final class RemoteOperation implements OperationImplementation {
         if (here) {
             return local.run(ctx, inputs);
         }
-        return wire.decode(dispatcher.call(call), "outputs of " + what);
+        return wire.decode(dispatcher.call(call).bytes(), "outputs of " + what);
     }
 
     @Override

@@ -133,46 +133,47 @@ public final class Worker implements AutoCloseable {
         Behavior<ToWorker> behavior() {
             return Behaviors.setup(ctx -> {
                 self.set(ctx.getSelf());
-                return Behaviors.receive(ToWorker.class)
-                        .onMessage(Describe.class, d -> {
-                            // read here, not set after start returns: a driver may ask before that
-                            String me = org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem()).selfMember()
-                                    .address().toString();
-                            d.replyTo().tell(new Hello(ctx.getSelf(), me, options.concurrency(), options.memory(),
-                                    List.copyOf(operations.names()), List.copyOf(nodeTypes.typeNames())));
-                            return Behaviors.same();
-                        })
-                        .onMessage(RunOp.class, r -> {
-                            start(r.replyTo(), r.id(), () -> runOperation(r));
-                            return Behaviors.same();
-                        })
-                        .onMessage(CancelOp.class, c -> {
-                            Thread t = running.get(new RunKey(c.replyTo(), c.id()));
-                            if (t != null) {
-                                t.interrupt();
-                            }
-                            return Behaviors.same();
-                        })
-                        .onMessage(OpenNode.class, o -> {
-                            start(o.replyTo(), o.id(), () -> nodes.open(o));
-                            return Behaviors.same();
-                        })
-                        .onMessage(ProcessNode.class, p -> {
-                            start(p.replyTo(), p.id(), () -> nodes.process(p));
-                            return Behaviors.same();
-                        })
-                        .onMessage(CloseNode.class, c -> {
-                            start(c.replyTo(), c.id(), () -> nodes.close(c));
-                            return Behaviors.same();
-                        })
-                        .build();
+                // read when asked, not set after start returns: a driver may ask before that
+                var cluster = org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem());
+                return Behaviors.receive(ToWorker.class).onAnyMessage(m -> {
+                    handle(m, ctx.getSelf(), cluster);
+                    return Behaviors.same();
+                }).build();
             });
+        }
+
+        private void handle(ToWorker message, ActorRef<ToWorker> self, org.apache.pekko.cluster.typed.Cluster cluster) {
+            switch (message) {
+                case Protocol.WorkerBatch b -> b.messages().forEach(m -> handle(m, self, cluster));
+                case Describe d -> d.replyTo().tell(new Hello(self, cluster.selfMember().address().toString(),
+                        options.concurrency(), options.memory(), List.copyOf(operations.names()),
+                        List.copyOf(nodeTypes.typeNames())));
+                case RunOp r -> start(r.replyTo(), r.id(), () -> runOperation(r));
+                case CancelOp c -> {
+                    Thread t = running.get(new RunKey(c.replyTo(), c.id()));
+                    if (t != null) {
+                        t.interrupt();
+                    }
+                }
+                case OpenNode o -> start(o.replyTo(), o.id(), () -> nodes.open(o,
+                        cluster.selfMember().address().toString()));
+                case ProcessNode p -> start(p.replyTo(), p.id(), () -> nodes.process(p));
+                case CloseNode c -> start(c.replyTo(), c.id(), () -> nodes.close(c));
+            }
         }
 
         /** Work that makes the reply's bytes. */
         @FunctionalInterface
         interface Job {
             byte[] run() throws Exception;
+        }
+
+        /** Replies to each driver, batched. */
+        private final Map<ActorRef<ToDriver>, Outbox<ToDriver>> outboxes = new ConcurrentHashMap<>();
+
+        private Outbox<ToDriver> outbox(ActorRef<ToDriver> driver) {
+            return outboxes.computeIfAbsent(driver, d -> new Outbox<>(batch -> d.tell(batch.size() == 1
+                    ? batch.getFirst() : new Protocol.DriverBatch(batch))));
         }
 
         /** Runs {@code job} on a virtual thread of its own, within the advertised concurrency, and replies. */
@@ -193,7 +194,7 @@ public final class Worker implements AutoCloseable {
                 } finally {
                     running.remove(key);
                 }
-                replyTo.tell(reply);
+                outbox(replyTo).add(reply);
             });
         }
 

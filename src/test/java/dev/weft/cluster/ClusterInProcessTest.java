@@ -11,7 +11,12 @@ import dev.weft.flow.OperationImplementation;
 import dev.weft.flow.OperationRegistry;
 import dev.weft.flow.Orchestrator;
 import dev.weft.flow.Outputs;
+import dev.weft.demo.tube.NoobNodes;
 import dev.weft.tube.NodeRegistry;
+import dev.weft.tube.Runners;
+import dev.weft.tube.Tube;
+import dev.weft.tube.TubeRunner;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +46,33 @@ class ClusterInProcessTest {
                 .seed(Input.of(List.of("doubled"), Outputs.GET_MULTI_SPEC)).build();
     }
 
+    static NodeRegistry noob() {
+        NodeRegistry.Builder b = NodeRegistry.builder();
+        new NoobNodes().register(b);
+        return b.build();
+    }
+
+    /** The docs' tubes over a worker in this JVM (Pekko remoting on loopback all the same): the sync runner's values. */
+    @Test
+    void theDocsTubesRunOnAWorkerWithTheSyncRunnersResults() throws Exception {
+        NodeRegistry noob = noob();
+        try (Worker w = Worker.start(ClusterOptions.defaults(), OperationRegistry.empty(), noob);
+             Cluster c = Cluster.join(ClusterOptions.defaults().withSeeds(w.address().replaceAll(".*@", "")))) {
+            c.awaitWorkers(1, Duration.ofSeconds(20));
+            for (String file : List.of("basic.yaml", "map.yaml", "gather.yaml")) {
+                Tube tube = Tube.read(Path.of("docs/tubes", file), noob);
+                List<Object> expected;
+                try (TubeRunner s = Runners.sync(tube)) {
+                    expected = s.run(10);
+                }
+                try (TubeRunner r = Runners.cluster(tube, c.nodes())) {
+                    assertThat(r.run(10)).as(file).isEqualTo(expected);
+                }
+            }
+            assertThat(c.workers().get(0).completed()).isPositive();
+        }
+    }
+
     @Test
     void aFlowRunsOnAWorkerInTheSameProcess() throws Exception {
         OperationRegistry ops = OperationRegistry.empty().register(DOUBLE, DOUBLE_IMPL);
@@ -50,7 +82,7 @@ class ClusterInProcessTest {
             DataFlow placed = c.place(flow(), Placement.only("double"));
             List<ContextResult> r = Orchestrator.withDefaults().run(placed, Map.of("c",
                     List.of(Input.of(100, COUNT))));
-            System.out.println(r.get(0).results());
+            assertThat((List<?>) r.get(0).results().get("doubled")).hasSize(100);
             assertThat(c.workers().get(0).completed()).isEqualTo(100);
         }
     }
