@@ -1,6 +1,7 @@
 package dev.weft.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.flow.ContextResult;
 import dev.weft.flow.DataFlow;
@@ -70,6 +71,53 @@ class ClusterInProcessTest {
                 }
             }
             assertThat(c.workers().get(0).completed()).isPositive();
+        }
+    }
+
+    /** A value the wire does not allow (a plain object), as an input. */
+    record Opaque(Object inside) {
+    }
+
+    @Test
+    void failuresNameWhatFailedAndWhere() throws Exception {
+        Operation boom = Operation.builder("boom").input("x", ITEM).output("y", OUT).build();
+        OperationImplementation boomImpl = (ctx, p) -> {
+            throw new IllegalStateException("no " + p.get("x"));
+        };
+        OperationRegistry ops = OperationRegistry.empty().register(DOUBLE, DOUBLE_IMPL).register(boom, boomImpl);
+        try (Worker w = Worker.start(ClusterOptions.defaults(), ops, NodeRegistry.builder().build());
+             Cluster c = Cluster.join(ClusterOptions.defaults().withSeeds(w.address().replaceAll(".*@", ""))
+                     .withWorkerTimeout(Duration.ofSeconds(2)))) {
+            c.awaitWorkers(1, Duration.ofSeconds(20));
+            // thrown on the worker: its class name and message come back, naming the operation, context and member
+            DataFlow failing = c.place(DataFlow.builder().operation(boom, boomImpl).build(), Placement.all());
+            assertThatThrownBy(() -> Orchestrator.withDefaults().run(failing, Map.of("ctx-1",
+                    List.of(Input.of(7, ITEM))))).hasCauseInstanceOf(RemoteFailureException.class)
+                    .cause().hasMessageContaining("operation 'boom'").hasMessageContaining("context 'ctx-1'")
+                    .hasMessageContaining(w.address()).hasMessageContaining("java.lang.IllegalStateException: no 7");
+            // a value that may not cross is refused before anything is sent
+            int before = (int) c.workers().get(0).completed();
+            assertThatThrownBy(() -> Orchestrator.withDefaults().run(c.place(DataFlow.builder()
+                    .operation(DOUBLE, DOUBLE_IMPL).build(), Placement.all()), Map.of("ctx-2",
+                    List.of(Input.of(new Opaque(new Object()), ITEM))))).hasCauseInstanceOf(WireException.class)
+                    .cause().hasMessageContaining("inputs of operation 'double'").hasMessageContaining("ctx-2")
+                    .hasMessageContaining(Opaque.class.getName());
+            assertThat(c.workers().get(0).completed()).isEqualTo(before);
+            // no worker offers it: a clear error after the worker timeout, naming the operation
+            Operation missing = Operation.builder("missing").input("x", ITEM).output("y", OUT).build();
+            assertThatThrownBy(() -> Orchestrator.withDefaults().run(c.place(DataFlow.builder()
+                    .operation(missing, DOUBLE_IMPL).build(), Placement.all()), Map.of("ctx-3",
+                    List.of(Input.of(1, ITEM))))).hasCauseInstanceOf(ClusterException.class).cause()
+                    .hasMessageContaining("no worker offers operation 'missing'");
+            // Placement.only checks its names; forGoal(SPEED) runs locally what finds no worker
+            assertThatThrownBy(() -> c.place(flow(), Placement.only("nope")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'nope'");
+            assertThatThrownBy(() -> c.place(flow(), Placement.only("get_multi")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("output or cleanup");
+            List<ContextResult> spilled = Orchestrator.withDefaults().run(c.place(DataFlow.builder()
+                    .operation(missing, DOUBLE_IMPL).build(), Placement.forGoal(dev.weft.adapt.Goal.SPEED)),
+                    Map.of("ctx-4", List.of(Input.of(4, ITEM))));
+            assertThat(spilled).hasSize(1);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.weft.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.weft.cli.LocalWorkers;
 import dev.weft.demo.cluster.FanOut;
@@ -8,6 +9,13 @@ import dev.weft.flow.ContextResult;
 import dev.weft.flow.DataFlow;
 import dev.weft.flow.OperationException;
 import dev.weft.flow.Orchestrator;
+import dev.weft.demo.tube.NoobNodes;
+import dev.weft.tube.NodeFailedException;
+import dev.weft.tube.NodeRegistry;
+import dev.weft.tube.Runners;
+import dev.weft.tube.Tube;
+import dev.weft.tube.TubeRunner;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -73,6 +81,63 @@ class ClusterProcessTest {
             long earlier = before.stream().filter(b -> b.member().equals(w.member())).mapToLong(WorkerInfo::completed)
                     .sum();
             assertThat(w.completed() - earlier).as("runs on %s", w.member()).isPositive();
+        }
+    }
+
+    private static NodeRegistry noob() {
+        NodeRegistry.Builder b = NodeRegistry.builder();
+        new NoobNodes().register(b);
+        return b.build();
+    }
+
+    @Test
+    void aTubeRunsAcrossTheWorkerJvmsWithTheSyncRunnersResults() {
+        Tube tube = Tube.read(Path.of("docs/tubes/map.yaml"), noob());
+        List<Object> expected;
+        try (TubeRunner s = Runners.sync(tube)) {
+            expected = s.run(30);
+        }
+        List<WorkerInfo> before = cluster.workers();
+        try (TubeRunner r = Runners.cluster(tube, cluster.nodes())) {
+            assertThat(r.run(30)).isEqualTo(expected);
+        }
+        long used = cluster.workers().stream().filter(w -> w.completed() > before.stream()
+                .filter(b -> b.member().equals(w.member())).mapToLong(WorkerInfo::completed).sum()).count();
+        assertThat(used).as("workers that ran nodes (the stateless ones are pooled)").isGreaterThan(1);
+    }
+
+    /**
+     * A worker of a cluster of its own (so every node lands there) killed while a tube runs: the epoch fails naming
+     * the node, the epoch and the lost member; nothing hangs.
+     */
+    @Test
+    void aKilledWorkerFailsTheTubesEpochNamingNodeEpochAndMember() throws Exception {
+        try (LocalWorkers victim = LocalWorkers.start(1, 0, Duration.ofMinutes(2), List.of("--name", "weft-tube"),
+                null);
+             Cluster own = Cluster.join(ClusterOptions.defaults().withName("weft-tube").withSeeds(victim.seed())
+                     .withWorkerTimeout(Duration.ofSeconds(3)))) {
+            own.awaitWorkers(1, Duration.ofSeconds(60));
+            String lost = victim.addresses().get(0);
+            Tube tube = Tube.read(Path.of("docs/tubes/basic.yaml"), noob());
+            Thread killer = Thread.ofVirtual().start(() -> {
+                until(() -> own.workers().stream().anyMatch(w -> w.completed() > 50), Duration.ofSeconds(60),
+                        "the tube running on " + lost);
+                try {
+                    victim.kill(0);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try (TubeRunner r = Runners.cluster(tube, own.nodes())) {
+                assertThatThrownBy(() -> r.run(1_000_000))
+                        .isInstanceOfSatisfying(NodeFailedException.class, e -> {
+                            assertThat(e.nodeId()).isIn("a", "b");
+                            assertThat(e.getMessage()).contains("epoch");
+                            assertThat(e.getCause()).isInstanceOf(ClusterException.class);
+                            assertThat(e.getCause().getMessage()).contains(lost);
+                        });
+            }
+            killer.join();
         }
     }
 
