@@ -52,7 +52,7 @@ final class DeliveryBench {
 
     /** The mechanisms compared. */
     enum Variant {
-        /** What Weft's {@code Dispatcher} does: {@code tell}, the reply is the acknowledgement, a window outstanding. */
+        /** What Weft's {@code Dispatcher} does: {@code tell}, the reply is the acknowledgement, a window out. */
         DIRECT("direct", "tell; the reply (with the result) is the acknowledgement; a window of outstanding requests "
                 + "(Weft's Dispatcher)"),
         /** Pekko's work pulling, acknowledgements only: its best case, no result coming back. */

@@ -48,9 +48,10 @@ final class KillBench {
                 KillRow r = round(cluster, workers, idempotent, round, o.killRuns(), o.killMs(), log);
                 out.printf(Locale.ROOT, "  kill %-29s round %d: %d in flight on the victim at the kill, %d lost "
                                 + "with it; done %d/%d, failed %d (%d naming the victim), duplicates %d, partition %s; "
-                                + "kill to end %.0f ms%s%s%n", r.operation(), r.round(), r.inFlightAtKill(), r.lost(),
-                        r.done(), r.runs(), r.failed(), r.lostWithVictim(), r.duplicates(), r.partition() ? "ok"
-                                : "BROKEN", r.killToEndNanos() / 1e6, r.killToLastFailureNanos() < 0 ? ""
+                                + "kill to forgotten %.0f ms, to end %.0f ms%s%s%n", r.operation(), r.round(),
+                        r.inFlightAtKill(), r.lost(), r.done(), r.runs(), r.failed(), r.lostWithVictim(),
+                        r.duplicates(), r.partition() ? "ok" : "BROKEN", r.killToForgottenNanos() / 1e6,
+                        r.killToEndNanos() / 1e6, r.killToLastFailureNanos() < 0 ? ""
                                 : String.format(Locale.ROOT, ", kill to last failure %.0f ms",
                                 r.killToLastFailureNanos() / 1e6), r.note().isEmpty() ? "" : " (" + r.note() + ")");
                 out.flush();
@@ -71,7 +72,8 @@ final class KillBench {
             Map<String, Long> before = cluster.workers().stream()
                     .collect(Collectors.toMap(WorkerInfo::member, WorkerInfo::completed));
             DataFlow placed = cluster.place(FanOut.flow(idempotent ? FanOut.IO : FanOut.WRITE, ms), Placement.all());
-            AtomicLong killAt = new AtomicLong(), lastFailureAt = new AtomicLong(), victimAnswered = new AtomicLong();
+            AtomicLong killAt = new AtomicLong(), lastFailureAt = new AtomicLong(), victimAnswered = new AtomicLong(),
+                    forgottenAt = new AtomicLong();
             AtomicInteger inFlightAtKill = new AtomicInteger(-1), lostRuns = new AtomicInteger(-1);
             AtomicReference<String> killerTrouble = new AtomicReference<>("");
             Thread killer = Thread.ofVirtual().name("cluster-report-killer").start(() -> {
@@ -99,6 +101,7 @@ final class KillBench {
                         }
                         LockSupport.parkNanos(POLL_NANOS);
                     }
+                    forgottenAt.set(System.nanoTime());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -145,12 +148,15 @@ final class KillBench {
                 note.append(note.isEmpty() ? "" : "; ").append(runs - done.size()).append(" idempotent runs not done");
             }
             long killToEnd = killAt.get() == 0 ? -1 : end - killAt.get();
-            long killToFailure = killAt.get() == 0 || lastFailureAt.get() == 0 ? -1 : lastFailureAt.get() - killAt.get();
+            long killToForgotten = killAt.get() == 0 || forgottenAt.get() == 0 ? -1 : forgottenAt.get() - killAt.get();
+            long killToFailure = killAt.get() == 0 || lastFailureAt.get() == 0 ? -1
+                    : lastFailureAt.get() - killAt.get();
             // the victim is forgotten by the driver; wait until the cluster let it go, so the next one can join
             until(() -> find(cluster, lost).isEmpty(), Duration.ofSeconds(30), "the victim forgotten");
             // answered counts fanout.items too (it is placed on the workers as well): one run per round
             return new KillRow(idempotent, round, runs, ms, inFlightAtKill.get(), lostRuns.get(), done.size(),
-                    result.failures().size(), namingVictim, answered - 1 - done.size(), partition, killToEnd,
+                    result.failures().size(), namingVictim, answered - 1 - done.size(), partition, killToForgotten,
+                    killToEnd,
                     killToFailure, note.toString());
         }
     }

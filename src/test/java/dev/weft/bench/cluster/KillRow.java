@@ -16,12 +16,15 @@ package dev.weft.bench.cluster;
  * @param lostWithVictim   of the failures, those whose cause is a {@code MemberLostException} naming the victim
  * @param duplicates       runs answered more than once by the workers' counts (answered minus done; 0 expected)
  * @param partition        whether done and failed items are disjoint and together every item
+ * @param killToForgottenNanos from the kill to the driver forgetting the victim (taken as unreachable: failure
+ *                         detection, after which its runs are sent again or failed); -1 if not seen
  * @param killToEndNanos   from the kill to the run's end (its last result or failure)
  * @param killToLastFailureNanos from the kill to the last run reported failed; -1 with none
  * @param note             why the round is not complete, or ""
  */
 public record KillRow(boolean idempotent, int round, int runs, int ms, int inFlightAtKill, int lost, int done,
-                      int failed, int lostWithVictim, long duplicates, boolean partition, long killToEndNanos,
+                      int failed, int lostWithVictim, long duplicates, boolean partition, long killToForgottenNanos,
+                      long killToEndNanos,
                       long killToLastFailureNanos, String note) {
     /** "fanout.io (idempotent)" or "fanout.write (not idempotent)". */
     public String operation() {
