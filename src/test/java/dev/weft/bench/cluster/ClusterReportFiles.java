@@ -194,7 +194,8 @@ final class ClusterReportFiles {
                 sb.append(String.format(Locale.ROOT, "- **Kill, idempotent** (%d rounds): %d of %d runs done "
                                 + "(%.1f%%), %d failed, %d sent again, %d duplicates; the victim taken as lost a "
                                 + "median %.0f ms after the kill; kill to the last result (the re-sent runs' %d ms "
-                                + "included): median %.0f ms, worst %.0f ms: the goal (all complete within 2 s) is %s.%n",
+                                + "included): median %.0f ms, worst %.0f ms: the goal (all complete within 2 s) is "
+                                + "%s.%n",
                         ks.size(), done, runs, 100.0 * done / runs, failed,
                         ks.stream().mapToInt(k -> Math.max(0, k.lost())).sum(), dups,
                         median(ks, KillRow::killToForgottenNanos) / 1e6, ks.get(0).ms(),
