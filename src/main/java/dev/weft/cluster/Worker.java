@@ -68,7 +68,6 @@ public final class Worker implements AutoCloseable {
         Runs runs = new Runs(options, Objects.requireNonNull(operations, "operations"),
                 Objects.requireNonNull(nodes, "nodes"));
         Member m = Member.start(options, ClusterConfig.WORKER, ctx -> ctx.spawn(runs.behavior(), ACTOR));
-        runs.member = m.address;
         return new Worker(m, runs);
     }
 
@@ -115,7 +114,6 @@ public final class Worker implements AutoCloseable {
         /** Runs in progress, by driver and request, so a driver can cancel one. */
         final Map<RunKey, Thread> running = new ConcurrentHashMap<>();
         final HostedNodes nodes;
-        volatile String member;
         private final AtomicReference<ActorRef<ToWorker>> self = new AtomicReference<>();
 
         record RunKey(ActorRef<ToDriver> driver, long id) {
@@ -148,7 +146,8 @@ public final class Worker implements AutoCloseable {
                 case Describe d -> d.replyTo().tell(new Hello(self, cluster.selfMember().address().toString(),
                         options.concurrency(), options.memory(), List.copyOf(operations.names()),
                         List.copyOf(nodeTypes.typeNames())));
-                case RunOp r -> start(r.replyTo(), r.id(), () -> runOperation(r));
+                case RunOp r -> start(r.replyTo(), r.id(), () -> runOperation(r,
+                        cluster.selfMember().address().toString()));
                 case CancelOp c -> {
                     Thread t = running.get(new RunKey(c.replyTo(), c.id()));
                     if (t != null) {
@@ -198,7 +197,7 @@ public final class Worker implements AutoCloseable {
             });
         }
 
-        private byte[] runOperation(RunOp r) throws Exception {
+        private byte[] runOperation(RunOp r, String member) throws Exception {
             String where = "operation '" + r.operation() + "' (instance '" + r.instance() + "') in context '"
                     + r.context() + "' on worker " + member;
             OperationRegistry.Entry e = operations.find(r.operation()).orElseThrow(() -> new ClusterException(

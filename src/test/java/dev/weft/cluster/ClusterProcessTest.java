@@ -141,6 +141,19 @@ class ClusterProcessTest {
         }
     }
 
+    /** A thread that kills {@code victim} once the driver has runs in flight on it. */
+    private static Thread killWhenBusy(LocalWorkers victim, String lost) {
+        return Thread.ofVirtual().start(() -> {
+            until(() -> cluster.workers().stream().anyMatch(w -> w.member().equals(lost) && w.inFlight() > 0),
+                    Duration.ofSeconds(30), "runs in flight on " + lost);
+            try {
+                victim.kill(0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
     @Test
     void aKilledWorkersIdempotentRunsAllCompleteElsewhere() throws Exception {
         try (LocalWorkers victim = LocalWorkers.start(1, 0, Duration.ofMinutes(2), List.of("--seed",
@@ -148,15 +161,7 @@ class ClusterProcessTest {
             cluster.awaitWorkers(4, Duration.ofSeconds(60));
             String lost = victim.addresses().get(0);
             DataFlow placed = cluster.place(FanOut.flow(FanOut.IO, 500), Placement.all());
-            Thread killer = Thread.ofVirtual().start(() -> {
-                until(() -> cluster.workers().stream().anyMatch(w -> w.member().equals(lost) && w.inFlight() > 0),
-                        Duration.ofSeconds(30), "runs in flight on " + lost);
-                try {
-                    victim.kill(0);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            Thread killer = killWhenBusy(victim, lost);
             List<ContextResult> r = Orchestrator.withDefaults().run(placed, FanOut.inputs(200));
             killer.join();
             assertThat(victim.process(0).isAlive()).isFalse();
@@ -173,15 +178,7 @@ class ClusterProcessTest {
             cluster.awaitWorkers(4, Duration.ofSeconds(60));
             String lost = victim.addresses().get(0);
             DataFlow placed = cluster.place(FanOut.flow(FanOut.WRITE, 500), Placement.all());
-            Thread killer = Thread.ofVirtual().start(() -> {
-                until(() -> cluster.workers().stream().anyMatch(w -> w.member().equals(lost) && w.inFlight() > 0),
-                        Duration.ofSeconds(30), "runs in flight on " + lost);
-                try {
-                    victim.kill(0);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            Thread killer = killWhenBusy(victim, lost);
             List<ContextResult> r = Orchestrator.of(Orchestrator.Options.defaults().withStrict(false))
                     .run(placed, FanOut.inputs(200));
             killer.join();
