@@ -20,7 +20,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The cluster report's files: {@code results.csv} (a row per timed round of every part), {@code fanout.png} (remote
- * runs per second of each configuration, log scale, with the issue's goal) and {@code report.md}, whose findings
+ * runs per second of each configuration, bars, with the issue's goal) and {@code report.md}, whose findings
  * are sentences decided from the figures ({@link #findings}).
  */
 final class ClusterReportFiles {
@@ -35,9 +35,6 @@ final class ClusterReportFiles {
     static final String WORKER_JVM = "`--enable-preview --enable-native-access=ALL-UNNAMED --add-opens "
             + "java.base/java.lang=ALL-UNNAMED -XX:+UseSerialGC -Xss512k`, default heap, concurrency 1024 "
             + "advertised (`LocalWorkers`' defaults, as `./weft cluster workers` starts them)";
-
-    private static final List<org.knowm.xchart.style.markers.Marker> MARKERS = List.of(SeriesMarkers.CIRCLE,
-            SeriesMarkers.SQUARE, SeriesMarkers.DIAMOND, SeriesMarkers.TRIANGLE_UP, SeriesMarkers.TRIANGLE_DOWN);
 
     private ClusterReportFiles() {
     }
@@ -81,16 +78,18 @@ final class ClusterReportFiles {
         return sb.toString();
     }
 
-    /** Bars of runs per second (median round) per configuration, a bar per size and I/O time; the goal as a line. */
+    /**
+     * Bars of runs per second (median round) per configuration, a bar per size and I/O time, on a linear axis; the
+     * goal as a dashed line.
+     */
     static CategoryChart chart(List<FanOutRow> rows) {
         CategoryChart chart = new CategoryChartBuilder().width(1000).height(600)
-                .title("Fan-out: operation runs per second (median round), one JVM vs worker JVMs")
-                .xAxisTitle("where the runs ran").yAxisTitle("runs/s (log)").build();
-        // XChart cannot draw bars on a log axis (they start at 0): lines between the configurations instead
-        chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
-        chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setMarkerSize(9);
-        chart.getStyler().setOverlapped(true);
+                .title("Fan-out: operation runs per second (median of the timed rounds), one JVM vs worker JVMs")
+                .xAxisTitle("where the runs ran").yAxisTitle("runs/s").build();
+        // a linear axis: XChart's log axis labels only the decades (here one: 10,000), and cannot draw bars
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setAvailableSpaceFill(0.8);
+        chart.getStyler().setXAxisTicksVisible(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setToolTipsEnabled(false);
@@ -108,19 +107,8 @@ final class ClusterReportFiles {
                 ys.add(e.getValue().stream().filter(f -> f.where().equals(w)).findFirst()
                         .map(FanOutRow::runsPerSecond).orElse(0.0));
             }
-            List<String> xs = new ArrayList<>();
-            List<Double> present = new ArrayList<>();
-            for (int k = 0; k < where.size(); k++) {
-                if (ys.get(k) > 0) {
-                    xs.add(where.get(k));
-                    present.add(ys.get(k));
-                }
-            }
-            CategorySeries s = chart.addSeries(e.getKey(), xs, present);
-            java.awt.Color c = LogPlot.PALETTE.get(1 + i % (LogPlot.PALETTE.size() - 1));
-            s.setLineColor(c);
-            s.setMarkerColor(c);
-            s.setMarker(MARKERS.get(i % MARKERS.size()));
+            CategorySeries s = chart.addSeries(e.getKey(), where, ys);
+            s.setFillColor(LogPlot.PALETTE.get(1 + i % (LogPlot.PALETTE.size() - 1)));
             i++;
         }
         CategorySeries goal = chart.addSeries("goal: 10,000 runs/s", where,
