@@ -145,9 +145,10 @@ final class Dispatcher {
 
     /** A worker said hello (again: its entry is replaced, keeping nothing of a lost incarnation). */
     void hello(Hello h) {
+        Slot old;
         lock.lock();
         try {
-            Slot old = workers.get(h.member());
+            old = workers.get(h.member());
             if (old != null && old.ref.equals(h.worker())) {
                 return;
             }
@@ -155,6 +156,10 @@ final class Dispatcher {
             regrant();
         } finally {
             lock.unlock();
+        }
+        if (old != null) {
+            // a new incarnation before the old one was reported lost: what ran on the old one is lost all the same
+            settle(old, h.member(), "it came back as a new incarnation");
         }
     }
 
@@ -423,9 +428,13 @@ final class Dispatcher {
         } finally {
             lock.unlock();
         }
-        if (gone == null) {
-            return;
+        if (gone != null) {
+            settle(gone, member, why);
         }
+    }
+
+    /** Each request in flight on {@code gone}: sent again, or failed naming the member. */
+    private void settle(Slot gone, String member, String why) {
         for (Pending p : pending.values()) {
             if (p.slot == gone && pending.remove(p.id, p)) {
                 if (p.call.idempotent() && p.call.pinnedMember() == null && p.attempt < options.maxAttempts()) {

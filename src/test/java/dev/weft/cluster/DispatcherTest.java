@@ -322,4 +322,27 @@ class DispatcherTest {
         assertThat(d.inFlight()).isZero();
         assertThat(w1.got()).isEmpty();
     }
+
+    /**
+     * A member's new incarnation says hello before the old one was reported lost: what ran on the old one is lost
+     * all the same (it no longer waits for a lost() that would match nothing), and the new one takes new work.
+     */
+    @Test
+    void aNewIncarnationsHelloSettlesWhatRanOnTheOldOne() throws Exception {
+        Dispatcher d = dispatcher(ClusterOptions.defaults());
+        W old = W.of("w1");
+        d.hello(old.hello(1, "op"));
+        Caller a = new Caller(d, op("op", false));
+        old.nextRun();
+        W reborn = W.of("w1");
+        d.hello(reborn.hello(1, "op"));
+        assertThat(a.failure()).isInstanceOf(MemberLostException.class)
+                .hasMessageContaining("came back as a new incarnation")
+                .hasMessageContaining("not declared idempotent");
+        Caller b = new Caller(d, op("op", false));
+        RunOp rb = reborn.nextRun();
+        d.reply(done(rb, "b"));
+        assertThat(b.reply().member()).isEqualTo("w1");
+        assertThat(d.inFlight()).isZero();
+    }
 }
