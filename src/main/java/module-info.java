@@ -7,7 +7,8 @@
  * flows; {@link dev.weft.breaker} Resilience4j circuit breakers on components, operations and retries (an add-on: the
  * core never imports it); {@link dev.weft.adapt} goals and limits that adapt how much runs at once (speed, memory, the machine's limits);
  * {@link dev.weft.component} Kamaelia's components; {@link dev.weft.tube} noob's tubes
- * (graphs of nodes run epoch by epoch); {@link dev.weft} holds the small facade for plain code and jshell.
+ * (graphs of nodes run epoch by epoch); {@link dev.weft.cluster} workers and drivers across processes and machines on
+ * Apache Pekko Cluster (an add-on: nothing else in the library imports it); {@link dev.weft} holds the small facade for plain code and jshell.
  */
 module dev.weft {
     requires org.slf4j;
