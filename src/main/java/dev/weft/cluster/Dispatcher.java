@@ -252,7 +252,9 @@ final class Dispatcher {
             if (closed) {
                 throw closedFor(p.call);
             }
-            s = waiting.isEmpty() ? pick(p.call) : null;
+            // a free slot exists only when no waiter can use it (a freed slot goes to the first that can), so taking
+            // one here passes no one
+            s = pick(p.call);
             if (s != null) {
                 s.inFlight++;
             } else {
@@ -284,6 +286,14 @@ final class Dispatcher {
                     }
                     w.granted = null; // handed over, then lost before this thread woke: wait again, first in line
                     waiting.addFirst(w);
+                }
+                // a slot may be free that no hand-over will bring: one freed while this waiter's grant was being
+                // lost, or one this call can use and the waiters before it cannot
+                Slot free = pick(call);
+                if (free != null) {
+                    waiting.remove(w);
+                    free.inFlight++;
+                    return free;
                 }
                 if (closed) {
                     throw closedFor(call);

@@ -382,7 +382,7 @@ final class Wire {
     }
 
     /** The path segment of the value under {@code key}, the {@code i}th key: {@code {"k"}}, {@code {42}}. */
-    private static String keySegment(Object key, int i) {
+    static String keySegment(Object key, int i) {
         if (key instanceof String s) {
             String shown = s.length() > 40 ? s.substring(0, 40) + "…" : s;
             return "{\"" + shown.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
@@ -545,7 +545,9 @@ final class Wire {
                 yield p.getIntValue();
             }
             case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
-            case VALUE_EMBEDDED_OBJECT -> p.getBinaryValue();
+            // a fresh array each time: Jackson hands every empty byte string the same shared array, and two arrays
+            // that were distinct when sent (in a set, say) must arrive distinct
+            case VALUE_EMBEDDED_OBJECT -> p.getBinaryValue().clone();
             case START_ARRAY -> tagged(p, depth);
             default -> throw new Refusal("is a " + t + ", which Weft's wire format never writes");
         };

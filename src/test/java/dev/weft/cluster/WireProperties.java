@@ -236,17 +236,9 @@ class WireProperties {
             }
         }
 
-        /** The path segment the wire names a map value by (its documented format). */
+        /** The path segment the wire names a map value by (its documented format; one definition, Wire's). */
         static String keySegment(Object key, int i) {
-            if (key instanceof String s) {
-                String shown = s.length() > 40 ? s.substring(0, 40) + "…" : s;
-                return "{\"" + shown.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
-            } else if (key instanceof Number || key instanceof Boolean || key instanceof Character) {
-                return "{" + key + "}";
-            } else if (key instanceof Enum<?> e) {
-                return "{" + e.getDeclaringClass().getSimpleName() + "." + e.name() + "}";
-            }
-            return "{key #" + i + "}";
+            return Wire.keySegment(key, i);
         }
     }
 
@@ -277,10 +269,14 @@ class WireProperties {
 
     @Test
     void everyAllowedValueComesBackEqualAndOfTheSameClasses() {
-        qt().withExamples(2000).withShrinkCycles(500).forAll(VALUES).checkAssert(v -> {
-            Object back = wire.decode(wire.encode(v, WHERE), WHERE);
-            assertThat(WireKit.difference(v, back, "value")).as("decoded %s", WireKit.show(back)).isNull();
-        });
+        // the CI seed 69392097927753 found two empty byte arrays in a set arriving as one (Jackson shares its empty
+        // array); kept as a second, fixed-seed run
+        for (var q : List.of(qt().withExamples(2000), qt().withFixedSeed(69392097927753L).withExamples(700))) {
+            q.withShrinkCycles(500).forAll(VALUES).checkAssert(v -> {
+                Object back = wire.decode(wire.encode(v, WHERE), WHERE);
+                assertThat(WireKit.difference(v, back, "value")).as("decoded %s", WireKit.show(back)).isNull();
+            });
+        }
     }
 
     @Test
