@@ -46,8 +46,11 @@ final class ClusterDemo {
             out.println("weft: driver up at " + cluster.address() + "; waiting for " + workers + " workers...");
             cluster.awaitWorkers(workers, Duration.ofSeconds(30));
             DataFlow placed = cluster.place(FanOut.flow(FanOut.IO, ms), Placement.all());
-            // a first round warms both sides up (class loading, JIT, connections); the second is the one shown
-            Orchestrator.withDefaults().run(placed, FanOut.inputs(Math.min(items, 200)));
+            // two untimed rounds warm both sides up (class loading, JIT, connections); the third is the one shown
+            out.println("weft: two untimed rounds of " + items + " runs to warm up, then one timed...");
+            for (int round = 0; round < 2; round++) {
+                Orchestrator.withDefaults().run(placed, FanOut.inputs(items));
+            }
             List<WorkerInfo> before = cluster.workers();
             long t0 = System.nanoTime();
             List<ContextResult> results = Orchestrator.withDefaults().run(placed, FanOut.inputs(items));
