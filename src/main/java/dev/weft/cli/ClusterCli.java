@@ -96,7 +96,7 @@ public final class ClusterCli {
     }
 
     /** The worker command's options. */
-    record WorkerArgs(ClusterOptions options, Duration lifetime, boolean exitWithStdin, boolean kubernetes) {
+    record WorkerArgs(ClusterOptions options, Duration lifetime, boolean exitWithStdin) {
         static WorkerArgs parse(String[] args) {
             ClusterOptions o = ClusterOptions.defaults();
             List<String> seeds = new ArrayList<>();
@@ -158,7 +158,7 @@ public final class ClusterCli {
             if (kubernetes) {
                 o = o.withKubernetesDiscovery("weft-worker");
             }
-            return new WorkerArgs(o, lifetime, stdin, kubernetes);
+            return new WorkerArgs(o, lifetime, stdin);
         }
     }
 

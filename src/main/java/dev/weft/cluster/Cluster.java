@@ -1,9 +1,6 @@
 package dev.weft.cluster;
 
 import dev.weft.cluster.Protocol.Describe;
-import dev.weft.cluster.Protocol.Done;
-import dev.weft.cluster.Protocol.Failed;
-import dev.weft.cluster.Protocol.Hello;
 import dev.weft.cluster.Protocol.ToDriver;
 import dev.weft.flow.DataFlow;
 import dev.weft.flow.Operation;
@@ -85,26 +82,8 @@ public final class Cluster implements AutoCloseable {
                     ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class, e -> e),
                     ClusterEvent.ReachabilityEvent.class));
             return Behaviors.receive(Object.class)
-                    .onMessage(Protocol.DriverBatch.class, b -> {
-                        for (ToDriver m : b.messages()) {
-                            if (m instanceof Hello h) {
-                                dispatcher.hello(h);
-                            } else {
-                                dispatcher.reply(m);
-                            }
-                        }
-                        return Behaviors.same();
-                    })
-                    .onMessage(Hello.class, h -> {
-                        dispatcher.hello(h);
-                        return Behaviors.same();
-                    })
-                    .onMessage(Done.class, d -> {
-                        dispatcher.reply(d);
-                        return Behaviors.same();
-                    })
-                    .onMessage(Failed.class, f -> {
-                        dispatcher.reply(f);
+                    .onMessage(ToDriver.class, m -> {
+                        dispatcher.deliver(m);
                         return Behaviors.same();
                     })
                     .onMessage(ClusterEvent.MemberUp.class, e -> {
@@ -132,7 +111,6 @@ public final class Cluster implements AutoCloseable {
                         dispatcher.lost(e.member().address().toString(), "removed from the cluster");
                         return Behaviors.same();
                     })
-                    .onMessage(ToDriver.class, m -> Behaviors.same())
                     .onAnyMessage(m -> Behaviors.same())
                     .build();
         });

@@ -386,6 +386,16 @@ final class Dispatcher {
         return b.toString();
     }
 
+    /** What a worker sent: a hello, a reply, or a batch of them, in order. */
+    void deliver(ToDriver m) {
+        switch (m) {
+            case Protocol.DriverBatch b -> b.messages().forEach(this::deliver);
+            case Hello h -> hello(h);
+            case Done d -> reply(d);
+            case Failed f -> reply(f);
+        }
+    }
+
     /** A worker's reply. */
     void reply(ToDriver m) {
         long id = m instanceof Done d ? d.id() : ((Failed) m).id();

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -114,7 +113,6 @@ public final class Worker implements AutoCloseable {
         /** Runs in progress, by driver and request, so a driver can cancel one. */
         final Map<RunKey, Thread> running = new ConcurrentHashMap<>();
         final HostedNodes nodes;
-        private final AtomicReference<ActorRef<ToWorker>> self = new AtomicReference<>();
 
         record RunKey(ActorRef<ToDriver> driver, long id) {
         }
@@ -130,7 +128,6 @@ public final class Worker implements AutoCloseable {
 
         Behavior<ToWorker> behavior() {
             return Behaviors.setup(ctx -> {
-                self.set(ctx.getSelf());
                 // read when asked, not set after start returns: a driver may ask before that
                 var cluster = org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem());
                 return Behaviors.receive(ToWorker.class).onAnyMessage(m -> {

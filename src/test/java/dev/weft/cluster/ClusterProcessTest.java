@@ -141,6 +141,19 @@ class ClusterProcessTest {
         }
     }
 
+    /** A fourth worker JVM, joined and known to the driver: the one a kill test kills. */
+    private static LocalWorkers victim() throws Exception {
+        LocalWorkers victim = LocalWorkers.start(1, 0, Duration.ofMinutes(2), List.of("--seed", workers.seed()),
+                null);
+        try {
+            cluster.awaitWorkers(4, Duration.ofSeconds(60));
+            return victim;
+        } catch (RuntimeException | InterruptedException e) {
+            victim.close();
+            throw e;
+        }
+    }
+
     /** A thread that kills {@code victim} once the driver has runs in flight on it. */
     private static Thread killWhenBusy(LocalWorkers victim, String lost) {
         return Thread.ofVirtual().start(() -> {
@@ -156,9 +169,7 @@ class ClusterProcessTest {
 
     @Test
     void aKilledWorkersIdempotentRunsAllCompleteElsewhere() throws Exception {
-        try (LocalWorkers victim = LocalWorkers.start(1, 0, Duration.ofMinutes(2), List.of("--seed",
-                workers.seed()), null)) {
-            cluster.awaitWorkers(4, Duration.ofSeconds(60));
+        try (LocalWorkers victim = victim()) {
             String lost = victim.addresses().get(0);
             DataFlow placed = cluster.place(FanOut.flow(FanOut.IO, 500), Placement.all());
             Thread killer = killWhenBusy(victim, lost);
@@ -173,9 +184,7 @@ class ClusterProcessTest {
 
     @Test
     void aKilledWorkersOtherRunsFailNamingOperationContextAndMember() throws Exception {
-        try (LocalWorkers victim = LocalWorkers.start(1, 0, Duration.ofMinutes(2), List.of("--seed",
-                workers.seed()), null)) {
-            cluster.awaitWorkers(4, Duration.ofSeconds(60));
+        try (LocalWorkers victim = victim()) {
             String lost = victim.addresses().get(0);
             DataFlow placed = cluster.place(FanOut.flow(FanOut.WRITE, 500), Placement.all());
             Thread killer = killWhenBusy(victim, lost);
