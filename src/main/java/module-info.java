@@ -69,6 +69,7 @@ module dev.weft {
     exports dev.weft.metrics;
     exports dev.weft.breaker;
     exports dev.weft.adapt;
+    exports dev.weft.stm;
     exports dev.weft.cluster;
     // Pekko's Jackson serializer reads and writes the cluster's wire messages (records of this package) reflectively.
     opens dev.weft.cluster to com.fasterxml.jackson.databind;

@@ -37,6 +37,8 @@ class ArchitectureTest {
             "lock imports only scope and event", classes().that().resideInAPackage("dev.weft.lock..").should()
                     .onlyDependOnClassesThat().resideInAnyPackage("dev.weft.lock..", "dev.weft.scope..",
                             "dev.weft.event..", "dev.weft.function..", "java..", "org.slf4j.."),
+            "stm imports only function", classes().that().resideInAPackage("dev.weft.stm..").should()
+                    .onlyDependOnClassesThat().resideInAnyPackage("dev.weft.stm..", "dev.weft.function..", "java.."),
             "function is a leaf", classes().that().resideInAPackage("dev.weft.function..").should()
                     .onlyDependOnClassesThat().resideInAnyPackage("dev.weft.function..", "java.lang.."),
             // components build on scopes (and may use events, locks, functions); metrics watch them through
@@ -98,6 +100,7 @@ class ArchitectureTest {
             "scope imports only event", "dev.weft.scope.violation.ScopeImportsLock",
             "lock imports only scope and event", "dev.weft.lock.violation.LockImportsFlow",
             "function is a leaf", "dev.weft.function.violation.FunctionImportsEvent",
+            "stm imports only function", "dev.weft.stm.violation.StmImportsLock",
             "component imports no add-on", "dev.weft.component.violation.ComponentImportsMetrics",
             "tube imports no add-on", "dev.weft.tube.violation.TubeImportsMetrics",
             "Micrometer only in metrics", "dev.weft.lock.violation.LockUsesMicrometer",

@@ -1,0 +1,281 @@
+package dev.weft.stm;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * One transaction's view of a {@link Store}: a consistent snapshot of the keys it read, as of one commit of the store
+ * ({@link #version()}), and the changes it means to make. Reads see the snapshot and then this checkout's own changes;
+ * {@link #commit()} publishes every change at once, or none when anything it read changed since the snapshot.
+ *
+ * <p>Keys may be named up front ({@link Store#checkout(String...)}, Axon's {@code using}) or read as the transaction
+ * goes ({@link Store#atomically}): a key first read later must still be as of the snapshot, else the read itself
+ * throws {@link ConcurrentUpdateException} (the transaction would otherwise compute on a mix of old and new values).
+ * A key set without being read is written blindly: the commit does not check it.
+ *
+ * <p>Not thread safe: one thread uses a checkout, once. After {@link #commit()}, successful or not, it is spent.
+ */
+public final class Checkout {
+    /** Marks a removed key among the writes. */
+    private static final Object REMOVED = new Object();
+    /** Above this many keys, lookups go through a hash index instead of a scan. */
+    private static final int SCAN_LIMIT = 8;
+
+    private final Store store;
+    private final long snapshot;
+    /** Whether a refusal records a stack trace: not inside {@link Store#atomically}, which catches and retries. */
+    private final boolean traced;
+    // The keys read and the state each was read at, in reading order; index built when there are many.
+    private String[] readKeys = new String[4];
+    private Versioned[] readStates = new Versioned[4];
+    private int reads;
+    private Map<String, Integer> readIndex;
+    // The changes, in the order first made; REMOVED for a removal.
+    private LinkedHashMap<String, Object> writes;
+    private boolean spent;
+
+    Checkout(Store store, long snapshot, boolean traced) {
+        this.store = store;
+        this.snapshot = snapshot;
+        this.traced = traced;
+    }
+
+    /** Records a key read at {@code state} (the store checked it is as of the snapshot). */
+    void addRead(String key, Versioned state) {
+        if (reads == readKeys.length) {
+            readKeys = java.util.Arrays.copyOf(readKeys, reads * 2);
+            readStates = java.util.Arrays.copyOf(readStates, reads * 2);
+        }
+        readKeys[reads] = key;
+        readStates[reads] = state;
+        if (readIndex != null) {
+            readIndex.put(key, reads);
+        } else if (reads == SCAN_LIMIT) {
+            readIndex = new HashMap<>();
+            for (int i = 0; i <= reads; i++) {
+                readIndex.put(readKeys[i], i);
+            }
+        }
+        reads++;
+    }
+
+    private int readSlot(String key) {
+        if (readIndex != null) {
+            Integer i = readIndex.get(key);
+            return i == null ? -1 : i;
+        }
+        for (int i = 0; i < reads; i++) {
+            if (readKeys[i].equals(key)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The version of the store this checkout's snapshot is as of. */
+    public long version() {
+        return snapshot;
+    }
+
+    /** The store this checkout belongs to. */
+    public Store store() {
+        return store;
+    }
+
+    /**
+     * The value of {@code key}: this checkout's change if it made one, else the snapshot's; empty if absent.
+     *
+     * @throws ConcurrentUpdateException if the key is read here first and changed after the snapshot
+     */
+    public Optional<Object> find(String key) {
+        return Optional.ofNullable(value(key));
+    }
+
+    /**
+     * The value of {@code key} as a {@code type}; empty if absent.
+     *
+     * @throws IllegalStateException if it is there but not a {@code type}
+     * @throws ConcurrentUpdateException if the key is read here first and changed after the snapshot
+     */
+    public <T> Optional<T> find(String key, Class<T> type) {
+        return Optional.ofNullable(cast(key, value(key), type));
+    }
+
+    /**
+     * The value of {@code key} as a {@code type}.
+     *
+     * @throws NoSuchElementException if the key is absent
+     * @throws IllegalStateException if it is not a {@code type}
+     * @throws ConcurrentUpdateException if the key is read here first and changed after the snapshot
+     */
+    public <T> T get(String key, Class<T> type) {
+        Object v = value(key);
+        if (v == null) {
+            throw new NoSuchElementException("store '" + store.name() + "' has no key '" + key + "' (snapshot at "
+                    + "version " + snapshot + ")");
+        }
+        return cast(key, v, type);
+    }
+
+    /** The value of {@code key} as a {@code type}, or {@code fallback} if absent. */
+    public <T> T getOrDefault(String key, Class<T> type, T fallback) {
+        Object v = value(key);
+        return v == null ? fallback : cast(key, v, type);
+    }
+
+    private Object value(String key) {
+        Objects.requireNonNull(key, "key");
+        checkOpen("read");
+        if (writes != null && writes.containsKey(key)) {
+            Object w = writes.get(key);
+            return w == REMOVED ? null : w;
+        }
+        int i = readSlot(key);
+        if (i >= 0) {
+            return readStates[i].value();
+        }
+        Versioned v = store.readAt(key, snapshot, this); // throws if changed after the snapshot
+        addRead(key, v);
+        return v.value();
+    }
+
+    private <T> T cast(String key, Object v, Class<T> type) {
+        if (v != null && !type.isInstance(v)) {
+            throw new IllegalStateException("key '" + key + "' in store '" + store.name() + "' holds a "
+                    + v.getClass().getName() + " (" + v + "), not a " + type.getName());
+        }
+        return type.cast(v);
+    }
+
+    /**
+     * Sets {@code key} to {@code value} in this checkout; other threads see it only once {@link #commit()} succeeds.
+     * The value must be immutable: mutable lists, sets and maps are copied into unmodifiable ones here (their
+     * elements checked likewise), and anything else that could change is refused (see the store's javadoc).
+     *
+     * @return this checkout
+     * @throws IllegalArgumentException if the value is null, or is or holds something that may change
+     */
+    public Checkout set(String key, Object value) {
+        Objects.requireNonNull(key, "key");
+        checkOpen("set");
+        Object frozen = Values.freeze(value, store.name(), key, store.trustedTypes());
+        changes().put(key, frozen);
+        return this;
+    }
+
+    /**
+     * Sets {@code key} to {@code change} applied to its current value as a {@code type}.
+     *
+     * @return this checkout
+     * @throws NoSuchElementException if the key is absent
+     */
+    public <T> Checkout update(String key, Class<T> type, UnaryOperator<T> change) {
+        return set(key, change.apply(get(key, type)));
+    }
+
+    /** Removes {@code key} in this checkout (nothing if absent); published by {@link #commit()}. */
+    public Checkout remove(String key) {
+        Objects.requireNonNull(key, "key");
+        checkOpen("remove");
+        changes().put(key, REMOVED);
+        return this;
+    }
+
+    private LinkedHashMap<String, Object> changes() {
+        if (writes == null) {
+            writes = new LinkedHashMap<>();
+        }
+        return writes;
+    }
+
+    /** The keys this checkout read, in reading order. */
+    public Set<String> readKeys() {
+        Set<String> out = new LinkedHashSet<>();
+        for (int i = 0; i < reads; i++) {
+            out.add(readKeys[i]);
+        }
+        return Collections.unmodifiableSet(out);
+    }
+
+    /** The keys this checkout changed (set or removed), in the order first changed. */
+    public Set<String> changedKeys() {
+        return writes == null ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(writes.keySet()));
+    }
+
+    /** Whether {@link #commit()} was called. */
+    public boolean isSpent() {
+        return spent;
+    }
+
+    /**
+     * Publishes every change at once, if nothing this checkout read changed since its snapshot. A checkout that changed
+     * nothing commits at once: its snapshot was consistent.
+     *
+     * @return the version the store is at after this commit (the snapshot's for a read-only checkout)
+     * @throws ConcurrentUpdateException naming the keys read that changed (or were being published); nothing written
+     * @throws IllegalStateException if this checkout was committed before
+     */
+    public long commit() {
+        checkOpen("commit");
+        spent = true;
+        if (writes == null || writes.isEmpty()) {
+            return snapshot;
+        }
+        return store.commit(this);
+    }
+
+    private void checkOpen(String what) {
+        if (spent) {
+            throw new IllegalStateException("cannot " + what + " on a spent checkout of store '" + store.name()
+                    + "' (snapshot at version " + snapshot + "): a checkout commits once; check out again");
+        }
+    }
+
+    // ---- for the store and its committers ----
+
+    boolean traced() {
+        return traced;
+    }
+
+    int readCount() {
+        return reads;
+    }
+
+    String readKey(int i) {
+        return readKeys[i];
+    }
+
+    Versioned readState(int i) {
+        return readStates[i];
+    }
+
+    /** The state {@code key} was read at, or null if it was not read. */
+    Versioned readStateOf(String key) {
+        int i = readSlot(key);
+        return i < 0 ? null : readStates[i];
+    }
+
+    /** The changes: key to value, or to null for a removal. */
+    Map<String, Object> writes() {
+        return writes;
+    }
+
+    static Object valueOf(Object written) {
+        return written == REMOVED ? null : written;
+    }
+
+    /** {@code "Checkout[bank @41: read [a, b], changed [a, b]]"}. */
+    @Override
+    public String toString() {
+        return "Checkout[" + store.name() + " @" + snapshot + ": read " + readKeys() + ", changed " + changedKeys()
+                + (spent ? ", spent" : "") + "]";
+    }
+}
