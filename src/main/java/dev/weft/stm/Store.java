@@ -56,9 +56,9 @@ public final class Store {
     private final LongAdder commits = new LongAdder();
     private final LongAdder conflicts = new LongAdder();
 
-    private Store(StoreOptions options) {
+    private Store(StoreOptions options, Committer committer) {
         this.options = options;
-        this.committer = Committer.of(options.commitMode());
+        this.committer = committer;
     }
 
     /** An empty store with {@link StoreOptions#defaults()}. */
@@ -68,7 +68,12 @@ public final class Store {
 
     /** An empty store made as {@code options} say. */
     public static Store create(StoreOptions options) {
-        return new Store(Objects.requireNonNull(options, "options"));
+        return new Store(Objects.requireNonNull(options, "options"), Committer.of(options.commitMode()));
+    }
+
+    /** A store committing through {@code committer}: for tests that check the properties fail on broken ones. */
+    static Store withCommitter(StoreOptions options, Committer committer) {
+        return new Store(options, committer);
     }
 
     /** The store's name. */
