@@ -10,7 +10,11 @@ public final class ServiceException extends RuntimeException {
     private final String name;
 
     ServiceException(String name, String message) {
-        super(message);
+        this(name, message, null);
+    }
+
+    ServiceException(String name, String message, Throwable cause) {
+        super(message, cause);
         this.name = name;
     }
 

@@ -250,4 +250,85 @@ class ServicesTest {
         }).isInstanceOf(ComponentFailedException.class).hasRootCauseInstanceOf(ServiceException.class)
                 .rootCause().hasMessageContaining("no service named 'Backplane_nowhere' was registered in system 'sys'");
     }
+
+    @Test
+    void aRegistrationThatLosesTheRaceForANameFailsItsCommitAndSaysWhoWon() {
+        Printer winner = idle("winner");
+        Printer loser = idle("loser");
+        AtomicReference<Services> registry = new AtomicReference<>();
+        AtomicInteger races = new AtomicInteger();
+        // Just before the loser commits, the winner registers the same name: the loser's commit is refused.
+        registry.set(new Services("sys", () -> {
+            if (races.getAndIncrement() == 0) {
+                registry.get().register("printer", winner, Component.INBOX);
+            }
+        }));
+        Services s = registry.get();
+        assertThatThrownBy(() -> s.register("printer", loser, Component.INBOX))
+                .isInstanceOf(ServiceException.class)
+                .hasMessageContaining("service 'printer' is already registered in system 'sys' by 'winner.inbox'")
+                .hasMessageContaining("while this registration was being committed")
+                .hasCauseInstanceOf(dev.weft.stm.ConcurrentUpdateException.class);
+        assertThat(s.retrieve("printer").component()).isSameAs(winner);
+    }
+
+    @Test
+    void manyThreadsRacingForANameLeaveOneWinnerAndEveryLoserNamesIt() throws Exception {
+        Services s = new Services("sys");
+        int n = 32;
+        List<Printer> printers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            printers.add(idle("p" + i));
+        }
+        CountDownLatch go = new CountDownLatch(1);
+        List<Throwable> refused = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (Printer p : printers) {
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    go.await();
+                    s.register("printer", p, Component.INBOX);
+                } catch (Throwable t) {
+                    refused.add(t);
+                }
+            }));
+        }
+        go.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        String winner = s.retrieve("printer").component().path();
+        assertThat(refused).hasSize(n - 1).allSatisfy(t -> assertThat(t).isInstanceOf(ServiceException.class)
+                .hasMessageContaining("by '" + winner + ".inbox'"));
+    }
+
+    @Test
+    void trackedValuesCountAtomicallyAndMustBeImmutable() throws Exception {
+        Services s = new Services("sys");
+        s.track("hits", 0L);
+        int threads = 16;
+        int each = 200;
+        List<Thread> ts = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            ts.add(Thread.ofVirtual().start(() -> {
+                for (int k = 0; k < each; k++) {
+                    s.update("hits", Long.class, h -> h + 1);
+                }
+            }));
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        assertThat(s.retrieveValue("hits", Long.class)).isEqualTo((long) threads * each);
+        assertThatThrownBy(() -> s.update("hits", String.class, x -> x)).isInstanceOf(ServiceException.class)
+                .hasMessageContaining("not a java.lang.String");
+
+        List<String> names = new ArrayList<>(List.of("a"));
+        s.track("names", names);
+        names.add("b");                                  // the registry kept its own copy
+        assertThat((Object) s.retrieveValue("names", List.class)).isEqualTo(List.of("a"));
+        assertThatThrownBy(() -> s.track("buffer", new StringBuilder("x")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("value for key 'value:buffer'")
+                .hasMessageContaining("java.lang.StringBuilder");
+    }
 }
