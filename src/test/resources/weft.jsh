@@ -5,5 +5,6 @@ import dev.weft.lock.*;
 import dev.weft.cuda.*;
 import dev.weft.metrics.*;
 import dev.weft.component.*;
+import dev.weft.stm.*;
 import java.time.Duration;
 import java.util.concurrent.Callable;

@@ -272,10 +272,18 @@ public final class Checkout {
         return written == REMOVED ? null : written;
     }
 
-    /** {@code "Checkout[bank @41: read [a, b], changed [a, b]]"}. */
+    /** {@code "Checkout[bank @41: read {a=5, b=7}, changed {a=4}]"}, values as read and as changed. */
     @Override
     public String toString() {
-        return "Checkout[" + store.name() + " @" + snapshot + ": read " + readKeys() + ", changed " + changedKeys()
+        Map<String, Object> read = new LinkedHashMap<>();
+        for (int i = 0; i < reads; i++) {
+            read.put(readKeys[i], readStates[i].value());
+        }
+        Map<String, Object> changed = new LinkedHashMap<>();
+        if (writes != null) {
+            writes.forEach((k, w) -> changed.put(k, w == REMOVED ? "(removed)" : w));
+        }
+        return "Checkout[" + store.name() + " @" + snapshot + ": read " + read + ", changed " + changed
                 + (spent ? ", spent" : "") + "]";
     }
 }

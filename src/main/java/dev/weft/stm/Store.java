@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -138,6 +140,16 @@ public final class Store {
             c.addRead(k, v);
         }
         return true;
+    }
+
+    /** The values of {@code keys} as of one version, in the order given; absent keys are left out. */
+    public Map<String, Object> snapshot(String... keys) {
+        Checkout c = checkout(keys);
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String k : keys) {
+            c.find(k).ifPresent(v -> out.put(k, v));
+        }
+        return Collections.unmodifiableMap(out);
     }
 
     /** The present keys, sorted, as of one version. */
