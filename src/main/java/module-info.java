@@ -2,7 +2,7 @@
  * Weft: structured concurrency on virtual threads.
  *
  * <p>{@link dev.weft.scope} holds task scopes; {@link dev.weft.event} device events; {@link dev.weft.lock} ordered
- * locks; {@link dev.weft.cuda} CUDA streams and events; {@link dev.weft.flow} data flows and their orchestrator (DFFML's
+ * locks; {@link dev.weft.stm} an STM store (the optimistic side, Axon's); {@link dev.weft.cuda} CUDA streams and events; {@link dev.weft.flow} data flows and their orchestrator (DFFML's
  * model, with flow files in JSON and YAML); {@link dev.weft.metrics} Micrometer metrics for scopes, locks, events and
  * flows; {@link dev.weft.breaker} Resilience4j circuit breakers on components, operations and retries (an add-on: the
  * core never imports it); {@link dev.weft.adapt} goals and limits that adapt how much runs at once (speed, memory, the machine's limits);
