@@ -2,7 +2,6 @@ package dev.weft.stm;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@link CommitMode#CAS}, TL2's commit: claim every key to write by compare-and-set (its cell then holds an
@@ -18,15 +17,22 @@ final class CasCommitter implements Committer {
 
     @Override
     public long commit(Store store, Checkout c) {
-        Map<String, Object> writes = c.writes();
-        Cell[] claimed = new Cell[writes.size()];
-        Versioned[] priors = new Versioned[writes.size()];
+        int writes = c.writeCount();
+        Cell[] claimed = new Cell[writes];
+        Versioned[] priors = new Versioned[writes];
+        // One marker for every key this commit claims: readers only need to see that a key is claimed, and the
+        // states to restore are kept here.
+        Cell.Owned mine = new Cell.Owned(null, c);
         int n = 0;
         String busy = null;
         boolean stale = false;
         claiming:
-        for (String key : writes.keySet()) {
-            Cell cell = store.cellFor(key);
+        for (int w = 0; w < writes; w++) {
+            String key = c.writeKey(w);
+            Cell cell = c.readCellOf(key);
+            if (cell == null) {
+                cell = store.cellFor(key);
+            }
             Versioned read = c.readStateOf(key);
             for (int spins = 0; ; spins++) {
                 Object s = cell.state;
@@ -43,7 +49,7 @@ final class CasCommitter implements Committer {
                     stale = true;
                     break claiming;
                 }
-                if (cell.compareAndSet(s, new Cell.Owned(v, c))) {
+                if (cell.compareAndSet(s, mine)) {
                     claimed[n] = cell;
                     priors[n++] = v;
                     break;
@@ -54,10 +60,13 @@ final class CasCommitter implements Committer {
             long version = store.clock.incrementAndGet();
             for (int i = 0; i < c.readCount() && busy == null && !stale; i++) {
                 String key = c.readKey(i);
-                if (writes.containsKey(key)) {
+                if (c.writes(key)) {
                     continue; // checked when claimed
                 }
-                Cell cell = store.cell(key);
+                Cell cell = c.readCell(i);
+                if (cell == null) {
+                    cell = store.cell(key);
+                }
                 if (cell == null) {
                     stale = c.readState(i).version() != 0;
                     continue;
@@ -70,9 +79,8 @@ final class CasCommitter implements Committer {
                 }
             }
             if (busy == null && !stale) {
-                int i = 0;
-                for (Object w : writes.values()) {
-                    claimed[i++].state = new Versioned(Checkout.valueOf(w), version); // publishes and releases
+                for (int i = 0; i < writes; i++) {
+                    claimed[i].state = new Versioned(c.writeValue(i), version); // publishes and releases
                 }
                 return version;
             }

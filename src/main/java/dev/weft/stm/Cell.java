@@ -31,7 +31,10 @@ final class Cell {
         return STATE.compareAndSet(this, expected, update);
     }
 
-    /** A CAS commit's claim on a cell: the state it replaced, restored if the commit fails. */
+    /**
+     * A CAS commit's claim on a cell. {@code prior}: the state it replaced, where a committer keeps it in the marker
+     * (Weft's own keeps the states to restore itself and shares one marker, prior null, across its keys).
+     */
     record Owned(Versioned prior, Checkout by) {
     }
 }

@@ -1,5 +1,6 @@
 package dev.weft.stm;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -33,13 +34,19 @@ public final class Checkout {
     private final long snapshot;
     /** Whether a refusal records a stack trace: not inside {@link Store#atomically}, which catches and retries. */
     private final boolean traced;
-    // The keys read and the state each was read at, in reading order; index built when there are many.
+    // The keys read, the state each was read at and its cell (null if the key had none), in reading order; an index
+    // is built when there are many. Arrays, not maps: a transfer reads two keys, and a map per transaction was half
+    // of what the store allocated (BENCHMARKS.md, section 14).
     private String[] readKeys = new String[4];
     private Versioned[] readStates = new Versioned[4];
+    private Cell[] readCells = new Cell[4];
     private int reads;
     private Map<String, Integer> readIndex;
-    // The changes, in the order first made; REMOVED for a removal.
-    private LinkedHashMap<String, Object> writes;
+    // The changes, in the order first made (REMOVED for a removal), and the cell of each if known; same scheme.
+    private String[] writeKeys;
+    private Object[] writeValues;
+    private int writeCount;
+    private Map<String, Integer> writeIndex;
     private boolean spent;
 
     Checkout(Store store, long snapshot, boolean traced) {
@@ -48,14 +55,16 @@ public final class Checkout {
         this.traced = traced;
     }
 
-    /** Records a key read at {@code state} (the store checked it is as of the snapshot). */
-    void addRead(String key, Versioned state) {
+    /** Records a key read at {@code state} from {@code cell} (the store checked it is as of the snapshot). */
+    void addRead(String key, Cell cell, Versioned state) {
         if (reads == readKeys.length) {
-            readKeys = java.util.Arrays.copyOf(readKeys, reads * 2);
-            readStates = java.util.Arrays.copyOf(readStates, reads * 2);
+            readKeys = Arrays.copyOf(readKeys, reads * 2);
+            readStates = Arrays.copyOf(readStates, reads * 2);
+            readCells = Arrays.copyOf(readCells, reads * 2);
         }
         readKeys[reads] = key;
         readStates[reads] = state;
+        readCells[reads] = cell;
         if (readIndex != null) {
             readIndex.put(key, reads);
         } else if (reads == SCAN_LIMIT) {
@@ -68,16 +77,51 @@ public final class Checkout {
     }
 
     private int readSlot(String key) {
-        if (readIndex != null) {
-            Integer i = readIndex.get(key);
+        return slot(readKeys, reads, readIndex, key);
+    }
+
+    private int writeSlot(String key) {
+        return writeCount == 0 ? -1 : slot(writeKeys, writeCount, writeIndex, key);
+    }
+
+    private static int slot(String[] keys, int n, Map<String, Integer> index, String key) {
+        if (index != null) {
+            Integer i = index.get(key);
             return i == null ? -1 : i;
         }
-        for (int i = 0; i < reads; i++) {
-            if (readKeys[i].equals(key)) {
+        for (int i = 0; i < n; i++) {
+            if (keys[i].equals(key)) {
                 return i;
             }
         }
         return -1;
+    }
+
+    /** Records a change of {@code key} to {@code value} (or {@link #REMOVED}), replacing an earlier one. */
+    private void write(String key, Object value) {
+        int i = writeSlot(key);
+        if (i >= 0) {
+            writeValues[i] = value;
+            return;
+        }
+        if (writeKeys == null) {
+            writeKeys = new String[4];
+            writeValues = new Object[4];
+        } else if (writeCount == writeKeys.length) {
+            writeKeys = Arrays.copyOf(writeKeys, writeCount * 2);
+            writeValues = Arrays.copyOf(writeValues, writeCount * 2);
+        }
+        writeKeys[writeCount] = key;
+        writeValues[writeCount] = value;
+        if (writeIndex != null) {
+            writeIndex.put(key, writeCount);
+        } else if (writeCount == SCAN_LIMIT) {
+            writeIndex = new HashMap<>();
+            for (int k = 0; k <= writeCount; k++) {
+                writeIndex.put(writeKeys[k], k);
+            }
+        }
+        writeCount++;
     }
 
     /** The version of the store this checkout's snapshot is as of. */
@@ -134,17 +178,16 @@ public final class Checkout {
     private Object value(String key) {
         Objects.requireNonNull(key, "key");
         checkOpen("read");
-        if (writes != null && writes.containsKey(key)) {
-            Object w = writes.get(key);
-            return w == REMOVED ? null : w;
+        int w = writeSlot(key);
+        if (w >= 0) {
+            return writeValues[w] == REMOVED ? null : writeValues[w];
         }
         int i = readSlot(key);
         if (i >= 0) {
             return readStates[i].value();
         }
-        Versioned v = store.readAt(key, snapshot, this); // throws if changed after the snapshot
-        addRead(key, v);
-        return v.value();
+        store.readLate(key, this); // throws if changed after the snapshot
+        return readStates[reads - 1].value();
     }
 
     private <T> T cast(String key, Object v, Class<T> type) {
@@ -166,8 +209,7 @@ public final class Checkout {
     public Checkout set(String key, Object value) {
         Objects.requireNonNull(key, "key");
         checkOpen("set");
-        Object frozen = Values.freeze(value, store.name(), key, store.trustedTypes());
-        changes().put(key, frozen);
+        write(key, Values.freeze(value, store.name(), key, store.trustedTypes()));
         return this;
     }
 
@@ -185,15 +227,8 @@ public final class Checkout {
     public Checkout remove(String key) {
         Objects.requireNonNull(key, "key");
         checkOpen("remove");
-        changes().put(key, REMOVED);
+        write(key, REMOVED);
         return this;
-    }
-
-    private LinkedHashMap<String, Object> changes() {
-        if (writes == null) {
-            writes = new LinkedHashMap<>();
-        }
-        return writes;
     }
 
     /** The keys this checkout read, in reading order. */
@@ -207,7 +242,11 @@ public final class Checkout {
 
     /** The keys this checkout changed (set or removed), in the order first changed. */
     public Set<String> changedKeys() {
-        return writes == null ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(writes.keySet()));
+        Set<String> out = new LinkedHashSet<>();
+        for (int i = 0; i < writeCount; i++) {
+            out.add(writeKeys[i]);
+        }
+        return Collections.unmodifiableSet(out);
     }
 
     /** Whether {@link #commit()} was called. */
@@ -226,7 +265,7 @@ public final class Checkout {
     public long commit() {
         checkOpen("commit");
         spent = true;
-        if (writes == null || writes.isEmpty()) {
+        if (writeCount == 0) {
             return snapshot;
         }
         return store.commit(this);
@@ -257,15 +296,48 @@ public final class Checkout {
         return readStates[i];
     }
 
+    /** The cell the {@code i}-th key read was read from, or null if it had none then. */
+    Cell readCell(int i) {
+        return readCells[i];
+    }
+
     /** The state {@code key} was read at, or null if it was not read. */
     Versioned readStateOf(String key) {
         int i = readSlot(key);
         return i < 0 ? null : readStates[i];
     }
 
-    /** The changes: key to value, or to null for a removal. */
+    /** The cell {@code key} was read from, or null if it was not read or had none. */
+    Cell readCellOf(String key) {
+        int i = readSlot(key);
+        return i < 0 ? null : readCells[i];
+    }
+
+    /** Whether this checkout changes {@code key}. */
+    boolean writes(String key) {
+        return writeSlot(key) >= 0;
+    }
+
+    int writeCount() {
+        return writeCount;
+    }
+
+    String writeKey(int i) {
+        return writeKeys[i];
+    }
+
+    /** The new value of the {@code i}-th key changed, null for a removal. */
+    Object writeValue(int i) {
+        return writeValues[i] == REMOVED ? null : writeValues[i];
+    }
+
+    /** The changes as a map, key to value (or to {@link #REMOVED}): for tests' committers. */
     Map<String, Object> writes() {
-        return writes;
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < writeCount; i++) {
+            out.put(writeKeys[i], writeValues[i]);
+        }
+        return out;
     }
 
     static Object valueOf(Object written) {
@@ -280,8 +352,8 @@ public final class Checkout {
             read.put(readKeys[i], readStates[i].value());
         }
         Map<String, Object> changed = new LinkedHashMap<>();
-        if (writes != null) {
-            writes.forEach((k, w) -> changed.put(k, w == REMOVED ? "(removed)" : w));
+        for (int i = 0; i < writeCount; i++) {
+            changed.put(writeKeys[i], writeValues[i] == REMOVED ? "(removed)" : writeValues[i]);
         }
         return "Checkout[" + store.name() + " @" + snapshot + ": read " + read + ", changed " + changed
                 + (spent ? ", spent" : "") + "]";

@@ -2,7 +2,6 @@ package dev.weft.stm;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -21,7 +20,10 @@ final class LockCommitter implements Committer {
         lock.lock();
         try {
             for (int i = 0; i < c.readCount(); i++) {
-                Cell cell = store.cell(c.readKey(i));
+                Cell cell = c.readCell(i);
+                if (cell == null) {
+                    cell = store.cell(c.readKey(i)); // absent when read: made since, if a commit wrote it
+                }
                 long now = cell == null ? 0 : ((Versioned) cell.state).version();
                 if (now != c.readState(i).version()) {
                     if (changed == null) {
@@ -32,8 +34,12 @@ final class LockCommitter implements Committer {
             }
             if (changed == null) {
                 long version = store.clock.get() + 1;
-                for (Map.Entry<String, Object> w : c.writes().entrySet()) {
-                    store.cellFor(w.getKey()).state = new Versioned(Checkout.valueOf(w.getValue()), version);
+                for (int i = 0; i < c.writeCount(); i++) {
+                    Cell cell = c.readCellOf(c.writeKey(i));
+                    if (cell == null) {
+                        cell = store.cellFor(c.writeKey(i));
+                    }
+                    cell.state = new Versioned(c.writeValue(i), version);
                 }
                 store.clock.set(version); // last: a snapshot at this version finds every key above published
                 return version;

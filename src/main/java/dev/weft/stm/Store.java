@@ -133,11 +133,12 @@ public final class Store {
             if (c.readStateOf(k) != null) {
                 continue;
             }
-            Versioned v = current(k);
+            Cell cell = cells.get(k);
+            Versioned v = cell == null ? Versioned.ABSENT : current(cell);
             if (v.version() > c.version()) {
                 return false;
             }
-            c.addRead(k, v);
+            c.addRead(k, cell, v);
         }
         return true;
     }
@@ -283,19 +284,21 @@ public final class Store {
     }
 
     /**
-     * {@code key} as of {@code snapshot}, for a checkout reading it late.
+     * Reads {@code key} into {@code by} as of its snapshot, for a checkout reading it late.
      *
      * @throws ConcurrentUpdateException if it changed after the snapshot
      */
-    Versioned readAt(String key, long snapshot, Checkout by) {
-        Versioned v = current(key);
+    void readLate(String key, Checkout by) {
+        long snapshot = by.version();
+        Cell cell = cells.get(key);
+        Versioned v = cell == null ? Versioned.ABSENT : current(cell);
         if (v.version() > snapshot) {
             conflicts.increment();
             throw new ConcurrentUpdateException(name(), Set.of(key), "key '" + key + "' in store '" + name()
                     + "' changed at version " + v.version() + ", after this checkout's snapshot at version " + snapshot
                     + "; the transaction must run again on fresh values", by.traced());
         }
-        return v;
+        by.addRead(key, cell, v);
     }
 
     long commit(Checkout c) {
