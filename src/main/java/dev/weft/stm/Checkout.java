@@ -35,11 +35,12 @@ public final class Checkout {
     /** Whether a refusal records a stack trace: not inside {@link Store#atomically}, which catches and retries. */
     private final boolean traced;
     // The keys read, the state each was read at and its cell (null if the key had none), in reading order; an index
-    // is built when there are many. Arrays, not maps: a transfer reads two keys, and a map per transaction was half
-    // of what the store allocated (BENCHMARKS.md, section 14).
-    private String[] readKeys = new String[4];
-    private Versioned[] readStates = new Versioned[4];
-    private Cell[] readCells = new Cell[4];
+    // is built when there are many. Arrays, not maps, sized for two keys: a transfer reads two, and a map per
+    // transaction was half
+    // what the store allocated (BENCHMARKS.md, section 14).
+    private String[] readKeys = new String[2];
+    private Versioned[] readStates = new Versioned[2];
+    private Cell[] readCells = new Cell[2];
     private int reads;
     private Map<String, Integer> readIndex;
     // The changes, in the order first made (REMOVED for a removal), and the cell of each if known; same scheme.
@@ -105,8 +106,8 @@ public final class Checkout {
             return;
         }
         if (writeKeys == null) {
-            writeKeys = new String[4];
-            writeValues = new Object[4];
+            writeKeys = new String[2];
+            writeValues = new Object[2];
         } else if (writeCount == writeKeys.length) {
             writeKeys = Arrays.copyOf(writeKeys, writeCount * 2);
             writeValues = Arrays.copyOf(writeValues, writeCount * 2);
