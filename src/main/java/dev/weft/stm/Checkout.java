@@ -36,8 +36,7 @@ public final class Checkout {
     private final boolean traced;
     // The keys read, the state each was read at and its cell (null if the key had none), in reading order; an index
     // is built when there are many. Arrays, not maps, sized for two keys: a transfer reads two, and a map per
-    // transaction was half
-    // what the store allocated (BENCHMARKS.md, section 14).
+    // transaction was half of what the store allocated (BENCHMARKS.md, section 14).
     private String[] readKeys = new String[2];
     private Versioned[] readStates = new Versioned[2];
     private Cell[] readCells = new Cell[2];
