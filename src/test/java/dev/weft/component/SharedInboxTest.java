@@ -286,6 +286,65 @@ class SharedInboxTest {
         assertThat(worker.got).containsExactlyElementsOf(numbers(11));
     }
 
+    /**
+     * Two consumers parked, {@code first} the longer; a send from another thread wakes {@code first}, which cannot run
+     * on while the test holds its lock (the send's wake-up waits for that lock, after releasing the shared inbox's).
+     * Then {@code meanwhile} runs under that lock, the lock is released, and {@code second} must get the message.
+     */
+    private static void wokenConsumerLeaves(String how, Component.State firstEnds, WhileWoken meanwhile)
+            throws Exception {
+        SharedInbox jobs = SharedInbox.create("jobs", 4);
+        Recorder first = new Recorder("first");
+        Recorder second = new Recorder("second");
+        try (var system = Components.open(Components.Options.defaults().withName(how))) {
+            jobs.attach(first);
+            system.start(first);
+            until("first parks", () -> jobs.waitingConsumers() == 1);
+            jobs.attach(second);
+            system.start(second);
+            until("second parks", () -> jobs.waitingConsumers() == 2);
+            Thread sender;
+            first.lock.lock();
+            try {
+                sender = Thread.ofVirtual().start(() -> {
+                    try {
+                        jobs.send("m");
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                until("the send woke first (and waits for its lock to signal it)", () -> jobs.waitingConsumers() == 1);
+                meanwhile.run(jobs, first);
+            } finally {
+                first.lock.unlock();
+            }
+            sender.join();
+            until("second took the message first was woken for", () -> second.got.size() == 1);
+            assertThat(first.got).isEmpty();
+            jobs.finish();
+            first.stop();
+            system.join();
+        }
+        assertThat(first.state()).isEqualTo(firstEnds);
+        assertThat(second.got).containsExactly("m");
+    }
+
+    /** What the test does while it holds the woken consumer's lock. */
+    interface WhileWoken {
+        void run(SharedInbox jobs, Component woken);
+    }
+
+    @Test
+    void aConsumerWokenForAMessageThatIsStoppedBeforeTakingItPassesTheWakeOn() throws Exception {
+        wokenConsumerLeaves("stopped", Component.State.SUCCEEDED, (jobs, woken) -> woken.stop());
+    }
+
+    @Test
+    void detachingAConsumerWokenForAMessagePassesTheWakeOn() throws Exception {
+        wokenConsumerLeaves("detached", Component.State.SUCCEEDED, (jobs, woken) -> assertThat(jobs.detach(woken))
+                .isTrue());
+    }
+
     @Test
     void finishTellsConsumersAttachedLaterTooAndRefusesLaterSends() throws Exception {
         SharedInbox jobs = SharedInbox.create("jobs", 4);
