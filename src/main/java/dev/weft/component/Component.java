@@ -48,6 +48,7 @@ import java.util.function.Function;
  * send into a full inbox blocks (backpressure) unless its linkage says {@link Delivery#FAIL} or {@link Delivery#DROP}.
  * A send on an unlinked outbox is dropped and counted ({@link #droppedUnlinked()}), or refused in a strict system.
  * Receiving parks the virtual thread (never its carrier) until a delivery wakes it: nothing polls, nothing spins.
+ * Several components can consume one bounded queue, each message going to one of them: a {@link SharedInbox}.
  *
  * <p><b>Shutdown.</b> {@link ProducerFinished} ("no more data") and {@link Shutdown} ("stop now") arrive on
  * {@code "control"}. The waits on a data inbox ({@link #receive()}, {@link #messages()}) end with
@@ -322,7 +323,7 @@ public abstract class Component {
 
     /** Whether {@code inbox} holds a message. */
     protected final boolean dataReady(String inbox) {
-        return readInbox(inbox, "dataReady", in -> in.size() > 0);
+        return readInbox(inbox, "dataReady", in -> in.queued() > 0);
     }
 
     /** An inbox holding a message, the first in declaration order, if any. */
@@ -330,7 +331,7 @@ public abstract class Component {
         lock.lock();
         try {
             for (Inbox in : inboxes.values()) {
-                if (in.size() > 0) {
+                if (in.queued() > 0) {
                     return Optional.of(in.name);
                 }
             }
@@ -351,7 +352,9 @@ public abstract class Component {
      * {@link ProducerFinished} with the inbox drained (as with {@link #messages()}, the control message is then
      * forwarded on {@value #SIGNAL} when {@code main} returns), so {@code while (!(batch = receiveBatch(...))
      * .isEmpty())} is the loop. Messages are taken only when the call returns, so an interrupt loses none. A priority
-     * inbox fills the batch in its serving order.
+     * inbox fills the batch in its serving order. From an inbox attached to a {@link SharedInbox}, the batch is taken
+     * at once whenever the shared inbox holds messages (other consumers could be taking them meanwhile), up to
+     * {@code maxSize}; the wait for more applies to the inbox's own messages.
      *
      * @throws IllegalArgumentException if {@code maxSize < 1} or {@code maxWait} is negative
      */
@@ -370,7 +373,7 @@ public abstract class Component {
         try {
             waitingOn = inbox;
             while (true) {
-                int n = in.size();
+                int n = in.queued();
                 if (control != null) {
                     Object c = control.peek();
                     if (c instanceof Shutdown s) {
@@ -379,8 +382,11 @@ public abstract class Component {
                         return List.of();
                     }
                     if (c instanceof ProducerFinished p) {
-                        if (n > 0) {
-                            return takeBatch(in, Math.min(n, maxSize)); // no more will come: no point waiting
+                        if (n > 0) { // no more will come: no point waiting
+                            List<Object> batch = takeBatch(in, Math.min(n, maxSize));
+                            if (!batch.isEmpty()) {
+                                return batch;
+                            } // else other consumers took what the shared inbox held: drained now
                         }
                         control.take();
                         endedBy = p;
@@ -390,33 +396,51 @@ public abstract class Component {
                         return List.of(); // asked again after the end was signalled
                     }
                 }
-                if (n >= maxSize) {
-                    return takeBatch(in, maxSize);
-                }
                 if (n > 0) {
-                    long left = in.nonEmptySince() + waitNanos - System.nanoTime();
-                    if (left <= 0 || waitNanos == 0) {
-                        return takeBatch(in, n);
+                    long left = 0;
+                    boolean now = n >= maxSize || n > in.size(); // full, or the shared inbox holds some
+                    if (!now) {
+                        left = in.nonEmptySince() + waitNanos - System.nanoTime();
+                        now = left <= 0 || waitNanos == 0;
                     }
-                    arrived.awaitNanos(left);
+                    if (now) {
+                        List<Object> batch = takeBatch(in, Math.min(n, maxSize));
+                        if (!batch.isEmpty()) {
+                            return batch;
+                        }
+                        continue; // other consumers took what the shared inbox held: look again
+                    }
+                    park(in, left);
                 } else {
                     in.nonEmptySince(); // start timing arrivals on this inbox
-                    arrived.await();
+                    park(in, -1);
                 }
             }
         } finally {
             waitingOn = null;
+            SharedInbox handOff = in.releaseWake();
             lock.unlock();
+            if (handOff != null) {
+                handOff.passOn();
+            }
         }
     }
 
-    /** Under the lock: takes {@code n} messages. */
+    /**
+     * Under the lock: takes up to {@code n} messages, fewer only if the inbox runs dry (other consumers of its shared
+     * inbox took some meanwhile).
+     */
     private static List<Object> takeBatch(Inbox in, int n) {
         Object[] batch = new Object[n];
-        for (int i = 0; i < n; i++) {
-            batch[i] = in.take();
+        int got = 0;
+        while (got < n) {
+            Object m = in.take();
+            if (m == null) {
+                break;
+            }
+            batch[got++] = m;
         }
-        return Arrays.asList(batch);
+        return Arrays.asList(got == n ? batch : Arrays.copyOf(batch, got));
     }
 
     /**
@@ -426,23 +450,33 @@ public abstract class Component {
     protected final Optional<String> awaitAny(Duration timeout) throws InterruptedException {
         checkThread("awaitAny");
         long nanos = timeout.isNegative() ? -1 : timeout.toNanos();
+        List<SharedInbox> handOffs = null;
         lock.lock();
         try {
             waitingOn = "any inbox";
             while (true) {
                 for (Inbox in : inboxes.values()) {
-                    if (in.size() > 0) {
+                    if (in.queued() > 0) {
                         return Optional.of(in.name);
                     }
                 }
                 if (nanos == 0) {
                     return Optional.empty();
                 }
-                nanos = park(nanos);
+                nanos = parkAny(nanos);
             }
         } finally {
             waitingOn = null;
+            for (Inbox in : inboxes.values()) { // this call takes nothing: a shared inbox's wake goes on
+                SharedInbox s = in.releaseWake();
+                if (s != null) {
+                    (handOffs == null ? handOffs = new ArrayList<>(1) : handOffs).add(s);
+                }
+            }
             lock.unlock();
+            if (handOffs != null) {
+                handOffs.forEach(SharedInbox::passOn);
+            }
         }
     }
 
@@ -498,38 +532,103 @@ public abstract class Component {
         try {
             waitingOn = box;
             while (true) {
-                if (control != null) {
-                    Object c = control.peek();
-                    if (c instanceof Shutdown s) {
-                        control.take();
-                        throw stopped(s);
-                    }
-                    if (c instanceof ProducerFinished p && in.size() == 0) {
-                        control.take();
-                        throw stopped(p);
-                    }
-                    if (endedBy != null && in.size() == 0) {
-                        throw new ShutdownSignal(path(), endedBy); // asked again after the end was signalled
-                    }
+                if (control != null && control.peek() instanceof Shutdown s) {
+                    control.take();
+                    throw stopped(s);
                 }
                 Object m = in.take();
                 if (m != null) {
                     return m;
                 }
+                // Empty (its shared inbox too, if attached, at the take): now an end signalled on control ends the
+                // wait. Deciding after the take, not on a size read before it, keeps a consumer of a shared inbox
+                // from parking after other consumers emptied it under its eyes.
+                if (control != null) {
+                    if (control.peek() instanceof ProducerFinished p) {
+                        control.take();
+                        throw stopped(p);
+                    }
+                    if (endedBy != null) {
+                        throw new ShutdownSignal(path(), endedBy); // asked again after the end was signalled
+                    }
+                }
                 if (nanos == 0) {
                     return null;
                 }
-                nanos = park(nanos);
+                nanos = park(in, nanos);
             }
         } finally {
             waitingOn = null;
+            SharedInbox handOff = in.releaseWake();
             lock.unlock();
+            if (handOff != null) {
+                handOff.passOn(); // woken for a shared message, left without it: another consumer takes it
+            }
         }
     }
 
     private ShutdownSignal stopped(ControlMessage m) {
         endedBy = m;
         return new ShutdownSignal(path(), m);
+    }
+
+    /**
+     * Under the lock: parks until signalled, waiting on {@code in}; registered as a consumer waiting on its shared
+     * inbox if it is attached to one, so that a put there wakes it (returns at once, nanos unchanged, if a message is
+     * there already: the caller takes it). Afterwards, {@code in.wakeFrom} says whether a put woke it for a message.
+     */
+    private long park(Inbox in, long nanos) throws InterruptedException {
+        SharedInbox s = in.shared;
+        if (s == null) {
+            return park(nanos);
+        }
+        if (!s.parkIfEmpty(in)) {
+            return nanos;
+        }
+        in.wakeFrom = null; // the shared inbox is empty: a wake held from it has nothing left to hand on
+        in.parkedOn = s;
+        try {
+            return park(nanos);
+        } finally {
+            unparkShared(in);
+        }
+    }
+
+    /** As {@link #park(Inbox, long)}, waiting on every inbox: registered with each attached one's shared inbox. */
+    private long parkAny(long nanos) throws InterruptedException {
+        boolean registered = false;
+        try {
+            for (Inbox in : inboxes.values()) {
+                SharedInbox s = in.shared;
+                if (s == null) {
+                    continue;
+                }
+                if (!s.parkIfEmpty(in)) {
+                    return nanos; // a message there already: the caller looks again
+                }
+                in.wakeFrom = null;
+                in.parkedOn = s;
+                registered = true;
+            }
+            return park(nanos);
+        } finally {
+            if (registered) {
+                for (Inbox in : inboxes.values()) {
+                    unparkShared(in);
+                }
+            }
+        }
+    }
+
+    /** Under the lock, after a park: leaves the shared inbox {@code in} was parked on, keeping a wake it was given. */
+    private static void unparkShared(Inbox in) {
+        SharedInbox s = in.parkedOn;
+        if (s != null) {
+            in.parkedOn = null;
+            if (s.unpark(in)) {
+                in.wakeFrom = s;
+            }
+        }
     }
 
     /** Under the lock: parks until signalled; returns the nanos left (-1 for no limit, 0 when out of time). */
@@ -766,13 +865,20 @@ public abstract class Component {
      * asks still waiting on this component: nobody is left to reply to them.
      */
     private void closeInboxes() {
+        List<SharedInbox> detached = null;
         lock.lock();
         try {
             for (Inbox in : inboxes.values()) {
-                in.close();
+                SharedInbox s = in.close();
+                if (s != null) {
+                    (detached == null ? detached = new ArrayList<>(1) : detached).add(s);
+                }
             }
         } finally {
             lock.unlock();
+        }
+        if (detached != null) { // a consumer of a shared inbox ended: another takes what is left there
+            detached.forEach(SharedInbox::passOn);
         }
         AskBook b = asks;
         if (b != null) {
@@ -955,9 +1061,9 @@ public abstract class Component {
         return Optional.empty();
     }
 
-    /** Messages waiting in {@code inbox}. */
+    /** Messages waiting in {@code inbox}, with those of the {@link SharedInbox} it is attached to, if any. */
     public final int queued(String inbox) {
-        return readInbox(inbox, "queued", in -> in.size());
+        return readInbox(inbox, "queued", in -> in.queued());
     }
 
     /** Messages ever delivered into {@code inbox}. */

@@ -54,6 +54,28 @@ public final class Components {
         return Links.link(from, outbox, to, inbox, delivery);
     }
 
+    /**
+     * Links {@code from}'s {@code outbox} to the shared inbox {@code to}, blocking while it is full: each message sent
+     * goes to exactly one of its consumers ({@link SharedInbox}). Linking {@code "signal"} finishes it when
+     * {@code from} ends normally ({@link ProducerFinished}), or stops its consumers if {@code from} fails
+     * ({@link Shutdown}).
+     *
+     * @throws IllegalStateException if the outbox is already linked (one-to-many is refused)
+     * @throws IllegalArgumentException if the outbox does not exist
+     */
+    public static Linkage link(Component from, String outbox, SharedInbox to) {
+        return link(from, outbox, to, Delivery.BLOCK);
+    }
+
+    /** As {@link #link(Component, String, SharedInbox)}, with {@code delivery} for a full shared inbox. */
+    public static Linkage link(Component from, String outbox, SharedInbox to, Delivery delivery) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(outbox, "outbox");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(delivery, "delivery");
+        return Links.link(from, outbox, to, delivery);
+    }
+
     // ---- stock components (Kamaelia's small ones) ----
 
     /**

@@ -23,6 +23,19 @@ final class Inbox {
     private final PriorityStore prio;
     /** The pass-through from this inbox to a child's, or null. */
     volatile Linkage onward;
+    /** The shared inbox this inbox also takes from ({@link SharedInbox#attach}), or null. Guarded by owner.lock. */
+    SharedInbox shared;
+    /**
+     * Guarded by owner.lock, for the wait in progress: the shared inbox this inbox's component is parked on, or null.
+     */
+    SharedInbox parkedOn;
+    /**
+     * Guarded by owner.lock, for the wait in progress: the shared inbox that woke this component for a message it has
+     * not taken yet, or null. The wait passes that wake on when it ends without taking from there.
+     */
+    SharedInbox wakeFrom;
+    /** Guarded by {@link #shared}'s lock: a put popped this inbox from the parked consumers; not yet seen by it. */
+    boolean sharedWoken;
     // Guarded by owner.lock:
     private Object[] ring;
     private int head;
@@ -178,9 +191,18 @@ final class Inbox {
         ring[(head + count) % ring.length] = message;
     }
 
-    /** Under the lock: the component takes the oldest message, or null if empty. */
+    /**
+     * Under the lock: the component takes the oldest message, or null if empty: its own messages first, then, if this
+     * inbox is attached to a shared inbox, the oldest there.
+     */
     Object take() {
         Object m = remove();
+        if (m == null && shared != null) {
+            m = shared.take(this);
+            if (m != null) {
+                wakeFrom = null; // a wake for a message there is used up by taking one
+            }
+        }
         ComponentObserver.Probe p = owner.probe;
         if (p != null && m != null) {
             p.received(owner, name, count);
@@ -214,9 +236,29 @@ final class Inbox {
         return m instanceof Prioritized p ? p.message() : m;
     }
 
-    /** Under the lock. */
+    /** Under the lock: the messages in this inbox itself (what its capacity bounds). */
     int size() {
         return count;
+    }
+
+    /** Under the lock: what the component can take from this inbox: its own messages and its shared inbox's. */
+    int queued() {
+        return shared == null ? count : count + shared.size();
+    }
+
+    /** Under the lock: whether the component ended (sends are dropped). */
+    boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Under the lock, as a wait ends: the shared inbox whose wake this inbox's component holds unused, cleared; the
+     * caller passes it on ({@link SharedInbox#passOn()}) once it released the lock. Null when none.
+     */
+    SharedInbox releaseWake() {
+        SharedInbox s = wakeFrom;
+        wakeFrom = null;
+        return s;
     }
 
     /** Under the lock: empties the inbox, for moving its messages on; senders waiting for room wake. */
@@ -243,13 +285,26 @@ final class Inbox {
         }
     }
 
-    /** Under the lock: the component ended; later sends are dropped and waiting senders wake to drop theirs. */
-    void close() {
+    /**
+     * Under the lock: the component ended; later sends are dropped and waiting senders wake to drop theirs. An inbox
+     * attached to a shared inbox is detached.
+     *
+     * @return the shared inbox it was detached from (the caller wakes another consumer there, if messages remain,
+     *     once it released the lock), or null
+     */
+    SharedInbox close() {
         closed = true;
         space.signalAll();
         if (prio != null) {
             prio.wakeAllSenders();
         }
+        SharedInbox s = shared;
+        if (s != null) {
+            s.detachLocked(this);
+            shared = null;
+        }
+        SharedInbox held = releaseWake();
+        return s != null ? s : held;
     }
 
     /**

@@ -60,6 +60,23 @@ final class Links {
         return l;
     }
 
+    /** Links {@code from}'s outbox {@code fromBox} to a shared inbox. */
+    static Linkage link(Component from, String fromBox, SharedInbox to, Delivery delivery) {
+        Outbox source = from.outbox(fromBox, "link from");
+        Linkage l = new Linkage(from, fromBox, to, delivery);
+        LINKING.lock();
+        try {
+            if (source.link != null) {
+                throw oneToMany(from, fromBox, source.link);
+            }
+            source.link = l;
+        } finally {
+            LINKING.unlock();
+        }
+        from.linkageAdded(l);
+        return l;
+    }
+
     /** Moves what waits in {@code source} to where the new pass-through leads, ahead of anything sent later. */
     private static void moveWaiting(Inbox source, Linkage l) {
         Inbox dest = l.toInbox;
@@ -70,6 +87,11 @@ final class Links {
         try {
             source.owner.lock.lock();
             try {
+                if (source.shared != null) { // checked under the lock that attach holds
+                    throw new IllegalStateException("inbox '" + source.owner.path() + "." + source.name
+                            + "' takes from shared inbox '" + source.shared.name() + "'; it cannot also be passed "
+                            + "through to '" + l.to.path() + "." + l.toBox + "': detach it first");
+                }
                 List<Object> waiting = source.drain();
                 source.onward = l;
                 dest.enqueueMoved(waiting);

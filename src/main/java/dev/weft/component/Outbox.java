@@ -48,6 +48,9 @@ final class Outbox {
         if (p != null) {
             p.sent(owner, name);
         }
+        if (l.toShared != null) {
+            return l.toShared.put(message, l, this);
+        }
         return l.toInbox.put(message, l, this); // this: the sender's name is made only for an exception
     }
 }

@@ -19,7 +19,8 @@ final class SystemView {
     }
 
     /** One inbox as read under its component's lock. */
-    private record InboxView(String name, int queued, int capacity, long delivered, long dropped, Linkage onward) {
+    private record InboxView(String name, int queued, int capacity, long delivered, long dropped, Linkage onward,
+            SharedInbox shared) {
     }
 
     /** One component's boxes, read under its lock. */
@@ -32,7 +33,8 @@ final class SystemView {
         try {
             for (String name : c.inboxNames()) {
                 Inbox in = c.inbox(name, "view");
-                inboxes.add(new InboxView(name, in.size(), in.capacity, in.delivered(), in.dropped(), in.onward));
+                inboxes.add(new InboxView(name, in.size(), in.capacity, in.delivered(), in.dropped(), in.onward,
+                        in.shared));
             }
         } finally {
             c.lock.unlock();
@@ -109,6 +111,10 @@ final class SystemView {
             if (in.onward != null) {
                 out.append(", passed through to ").append(in.onward.to.path()).append('.').append(in.onward.toBox);
             }
+            if (in.shared != null) {
+                out.append(", also takes from shared inbox '").append(in.shared.name()).append("' (")
+                        .append(in.shared.size()).append('/').append(in.shared.capacity()).append(" queued there)");
+            }
             out.append('\n');
         }
         for (int i = 0; i < s.outboxes.size(); i++) {
@@ -154,12 +160,26 @@ final class SystemView {
             node(out, c, ids, all);
         }
         out.append("end\n");
+        Map<SharedInbox, String> shared = new IdentityHashMap<>();
         for (Component c : all) {
+            for (InboxView in : snapshot(c).inboxes) {
+                if (in.shared != null) {
+                    out.append(sharedId(out, in.shared, shared)).append(" -.->").append(label('|', in.name, '|'))
+                            .append(' ').append(ids.get(c)).append('\n');
+                }
+            }
             for (Linkage l : c.linkages()) {
                 if (!l.isLinked()) {
                     continue;
                 }
                 String from = idOf(out, l.from, ids);
+                if (l.toShared != null) {
+                    String text = l.fromBox + (l.delivery == Delivery.BLOCK ? "" : " " + l.delivery)
+                            + (l.dropped() > 0 ? ", " + l.dropped() + " dropped" : "");
+                    out.append(from).append(" -->").append(label('|', text, '|')).append(' ')
+                            .append(sharedId(out, l.toShared, shared)).append('\n');
+                    continue;
+                }
                 String to = idOf(out, l.to, ids);
                 String text = l.fromBox + "→" + l.toBox + (l.delivery == Delivery.BLOCK ? "" : " " + l.delivery)
                         + (l.dropped() > 0 ? ", " + l.dropped() + " dropped" : "");
@@ -168,6 +188,18 @@ final class SystemView {
             }
         }
         return out.toString();
+    }
+
+    /** The node id of the shared inbox {@code s}, drawn (a queue shape: its name and queued / capacity) at first use. */
+    private static String sharedId(StringBuilder out, SharedInbox s, Map<SharedInbox, String> ids) {
+        String id = ids.get(s);
+        if (id == null) {
+            id = "s" + (ids.size() + 1);
+            ids.put(s, id);
+            out.append(id).append(label('[', "shared " + s.name() + "\n" + s.size() + "/" + s.capacity(), ']'))
+                    .append('\n');
+        }
+        return id;
     }
 
     /** Draws {@code c}: a node, and for a parent a subgraph holding its own node and its children's. */
