@@ -12,7 +12,9 @@ public enum CommitMode {
     LOCK,
     /**
      * Each key written is claimed by compare-and-set (TL2-style), so commits on disjoint keys run in parallel; a
-     * reader that meets a key being published waits the few instructions until it is.
+     * reader that meets a key being published waits the few instructions until it is. The default: ahead of
+     * {@link #LOCK} when transactions rarely touch the same keys (bank transfers among 1,000 accounts); behind it when
+     * many commits fight over a few keys.
      */
     CAS
 }

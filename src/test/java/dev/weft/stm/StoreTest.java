@@ -229,6 +229,6 @@ class StoreTest {
         assertThatThrownBy(() -> Retry.defaults().withBackoff(Duration.ofMillis(2), Duration.ofMillis(1)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(Retry.defaults().maxAttempts()).isEqualTo(100);
-        assertThat(Store.create().toString()).isEqualTo("Store[store @0, LOCK, 0 keys]");
+        assertThat(Store.create().toString()).isEqualTo("Store[store @0, CAS, 0 keys]");
     }
 }
