@@ -1,15 +1,17 @@
 package dev.weft.stm;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * {@link CommitMode#CAS}, TL2's commit: claim every key to write by compare-and-set (its cell then holds an
  * {@link Cell.Owned} marker), take a new version from the clock, check that every key read but not written is still
  * at the state read, publish each claimed key at the new version (which releases it), or restore them all on a
- * conflict. Two commits on disjoint keys never wait for each other. A key claimed by another commit is waited for
- * briefly (it is released within a few instructions unless that thread was descheduled), then reported busy, so a
- * commit never waits without bound and two commits can never wait for each other forever.
+ * conflict. Two commits on disjoint keys never wait for each other. Keys are claimed in their natural order, so two
+ * commits writing the same keys never hold one each while waiting for the other's. A key claimed by another commit is
+ * waited for briefly (it is released within a few instructions unless that thread was descheduled), then reported
+ * busy, so a commit never waits without bound and two commits can never wait for each other forever.
  */
 final class CasCommitter implements Committer {
     /** Spins on a claimed key before reporting it busy: about a microsecond, then yields. */
@@ -18,6 +20,11 @@ final class CasCommitter implements Committer {
     @Override
     public long commit(Store store, Checkout c) {
         int writes = c.writeCount();
+        // Every commit claims its keys in one order, the keys' own: a commit then only ever waits for one that claimed
+        // a smaller key first and is not waiting for it. Claimed in the order written, transfers a->b and b->a each
+        // claimed one key, spun on the other's and both gave up busy, again and again (StoreLincheckTest found them
+        // livelocked under Retry.withoutBackoff()).
+        int[] order = claimOrder(c);
         Cell[] claimed = new Cell[writes];
         Versioned[] priors = new Versioned[writes];
         // One marker for every key this commit claims: readers only need to see that a key is claimed, and the
@@ -27,8 +34,8 @@ final class CasCommitter implements Committer {
         String busy = null;
         boolean stale = false;
         claiming:
-        for (int w = 0; w < writes; w++) {
-            String key = c.writeKey(w);
+        for (int o = 0; o < writes; o++) {
+            String key = c.writeKey(order[o]);
             Cell cell = c.readCellOf(key);
             if (cell == null) {
                 cell = store.cellFor(key);
@@ -80,7 +87,7 @@ final class CasCommitter implements Committer {
             }
             if (busy == null && !stale) {
                 for (int i = 0; i < writes; i++) {
-                    claimed[i].state = new Versioned(c.writeValue(i), version); // publishes and releases
+                    claimed[i].state = new Versioned(c.writeValue(order[i]), version); // publishes and releases
                 }
                 return version;
             }
@@ -96,6 +103,32 @@ final class CasCommitter implements Committer {
         }
         throw store.conflict(c, changed, busy);
     }
+
+    /** The indexes of {@code c}'s changes in the order of their keys. */
+    private static int[] claimOrder(Checkout c) {
+        int n = c.writeCount();
+        if (n == 1) {
+            return ONE;
+        }
+        if (n == 2) {
+            return c.writeKey(0).compareTo(c.writeKey(1)) <= 0 ? IN_ORDER : SWAPPED;
+        }
+        Integer[] boxed = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            boxed[i] = i;
+        }
+        Arrays.sort(boxed, (a, b) -> c.writeKey(a).compareTo(c.writeKey(b)));
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = boxed[i];
+        }
+        return order;
+    }
+
+    // Shared, never written: the orders of one and of two changes.
+    private static final int[] ONE = {0};
+    private static final int[] IN_ORDER = {0, 1};
+    private static final int[] SWAPPED = {1, 0};
 
     /** The cell's published state, waiting briefly for another commit's claim to end; null if it did not. */
     private static Versioned settled(Cell cell) {
