@@ -41,7 +41,7 @@ import org.quicktheories.impl.Constraint;
  * got from one producer is in that producer's order. (4) Only consumers told to fail failed, and the whole run ended
  * within {@link #RUN_LIMIT}.
  *
- * <p>Seen failing against broken variants: docs/notes/19-shared-inbox.md.
+ * <p>Seen failing against broken variants: docs/property-failures.md ("The shared inbox").
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SharedInboxProperties {
