@@ -1,6 +1,7 @@
 package dev.weft.stm;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -8,9 +9,10 @@ import java.util.Map;
  * {@link CommitMode#CAS}, TL2's commit: claim every key to write by compare-and-set (its cell then holds an
  * {@link Cell.Owned} marker), take a new version from the clock, check that every key read but not written is still
  * at the state read, publish each claimed key at the new version (which releases it), or restore them all on a
- * conflict. Two commits on disjoint keys never wait for each other. A key claimed by another commit is waited for
- * briefly (it is released within a few instructions unless that thread was descheduled), then reported busy, so a
- * commit never waits without bound and two commits can never wait for each other forever.
+ * conflict. Two commits on disjoint keys never wait for each other. Keys are claimed in their natural order, so two
+ * commits writing the same keys never hold one each while waiting for the other's. A key claimed by another commit is
+ * waited for briefly (it is released within a few instructions unless that thread was descheduled), then reported
+ * busy, so a commit never waits without bound and two commits can never wait for each other forever.
  */
 final class CasCommitter implements Committer {
     /** Spins on a claimed key before reporting it busy: about a microsecond, then yields. */
@@ -19,13 +21,21 @@ final class CasCommitter implements Committer {
     @Override
     public long commit(Store store, Checkout c) {
         Map<String, Object> writes = c.writes();
-        Cell[] claimed = new Cell[writes.size()];
-        Versioned[] priors = new Versioned[writes.size()];
+        // Every commit claims its keys in one order, the keys' own: a commit then only ever waits for one that claimed
+        // a smaller key first and is not waiting for it. Claimed in the order written, transfers a->b and b->a each
+        // claimed one key, spun on the other's and both gave up busy, again and again (StoreLincheckTest found them
+        // livelocked under Retry.withoutBackoff()).
+        String[] keys = writes.keySet().toArray(new String[0]);
+        if (keys.length > 1) {
+            Arrays.sort(keys);
+        }
+        Cell[] claimed = new Cell[keys.length];
+        Versioned[] priors = new Versioned[keys.length];
         int n = 0;
         String busy = null;
         boolean stale = false;
         claiming:
-        for (String key : writes.keySet()) {
+        for (String key : keys) {
             Cell cell = store.cellFor(key);
             Versioned read = c.readStateOf(key);
             for (int spins = 0; ; spins++) {
@@ -70,9 +80,8 @@ final class CasCommitter implements Committer {
                 }
             }
             if (busy == null && !stale) {
-                int i = 0;
-                for (Object w : writes.values()) {
-                    claimed[i++].state = new Versioned(Checkout.valueOf(w), version); // publishes and releases
+                for (int i = 0; i < n; i++) { // publishes and releases
+                    claimed[i].state = new Versioned(Checkout.valueOf(writes.get(keys[i])), version);
                 }
                 return version;
             }
