@@ -65,14 +65,7 @@ public final class Checkout {
         readKeys[reads] = key;
         readStates[reads] = state;
         readCells[reads] = cell;
-        if (readIndex != null) {
-            readIndex.put(key, reads);
-        } else if (reads == SCAN_LIMIT) {
-            readIndex = new HashMap<>();
-            for (int i = 0; i <= reads; i++) {
-                readIndex.put(readKeys[i], i);
-            }
-        }
+        readIndex = indexed(readIndex, readKeys, reads);
         reads++;
     }
 
@@ -82,6 +75,22 @@ public final class Checkout {
 
     private int writeSlot(String key) {
         return writeCount == 0 ? -1 : slot(writeKeys, writeCount, writeIndex, key);
+    }
+
+    /**
+     * The index after {@code keys[last]} was added: updated if there is one, built once there are more keys than a
+     * scan should go through, else still none.
+     */
+    private static Map<String, Integer> indexed(Map<String, Integer> index, String[] keys, int last) {
+        if (index != null) {
+            index.put(keys[last], last);
+        } else if (last == SCAN_LIMIT) {
+            index = new HashMap<>();
+            for (int i = 0; i <= last; i++) {
+                index.put(keys[i], i);
+            }
+        }
+        return index;
     }
 
     private static int slot(String[] keys, int n, Map<String, Integer> index, String key) {
@@ -113,14 +122,7 @@ public final class Checkout {
         }
         writeKeys[writeCount] = key;
         writeValues[writeCount] = value;
-        if (writeIndex != null) {
-            writeIndex.put(key, writeCount);
-        } else if (writeCount == SCAN_LIMIT) {
-            writeIndex = new HashMap<>();
-            for (int k = 0; k <= writeCount; k++) {
-                writeIndex.put(writeKeys[k], k);
-            }
-        }
+        writeIndex = indexed(writeIndex, writeKeys, writeCount);
         writeCount++;
     }
 

@@ -231,4 +231,30 @@ class StoreTest {
         assertThat(Retry.defaults().maxAttempts()).isEqualTo(100);
         assertThat(Store.create().toString()).isEqualTo("Store[store @0, CAS, 0 keys]");
     }
+
+    @ParameterizedTest
+    @EnumSource(CommitMode.class)
+    void manyKeysInOneCheckout(CommitMode mode) {
+        Store s = store(mode);
+        List<String> keys = new ArrayList<>();
+        Checkout init = s.checkout();
+        for (int i = 0; i < 40; i++) {
+            keys.add("k" + i);
+            init.set("k" + i, (long) i);
+        }
+        init.set("k3", 300L);                              // a second change of one key replaces the first
+        init.commit();
+        Checkout t = s.checkout(keys);
+        long sum = 0;
+        for (String k : keys) {
+            sum += t.get(k, Long.class);
+            t.update(k, Long.class, v -> v + 1);
+        }
+        assertThat(t.readKeys()).hasSize(40);
+        assertThat(t.changedKeys()).hasSize(40);
+        t.commit();
+        assertThat(sum).isEqualTo(39 * 40 / 2 - 3 + 300);
+        assertThat(s.checkout(keys).get("k39", Long.class)).isEqualTo(40L);
+        assertThat(s.snapshot("k3", "k0")).containsExactly(Map.entry("k3", 301L), Map.entry("k0", 1L));
+    }
 }
