@@ -81,7 +81,7 @@ public final class Services {
         this.system = Objects.requireNonNull(system, "system");
         this.beforeRegisterCommit = beforeRegisterCommit;
         // Service handles are immutable, but name a component (whose identity is the point): trusted as values.
-        this.store = Store.create(StoreOptions.named("services of system '" + system + "'")
+        this.store = Store.create(StoreOptions.named("services of system " + system)
                 .withImmutableTypes(Service.class));
     }
 

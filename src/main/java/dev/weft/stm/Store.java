@@ -269,7 +269,13 @@ public final class Store {
         return c == null ? Versioned.ABSENT : current(c);
     }
 
-    /** The published state of {@code cell}, waiting out a CAS commit that is publishing it. */
+    /**
+     * The published state of {@code cell}, waiting out a CAS commit that is publishing it. The wait spins, then
+     * yields: safe only because a CAS commit never parks or yields while it holds a claim (it stays mounted and
+     * releases within instructions). Two virtual threads looping on {@code Thread.yield()} hold both carriers of a
+     * 2-carrier scheduler and starve every parked thread's wake-up (seen in StoreProperties' first readers), so a
+     * claim held across a park would never be released; keep CasCommitter so.
+     */
     static Versioned current(Cell cell) {
         for (int spins = 0; ; spins++) {
             if (cell.state instanceof Versioned v) {
