@@ -143,11 +143,12 @@ class StoreProperties {
         }
     }
 
-    /** Runs a property, or, for a broken committer, runs it from a fixed seed and returns how it failed. */
+    /** One example's run: the problems it found, none when the property held. */
     interface Check<T> {
         List<String> run(T example) throws Exception;
     }
 
+    /** Asserts that {@code check} finds no problem in {@code examples} examples of {@code gen}. */
     static <T> void holds(int examples, Gen<T> gen, Check<T> check) {
         qt().withExamples(examples).withShrinkCycles(20).forAll(gen).checkAssert(example -> {
             try {
@@ -158,6 +159,7 @@ class StoreProperties {
         });
     }
 
+    /** QuickTheories' report of {@code check} failing from the fixed seed (shrunk a little), or null if it held. */
     static <T> String failureOf(Gen<T> gen, Check<T> check) {
         try {
             qt().withFixedSeed(BROKEN_SEED).withExamples(BROKEN_EXAMPLES).withShrinkCycles(5).forAll(gen)
