@@ -266,7 +266,7 @@ public class StoreLincheckTest {
                         .methods("addRead", "readSlot", "cast", "checkOpen", "set", "changes", "readStateOf").ignore());
     }
 
-    /** About 20 s a mode on 2 busy cores; raise them for a deeper search (see docs/notes/19-stm-properties.md). */
+    /** About 20 s a mode on 2 busy cores; raise them for a deeper search (see docs/property-failures.md ("STM")). */
     static final int ITERATIONS = Integer.getInteger("weft.test.storeLincheckIterations", 10);
     static final int INVOCATIONS = Integer.getInteger("weft.test.storeLincheckInvocations", 200);
 
@@ -283,7 +283,7 @@ public class StoreLincheckTest {
     /**
      * Two transfers in opposite directions, then the total: explored in every run, not left to the random scenarios.
      * A deeper random search (200 x 1,000) found CAS commits claiming their keys in the order written hanging here,
-     * each holding the key the other waits for (docs/notes/19-stm-properties.md).
+     * each holding the key the other waits for (docs/property-failures.md ("STM")).
      */
     static ExecutionScenario oppositeTransfers() {
         KFunction<?> transfer = kotlinFunction("transfer", int.class, int.class);
@@ -334,7 +334,7 @@ public class StoreLincheckTest {
     /**
      * Two threads suffice for each of these bugs (a writer and a reader, or two writers) and find them in a few
      * seconds; the first failure ends the check. Not minimising the failing scenario saves tens of seconds; the
-     * minimised ones are in docs/notes/19-stm-properties.md.
+     * minimised ones are in docs/property-failures.md ("STM").
      */
     private static void assertFails(Class<? extends Bank> broken) {
         assertThatThrownBy(() -> options(2, 50, 100).actorsBefore(0).minimizeFailedScenario(false).check(broken))

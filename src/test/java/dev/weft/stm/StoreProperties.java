@@ -44,7 +44,7 @@ import org.quicktheories.impl.Constraint;
  * read had, at the commit's version, the value it read (nothing committed on a stale read).
  *
  * <p>(c) Each property is seen failing against the {@link BrokenCommitters} that break it, from a fixed seed; the
- * reports are in docs/notes/19-stm-properties.md.
+ * reports are in docs/property-failures.md ("STM").
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class StoreProperties {
