@@ -9,13 +9,19 @@ import java.util.List;
  * {@link Cell.Owned} marker), take a new version from the clock, check that every key read but not written is still
  * at the state read, publish each claimed key at the new version (which releases it), or restore them all on a
  * conflict. Two commits on disjoint keys never wait for each other. Keys are claimed in their natural order, so two
- * commits writing the same keys never hold one each while waiting for the other's. A key claimed by another commit is
- * waited for briefly (it is released within a few instructions unless that thread was descheduled), then reported
- * busy, so a commit never waits without bound and two commits can never wait for each other forever.
+ * commits writing the same keys never hold one each while waiting for the other's.
+ *
+ * <p>A key claimed by another commit, met while claiming or while validating, is settled by wait-die: an older commit
+ * (earlier snapshot) waits for a younger one's claim to end, a younger one gives up at once and reports the key busy.
+ * Waits then only ever go from older to younger, so no two commits can keep refusing each other: a commit that writes
+ * a key another only read, while that other writes a key it only read, once refused both, again and again without
+ * back-off (StoreLincheckTest's {@code copy} scenario). The wait is bounded and only spins: a claim is held for a few
+ * instructions unless its thread was descheduled, and a commit holding claims must never park or yield
+ * ({@link Store#current(Cell)} says why).
  */
 final class CasCommitter implements Committer {
-    /** Spins on a claimed key before reporting it busy: about a microsecond, then yields. */
-    private static final int SPINS = 128;
+    /** How long an older commit spins on a younger one's claim before reporting it busy (tens of microseconds). */
+    private static final int WAIT_SPINS = 4_096;
 
     @Override
     public long commit(Store store, Checkout c) {
@@ -41,15 +47,14 @@ final class CasCommitter implements Committer {
                 cell = store.cellFor(key);
             }
             Versioned read = c.readStateOf(key);
-            for (int spins = 0; ; spins++) {
+            while (true) {
                 Object s = cell.state;
                 if (s instanceof Cell.Owned) {
-                    if (spins < SPINS) {
-                        Thread.onSpinWait();
-                        continue;
+                    if (released(cell, c) == null) {
+                        busy = key;
+                        break claiming;
                     }
-                    busy = key;
-                    break claiming;
+                    continue; // released: look again, and claim it if nobody else did
                 }
                 Versioned v = (Versioned) s;
                 if (read != null && v.version() != read.version()) {
@@ -78,7 +83,7 @@ final class CasCommitter implements Committer {
                     stale = c.readState(i).version() != 0;
                     continue;
                 }
-                Versioned now = settled(cell);
+                Versioned now = released(cell, c);
                 if (now == null) {
                     busy = key;
                 } else {
@@ -130,14 +135,28 @@ final class CasCommitter implements Committer {
     private static final int[] IN_ORDER = {0, 1};
     private static final int[] SWAPPED = {1, 0};
 
-    /** The cell's published state, waiting briefly for another commit's claim to end; null if it did not. */
-    private static Versioned settled(Cell cell) {
-        for (int spins = 0; spins < SPINS; spins++) {
-            if (cell.state instanceof Versioned v) {
+    /**
+     * The cell's published state: at once if it is not claimed; else, if {@code me} is older than the claimant
+     * (wait-die), after its claim ends; null if {@code me} is younger, or the claim outlasted the wait.
+     */
+    private static Versioned released(Cell cell, Checkout me) {
+        for (int spins = 0; ; spins++) {
+            Object s = cell.state;
+            if (s instanceof Versioned v) {
                 return v;
+            }
+            if (spins >= WAIT_SPINS || !older(me, ((Cell.Owned) s).by())) {
+                return null;
             }
             Thread.onSpinWait();
         }
-        return cell.state instanceof Versioned v ? v : null;
+    }
+
+    /** Whether {@code me} is older than {@code other}: an earlier snapshot, ties broken by identity (equal: neither). */
+    static boolean older(Checkout me, Checkout other) {
+        if (me.version() != other.version()) {
+            return me.version() < other.version();
+        }
+        return System.identityHashCode(me) < System.identityHashCode(other);
     }
 }
