@@ -167,14 +167,7 @@ class SharedInboxTest {
         SharedInbox jobs = SharedInbox.create("jobs", 1);
         jobs.send("a");
         AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread sender = Thread.ofVirtual().start(() -> {
-            try {
-                jobs.send("b");
-            } catch (Throwable t) {
-                thrown.set(t);
-            }
-        });
-        until("the send waits for room", () -> jobs.waitingSenders() == 1);
+        Thread sender = senderWaitingForRoom(jobs, "b", thrown);
         sender.interrupt();
         sender.join();
         assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
@@ -369,14 +362,7 @@ class SharedInboxTest {
         SharedInbox jobs = SharedInbox.create("jobs", 1);
         jobs.send("a");
         AtomicReference<Throwable> thrown = new AtomicReference<>();
-        Thread sender = Thread.ofVirtual().start(() -> {
-            try {
-                jobs.send("b");
-            } catch (Throwable t) {
-                thrown.set(t);
-            }
-        });
-        until("the send waits for room", () -> jobs.waitingSenders() == 1);
+        Thread sender = senderWaitingForRoom(jobs, "b", thrown);
         jobs.finish();
         sender.join();
         assertThat(thrown.get()).isInstanceOf(IllegalStateException.class).hasMessageContaining("'jobs' is finished");
@@ -576,5 +562,19 @@ class SharedInboxTest {
                 + "[w.inbox, parent.more]]");
         Optional<Linkage> l = sink.linkageFrom(Component.OUTBOX);
         assertThat(l.orElseThrow().sharedInbox()).contains(jobs);
+    }
+
+    /** A virtual thread sending {@code message} into the full {@code jobs}, once it waits for room; what it threw. */
+    static Thread senderWaitingForRoom(SharedInbox jobs, String message, AtomicReference<Throwable> thrown)
+            throws InterruptedException {
+        Thread sender = Thread.ofVirtual().start(() -> {
+            try {
+                jobs.send(message);
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        until("the send waits for room", () -> jobs.waitingSenders() == 1);
+        return sender;
     }
 }
