@@ -1,5 +1,6 @@
 package dev.weft.bench.cluster;
 
+import dev.weft.bench.ReportMain;
 import dev.weft.cli.LocalWorkers;
 import dev.weft.cluster.Cluster;
 import dev.weft.cluster.ClusterOptions;
@@ -235,29 +236,11 @@ public final class ClusterReport {
 
     /** {@code ./weft bench cluster}: exits 2 for bad arguments (one line), 1 if the report could not be made. */
     public static void main(String[] args) {
-        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-            System.out.println(usage());
-            return;
-        }
-        Options options;
-        try {
-            options = Options.parse(Options.defaults(), args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("bench cluster: " + e.getMessage() + " (./weft bench cluster --help lists the options)");
-            System.exit(2);
-            return;
-        }
-        int status = 0;
-        try {
-            logTo(options.out().resolve("driver.log"));
-            run(options, System.out);
-        } catch (Exception e) {
-            System.err.println("bench cluster failed: " + e);
-            e.printStackTrace();
-            status = 1;
-        }
-        System.out.flush();
-        System.exit(status); // Pekko's and the workers' output threads are not daemons
+        ReportMain.main("bench cluster", args, ClusterReport::usage, a -> Options.parse(Options.defaults(), a),
+                options -> {
+                    logTo(options.out().resolve("driver.log"));
+                    run(options, System.out);
+                });
     }
 
     /** What one run measured, and under what load. */

@@ -1,5 +1,6 @@
 package dev.weft.bench.server;
 
+import dev.weft.bench.ReportMain;
 import dev.weft.demo.ReportProgress;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -177,26 +178,8 @@ public final class ServerReport {
 
     /** {@code ./weft bench server}: exits 2 for bad arguments (one line), 1 if the report could not be made. */
     public static void main(String[] args) {
-        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-            System.out.println(usage());
-            return;
-        }
-        Options options;
-        try {
-            options = Options.parse(Options.defaults(), args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("bench server: " + e.getMessage() + " (./weft bench server --help lists the options)");
-            System.exit(2);
-            return;
-        }
-        try {
-            run(options, System.out);
-        } catch (Exception e) {
-            System.err.println("bench server failed: " + e);
-            e.printStackTrace();
-            System.exit(1);
-        }
-        System.exit(0);
+        ReportMain.main("bench server", args, ServerReport::usage, a -> Options.parse(Options.defaults(), a),
+                options -> run(options, System.out));
     }
 
     /**
