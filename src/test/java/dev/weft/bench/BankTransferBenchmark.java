@@ -84,6 +84,20 @@ public class BankTransferBenchmark {
     /** Transfers a thread takes at a time from the round's tickets. */
     static final int BATCH = 64;
 
+    /**
+     * The guarded part of a transfer for the two lock-based banks, the same code under either lock: refuses an
+     * overdraft, else thinks and moves the amount.
+     */
+    static boolean move(long[] balances, int from, int to, long amount, int work) {
+        if (balances[from] < amount) {
+            return false;
+        }
+        think(work);
+        balances[from] -= amount;
+        balances[to] += amount;
+        return true;
+    }
+
     /** Spends {@code tokens} of CPU where a transfer would do its real work; nothing at 0. */
     static void think(int tokens) {
         if (tokens > 0) {
@@ -333,13 +347,7 @@ public class BankTransferBenchmark {
         @Override
         boolean transfer(int from, int to, long amount) throws InterruptedException {
             try (var _ = LockSet.of(locks[from], locks[to]).acquire()) {
-                if (balances[from] < amount) {
-                    return false;
-                }
-                think(work);
-                balances[from] -= amount;
-                balances[to] += amount;
-                return true;
+                return move(balances, from, to, amount, work);
             }
         }
 
@@ -371,13 +379,7 @@ public class BankTransferBenchmark {
         boolean transfer(int from, int to, long amount) {
             lock.lock();
             try {
-                if (balances[from] < amount) {
-                    return false;
-                }
-                think(work);
-                balances[from] -= amount;
-                balances[to] += amount;
-                return true;
+                return move(balances, from, to, amount, work);
             } finally {
                 lock.unlock();
             }

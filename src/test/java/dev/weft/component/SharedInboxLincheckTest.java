@@ -90,10 +90,8 @@ class SharedInboxLincheckTest {
     void twoConsumersEachGetOneOfTwoMessagesWhileOneIsWokenForSomethingElse() {
         Lincheck.runConcurrentTest(INVOCATIONS, () -> {
             SharedInbox jobs = SharedInbox.create("jobs", 2);
-            Consumer a = new Consumer("a");
-            Consumer b = new Consumer("b");
-            jobs.attach(a);
-            jobs.attach(b);
+            Consumer a = attached(jobs, "a");
+            Consumer b = attached(jobs, "b");
             AtomicReference<Object> gotA = new AtomicReference<>();
             AtomicReference<Object> gotB = new AtomicReference<>();
             Thread producer = thread(() -> {
@@ -121,10 +119,8 @@ class SharedInboxLincheckTest {
     void aConsumerStoppedWhileAMessageWakesItLeavesTheMessageToTheOther() {
         Lincheck.runConcurrentTest(INVOCATIONS, () -> {
             SharedInbox jobs = SharedInbox.create("jobs", 2);
-            Consumer a = new Consumer("a");
-            Consumer b = new Consumer("b");
-            jobs.attach(a);
-            jobs.attach(b);
+            Consumer a = attached(jobs, "a");
+            Consumer b = attached(jobs, "b");
             AtomicReference<Object> gotA = new AtomicReference<>();
             AtomicReference<Object> gotB = new AtomicReference<>();
             Thread producer = thread(() -> send(jobs, 1));
@@ -132,12 +128,7 @@ class SharedInboxLincheckTest {
             Thread tb = thread(() -> gotB.set(b.take()));
             Thread stop = thread(a::stop);
             join(producer, ta, stop);
-            if (gotA.get() != null) {
-                send(jobs, 2); // a took the one message before it saw the stop: one more for b
-            }
-            join(tb);
-            check(Integer.valueOf(gotA.get() == null ? 1 : 2).equals(gotB.get()), "a got " + gotA.get() + ", b got "
-                    + gotB.get());
+            checkLeftToB(jobs, gotA, gotB, tb);
         });
     }
 
@@ -145,10 +136,8 @@ class SharedInboxLincheckTest {
     void aConsumerDetachedWhileAMessageWakesItLeavesTheMessageToTheOther() {
         Lincheck.runConcurrentTest(INVOCATIONS, () -> {
             SharedInbox jobs = SharedInbox.create("jobs", 2);
-            Consumer a = new Consumer("a");
-            Consumer b = new Consumer("b");
-            jobs.attach(a);
-            jobs.attach(b);
+            Consumer a = attached(jobs, "a");
+            Consumer b = attached(jobs, "b");
             AtomicReference<Object> gotA = new AtomicReference<>();
             AtomicReference<Object> gotB = new AtomicReference<>();
             Thread producer = thread(() -> send(jobs, 1));
@@ -158,12 +147,27 @@ class SharedInboxLincheckTest {
             join(producer, detach);
             a.stop(); // detached, a waits on its own inbox: the stop ends that wait (if it had not taken the message)
             join(ta);
-            if (gotA.get() != null) {
-                send(jobs, 2);
-            }
-            join(tb);
-            check(Integer.valueOf(gotA.get() == null ? 1 : 2).equals(gotB.get()), "a got " + gotA.get() + ", b got "
-                    + gotB.get());
+            checkLeftToB(jobs, gotA, gotB, tb);
         });
+    }
+
+    /** A consumer named {@code name}, attached to {@code jobs}; never started. */
+    static Consumer attached(SharedInbox jobs, String name) {
+        Consumer c = new Consumer(name);
+        jobs.attach(c);
+        return c;
+    }
+
+    /**
+     * Once {@code a} is done (stopped or detached): if it took the one message before it saw that, sends one more for
+     * b; then b must have got the message a did not.
+     */
+    static void checkLeftToB(SharedInbox jobs, AtomicReference<Object> gotA, AtomicReference<Object> gotB, Thread tb) {
+        if (gotA.get() != null) {
+            send(jobs, 2);
+        }
+        join(tb);
+        check(Integer.valueOf(gotA.get() == null ? 1 : 2).equals(gotB.get()), "a got " + gotA.get() + ", b got "
+                + gotB.get());
     }
 }
