@@ -35,7 +35,7 @@ final class CasCommitter implements Committer {
         Versioned[] priors = new Versioned[writes];
         // One marker for every key this commit claims: readers only need to see that a key is claimed, and the
         // states to restore are kept here.
-        Cell.Owned mine = new Cell.Owned(null, c);
+        Cell.Owned mine = new Cell.Owned(c);
         int n = 0;
         String busy = null;
         boolean stale = false;

@@ -32,9 +32,9 @@ final class Cell {
     }
 
     /**
-     * A CAS commit's claim on a cell. {@code prior}: the state it replaced, where a committer keeps it in the marker
-     * (Weft's own keeps the states to restore itself and shares one marker, prior null, across its keys).
+     * A CAS commit's claim on a cell: which commit holds it (for wait-die). The states to restore on a conflict stay
+     * with the committer, so one marker serves every key a commit claims.
      */
-    record Owned(Versioned prior, Checkout by) {
+    record Owned(Checkout by) {
     }
 }

@@ -333,19 +333,6 @@ public final class Checkout {
         return writeValues[i] == REMOVED ? null : writeValues[i];
     }
 
-    /** The changes as a map, key to value (or to {@link #REMOVED}): for tests' committers. */
-    Map<String, Object> writes() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (int i = 0; i < writeCount; i++) {
-            out.put(writeKeys[i], writeValues[i]);
-        }
-        return out;
-    }
-
-    static Object valueOf(Object written) {
-        return written == REMOVED ? null : written;
-    }
-
     /** {@code "Checkout[bank @41: read {a=5, b=7}, changed {a=4}]"}, values as read and as changed. */
     @Override
     public String toString() {

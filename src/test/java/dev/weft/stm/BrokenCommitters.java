@@ -2,7 +2,6 @@ package dev.weft.stm;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -68,7 +67,7 @@ final class BrokenCommitters {
             try {
                 for (int i = 0; validate && i < c.readCount(); i++) {
                     String key = c.readKey(i);
-                    if (!readOnlyToo && !c.writes().containsKey(key)) {
+                    if (!readOnlyToo && !c.writes(key)) {
                         continue; // BROKEN: a key only read is not checked
                     }
                     Cell cell = store.cell(key);
@@ -83,8 +82,8 @@ final class BrokenCommitters {
                         store.clock.set(version); // BROKEN: a snapshot at this version may miss the changes below
                         Thread.yield(); // widens the window, as a descheduled thread would (see the class javadoc)
                     }
-                    for (Map.Entry<String, Object> w : c.writes().entrySet()) {
-                        store.cellFor(w.getKey()).state = new Versioned(Checkout.valueOf(w.getValue()), version);
+                    for (int w = 0; w < c.writeCount(); w++) {
+                        store.cellFor(c.writeKey(w)).state = new Versioned(c.writeValue(w), version);
                     }
                     store.clock.set(version);
                     return version;
@@ -106,14 +105,15 @@ final class BrokenCommitters {
         public long commit(Store store, Checkout c) {
             long version = store.clock.incrementAndGet(); // BROKEN: taken before the keys are claimed
             Thread.yield(); // widens the window, as a descheduled thread would (see the class javadoc)
-            Map<String, Object> writes = c.writes();
-            Cell[] claimed = new Cell[writes.size()];
-            Versioned[] priors = new Versioned[writes.size()];
+            int writes = c.writeCount();
+            Cell[] claimed = new Cell[writes];
+            Versioned[] priors = new Versioned[writes];
             int n = 0;
             String busy = null;
             List<String> changed = new ArrayList<>();
             claiming:
-            for (String key : writes.keySet()) {
+            for (int w = 0; w < writes; w++) {
+                String key = c.writeKey(w);
                 Cell cell = store.cellFor(key);
                 Versioned read = c.readStateOf(key);
                 for (int spins = 0; ; spins++) {
@@ -131,7 +131,7 @@ final class BrokenCommitters {
                         changed.add(key);
                         break claiming;
                     }
-                    if (cell.compareAndSet(s, new Cell.Owned(v, c))) {
+                    if (cell.compareAndSet(s, new Cell.Owned(c))) {
                         claimed[n] = cell;
                         priors[n++] = v;
                         break;
@@ -140,7 +140,7 @@ final class BrokenCommitters {
             }
             for (int i = 0; busy == null && changed.isEmpty() && i < c.readCount(); i++) {
                 String key = c.readKey(i);
-                if (writes.containsKey(key)) {
+                if (c.writes(key)) {
                     continue;
                 }
                 Cell cell = store.cell(key);
@@ -158,9 +158,8 @@ final class BrokenCommitters {
                 }
             }
             if (busy == null && changed.isEmpty()) {
-                int i = 0;
-                for (Object w : writes.values()) {
-                    claimed[i++].state = new Versioned(Checkout.valueOf(w), version);
+                for (int i = 0; i < writes; i++) {
+                    claimed[i].state = new Versioned(c.writeValue(i), version);
                 }
                 return version;
             }
