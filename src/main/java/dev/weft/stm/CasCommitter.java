@@ -152,7 +152,7 @@ final class CasCommitter implements Committer {
         }
     }
 
-    /** Whether {@code me} is older than {@code other}: an earlier snapshot, ties broken by identity (equal: neither). */
+    /** Whether {@code me} is older than {@code other}: an earlier snapshot, ties broken by identity (equal: no). */
     static boolean older(Checkout me, Checkout other) {
         if (me.version() != other.version()) {
             return me.version() < other.version();

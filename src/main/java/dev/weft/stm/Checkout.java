@@ -193,6 +193,15 @@ public final class Checkout {
     }
 
     private <T> T cast(String key, Object v, Class<T> type) {
+        return cast(store, key, v, type);
+    }
+
+    /**
+     * {@code v}, the value of {@code key} in {@code store}, as a {@code type} (null stays null).
+     *
+     * @throws IllegalStateException if it is not a {@code type}
+     */
+    static <T> T cast(Store store, String key, Object v, Class<T> type) {
         if (v != null && !type.isInstance(v)) {
             throw new IllegalStateException("key '" + key + "' in store '" + store.name() + "' holds a "
                     + v.getClass().getName() + " (" + v + "), not a " + type.getName());

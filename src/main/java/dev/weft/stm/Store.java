@@ -99,12 +99,12 @@ public final class Store {
     }
 
     /**
-     * The latest committed value of {@code key} as a {@code type}, if present.
+     * The latest committed value of {@code key} as a {@code type}, if present; lock-free, as {@link #get(String)}.
      *
      * @throws IllegalStateException if it is not a {@code type}
      */
     public <T> Optional<T> get(String key, Class<T> type) {
-        return checkout(key).find(key, type);
+        return Optional.ofNullable(Checkout.cast(this, key, current(Objects.requireNonNull(key, "key")).value(), type));
     }
 
     /**

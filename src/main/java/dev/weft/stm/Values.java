@@ -2,6 +2,7 @@ package dev.weft.stm;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -98,12 +99,17 @@ final class Values {
                 + c.getSimpleName() + " immutable with StoreOptions.withImmutableTypes");
     }
 
+    /**
+     * Final classes whose instances never change: immutable as a value's class and as a record component's declared
+     * type alike (a declared {@code BigInteger} could hold a mutable subclass, so the big numbers are only values).
+     */
+    private static final Set<Class<?>> FINAL_IMMUTABLE = Set.of(String.class, Integer.class, Long.class,
+            Boolean.class, Double.class, Float.class, Short.class, Byte.class, Character.class, UUID.class);
+
     private static boolean knownImmutable(Class<?> c) {
-        return c == String.class || c == Integer.class || c == Long.class || c == Boolean.class
-                || c == Double.class || c == Float.class || c == Short.class || c == Byte.class
-                || c == Character.class || c == BigInteger.class || c == BigDecimal.class || c == UUID.class
+        return FINAL_IMMUTABLE.contains(c) || c == BigInteger.class || c == BigDecimal.class || c == Class.class
                 || c.isEnum() || (c.getSuperclass() != null && c.getSuperclass().isEnum())
-                || "java.time".equals(c.getPackageName()) || c == Class.class;
+                || "java.time".equals(c.getPackageName());
     }
 
     private static boolean isTrusted(Class<?> c, Set<Class<?>> trusted) {
@@ -274,10 +280,8 @@ final class Values {
 
         /** Whether every value of declared type {@code t} is immutable (final known types, nested such records). */
         private static boolean immutableType(Class<?> t, Class<?> outer) {
-            if (t.isPrimitive() || t == String.class || t == Integer.class || t == Long.class || t == Boolean.class
-                    || t == Double.class || t == Float.class || t == Short.class || t == Byte.class
-                    || t == Character.class || t == UUID.class || t.isEnum()
-                    || ("java.time".equals(t.getPackageName()) && java.lang.reflect.Modifier.isFinal(t.getModifiers()))) {
+            if (t.isPrimitive() || FINAL_IMMUTABLE.contains(t) || t.isEnum()
+                    || ("java.time".equals(t.getPackageName()) && Modifier.isFinal(t.getModifiers()))) {
                 return true;
             }
             if (t.isRecord() && t != outer) {
